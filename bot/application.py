@@ -1,0 +1,98 @@
+"""Assembles the Telegram Application: settings, storage, persistence, handlers."""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from typing import Any
+
+from telegram import LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.request import BaseRequest
+from telegram.warnings import PTBUserWarning
+
+import handlers
+from bot.commands import publish_commands
+from bot.config import Settings
+from bot.context import SERVICES_KEY, KamContext
+from bot.persistence import SQLitePersistence
+from bot.request import RetryingRequest
+from bot.services import Services
+from domain.clock import Clock
+from storage import Storage
+
+_LOG = logging.getLogger(__name__)
+
+# Our conversations track the flow's message themselves (see handlers.ui), so PTB's warning
+# about CallbackQueryHandlers in conversations with per_message=False does not apply.
+warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
+
+
+class KamApplication(Application):  # type: ignore[type-arg]
+    """Opens the database before persistence is read; writes persistence after every update,
+    so that an answered step survives a crash."""
+
+    async def initialize(self) -> None:
+        storage = _services(self).storage
+        if not storage.db.is_open:
+            await storage.db.open()
+            self.bot_data["owns_storage"] = True
+        await super().initialize()
+
+    async def shutdown(self) -> None:
+        await super().shutdown()
+        if self.bot_data.get("owns_storage"):
+            await _services(self).storage.close()
+
+    async def process_update(self, update: object) -> None:
+        await super().process_update(update)
+        if self.persistence is not None and isinstance(update, Update):
+            await self.update_persistence()
+
+
+def build_application(
+    settings: Settings,
+    storage: Storage,
+    clock: Clock,
+    *,
+    request: BaseRequest | None = None,
+    get_updates_request: BaseRequest | None = None,
+    rate_limiter: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    builder: Any = (
+        ApplicationBuilder()
+        .application_class(KamApplication)
+        .token(settings.bot_token)
+        .base_url(settings.api_base_url)
+        .base_file_url(settings.api_base_file_url)
+        .defaults(Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            ))
+        .context_types(ContextTypes(context=KamContext))
+        .persistence(SQLitePersistence(storage.bot_state, clock))
+        .post_init(_post_init)
+    )
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    builder = builder.request(request or RetryingRequest(connection_pool_size=16))
+    if get_updates_request is not None:
+        builder = builder.get_updates_request(get_updates_request)
+    application: Application = builder.build()  # type: ignore[type-arg]
+    application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
+    handlers.register(application)
+    return application
+
+
+def _services(application: Application) -> Services:  # type: ignore[type-arg]
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+    try:
+        await publish_commands(application)
+    except Exception:  # the bot works without the command menu; do not refuse to start
+        _LOG.exception("could not publish the command list")

@@ -1,0 +1,122 @@
+"""Settings from the environment and from `.env` (the environment wins)."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+from domain.languages import LANGUAGES
+from domain.timezones import is_valid_zone
+
+TELEGRAM_API = "https://api.telegram.org/bot"
+TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
+_TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,80}$")
+_LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it and says what to do."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    bot_token: str
+    api_base_url: str
+    api_base_file_url: str
+    database_path: str
+    admin_ids: frozenset[int]
+    default_timezone: str
+    default_language: str
+    log_level: str
+    invite_ttl_days: int
+
+
+def _read_environment(env_file: str | Path | None) -> dict[str, str]:
+    values: dict[str, str] = {}
+    path = Path(env_file) if env_file is not None else Path(".env")
+    if path.is_file():
+        values.update({k: v for k, v in dotenv_values(path).items() if v is not None})
+    values.update(os.environ)
+    return values
+
+
+def _admin_ids(raw: str) -> frozenset[int]:
+    ids: set[int] = set()
+    for part in raw.replace(";", ",").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        if not part.lstrip("-").isdigit():
+            raise ConfigError(
+                f"ADMIN_IDS: {part!r} is not a Telegram user id; list numeric ids separated by"
+                " commas, e.g. ADMIN_IDS=123456789,987654321 (ask @userinfobot for yours)"
+            )
+        ids.add(int(part))
+    return frozenset(ids)
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    *,
+    env_file: str | Path | None = None,
+    require_token: bool = True,
+) -> Settings:
+    """Reads and validates every setting; raises ConfigError with a one-line explanation."""
+    env = dict(environ) if environ is not None else _read_environment(env_file)
+
+    def get(name: str, default: str) -> str:
+        value = env.get(name, "").strip()
+        return value or default
+
+    token = get("BOT_TOKEN", "")
+    if require_token:
+        if not token:
+            raise ConfigError(
+                "BOT_TOKEN is not set: create a bot with @BotFather in Telegram and put its token"
+                " in .env (see .env.example) or in the environment"
+            )
+        if not _TOKEN.match(token):
+            raise ConfigError(
+                "BOT_TOKEN is malformed: it looks like 123456789:AAE... (digits, a colon, then"
+                " letters); copy it again from @BotFather"
+            )
+
+    timezone = get("DEFAULT_TIMEZONE", "UTC")
+    if not is_valid_zone(timezone):
+        raise ConfigError(
+            f"DEFAULT_TIMEZONE: {timezone!r} is not a known time zone; use an IANA name such as"
+            " Europe/Moscow, Asia/Shanghai or UTC"
+        )
+    language = get("DEFAULT_LANGUAGE", "en").lower()
+    if language not in LANGUAGES:
+        raise ConfigError(
+            f"DEFAULT_LANGUAGE: {language!r} is not supported; use one of {', '.join(LANGUAGES)}"
+        )
+    log_level = get("LOG_LEVEL", "INFO").upper()
+    if log_level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
+    ttl = get("INVITE_TTL_DAYS", "7")
+    if not ttl.isdigit() or not 1 <= int(ttl) <= 365:
+        raise ConfigError(f"INVITE_TTL_DAYS: {ttl!r} must be a whole number of days, 1 to 365")
+    base_url = get("BOT_API_BASE_URL", TELEGRAM_API)
+    file_url = get("BOT_API_BASE_FILE_URL", TELEGRAM_FILE_API)
+    for name, url in (("BOT_API_BASE_URL", base_url), ("BOT_API_BASE_FILE_URL", file_url)):
+        if not url.startswith(("http://", "https://")):
+            raise ConfigError(f"{name}: {url!r} must start with http:// or https://")
+
+    return Settings(
+        bot_token=token,
+        api_base_url=base_url,
+        api_base_file_url=file_url,
+        database_path=get("DATABASE_PATH", "data/kam.sqlite3"),
+        admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
+        default_timezone=timezone,
+        default_language=language,
+        log_level=log_level,
+        invite_ttl_days=int(ttl),
+    )

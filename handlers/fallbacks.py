@@ -1,0 +1,45 @@
+"""What answers when nothing else did: stale buttons, stray text, unknown commands."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+
+from bot.context import KamContext
+from handlers.menu import main_menu
+from handlers.ui import answer
+
+
+async def stale_button(update: Update, context: KamContext) -> None:
+    await answer(update, context.t("error.stale_button"))
+
+
+async def nothing_to_cancel(update: Update, context: KamContext) -> None:
+    manager = context.require_manager()
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t("cancel.nothing"), reply_markup=main_menu(context.t, manager)
+    )
+
+
+async def unknown_command(update: Update, context: KamContext) -> None:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t("error.unknown_command"))
+
+
+async def not_understood(update: Update, context: KamContext) -> None:
+    manager = context.require_manager()
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t("error.not_understood"), reply_markup=main_menu(context.t, manager)
+    )
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    """Registered last in the default group, so that every feature comes first."""
+    application.add_handler(CommandHandler("cancel", nothing_to_cancel))
+    application.add_handler(MessageHandler(filters.COMMAND, unknown_command))
+    application.add_handler(
+        MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, not_understood)
+    )
+    application.add_handler(CallbackQueryHandler(stale_button))

@@ -1,0 +1,171 @@
+"""/invite: admins and leads create one-time deep links that register a colleague."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import KamContext
+from bot.i18n import N_, Html
+from domain.languages import babel_locale
+from handlers.menu import menu_button
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    close_screen,
+    is_current_screen,
+    keyboard,
+    show_screen,
+    url_button,
+)
+from storage.invites import Invite
+from storage.managers import Role
+
+FLOW = "invite"
+ROLE_LABELS: dict[str, str] = {
+    "kam": N_("role.kam"),
+    "bd": N_("role.bd"),
+    "lead": N_("role.lead"),
+    "admin": N_("role.admin"),
+}
+
+
+def _roles_for(role: Role) -> tuple[Role, ...]:
+    """Admins may invite anyone; leads invite the people on their team."""
+    return ("kam", "bd", "lead", "admin") if role == "admin" else ("kam", "bd")
+
+
+def _local(context: KamContext, invite: Invite) -> str:
+    manager = context.require_manager()
+    return format_datetime(
+        invite.expires_at.astimezone(ZoneInfo(manager.timezone)),
+        "d MMM HH:mm",
+        locale=babel_locale(manager.language),
+    )
+
+
+async def start_invite(update: Update, context: KamContext) -> None:
+    manager = context.require_manager()
+    t = context.t
+    if not manager.can_invite:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(t("invite.not_allowed"))
+        return
+    open_invites = await context.services.storage.invites.list_open(context.services.clock.now())
+    rows = [[button(t(ROLE_LABELS[role]), f"inv:role:{role}")] for role in _roles_for(manager.role)]
+    if open_invites:
+        rows.append([button(t("invite.open_list", count=len(open_invites)), "inv:list")])
+    rows.append([button(t("button.cancel"), "inv:cancel")])
+    await show_screen(
+        update,
+        context,
+        FLOW,
+        t("invite.choose_role"),
+        keyboard(rows),
+        new_message=update.callback_query is None,
+    )
+
+
+async def create_invite(update: Update, context: KamContext) -> None:
+    manager = context.require_manager()
+    parts = callback_parts(update, "inv:role")
+    allowed = _roles_for(manager.role) if manager.can_invite else ()
+    if not is_current_screen(update, context, FLOW) or not parts or parts[0] not in allowed:
+        await answer(update, context.t("error.stale_button"))
+        return
+    role = next(r for r in allowed if r == parts[0])
+    services = context.services
+    invite = await services.storage.invites.create(
+        role=role,
+        created_by=manager.id,
+        now=services.clock.now(),
+        valid_for=timedelta(days=services.settings.invite_ttl_days),
+    )
+    await answer(update)
+    link = f"https://t.me/{context.bot.username}?start={invite.code}"
+    t = context.t
+    text = t(
+        "invite.created",
+        role=t(ROLE_LABELS[role]),
+        until=_local(context, invite),
+        link=Html(f"<code>{link}</code>"),
+    )
+    share = (
+        "https://t.me/share/url?url="
+        + quote(link, safe="")
+        + "&text="
+        + quote(t("invite.share_text"), safe="")
+    )
+    markup = keyboard(
+        [
+            [url_button(t("invite.share"), share)],
+            [button(t("invite.revoke"), f"inv:revoke:{invite.id}")],
+            [button(t("button.done"), "inv:cancel")],
+        ]
+    )
+    await show_screen(update, context, FLOW, text, markup)
+
+
+async def list_invites(update: Update, context: KamContext) -> None:
+    if not is_current_screen(update, context, FLOW) or not context.require_manager().can_invite:
+        await answer(update, context.t("error.stale_button"))
+        return
+    await answer(update)
+    t = context.t
+    invites = await context.services.storage.invites.list_open(context.services.clock.now())
+    lines = [t("invite.open_title")]
+    rows = []
+    for invite in invites[:20]:
+        label = t(
+            "invite.open_item", role=t(ROLE_LABELS[invite.role]), until=_local(context, invite)
+        )
+        lines.append("• " + label)
+        rows.append([button(t("invite.revoke_item", item=label), f"inv:revoke:{invite.id}")])
+    rows.append([button(t("button.back"), "inv:back"), button(t("button.cancel"), "inv:cancel")])
+    await show_screen(update, context, FLOW, "\n".join(lines), keyboard(rows))
+
+
+async def revoke_invite(update: Update, context: KamContext) -> None:
+    parts = callback_parts(update, "inv:revoke")
+    manager = context.require_manager()
+    if not is_current_screen(update, context, FLOW) or not parts or not parts[0].isdigit():
+        await answer(update, context.t("error.stale_button"))
+        return
+    if not manager.can_invite:
+        await answer(update, context.t("invite.not_allowed"), alert=True)
+        return
+    revoked = await context.services.storage.invites.revoke(
+        int(parts[0]), actor_id=manager.id, now=context.services.clock.now()
+    )
+    await answer(update, context.t("invite.revoked" if revoked else "invite.already_closed"))
+    await start_invite(update, context)
+
+
+async def cancel_invite(update: Update, context: KamContext) -> None:
+    await answer(update)
+    if is_current_screen(update, context, FLOW):
+        await close_screen(update, context, FLOW, context.t("invite.closed"))
+
+
+async def back(update: Update, context: KamContext) -> None:
+    if not is_current_screen(update, context, FLOW):
+        await answer(update, context.t("error.stale_button"))
+        return
+    await answer(update)
+    await start_invite(update, context)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("invite", start_invite))
+    application.add_handler(MessageHandler(menu_button("menu.invite"), start_invite))
+    application.add_handler(CallbackQueryHandler(create_invite, pattern=r"^inv:role:"))
+    application.add_handler(CallbackQueryHandler(list_invites, pattern=r"^inv:list$"))
+    application.add_handler(CallbackQueryHandler(revoke_invite, pattern=r"^inv:revoke:"))
+    application.add_handler(CallbackQueryHandler(back, pattern=r"^inv:back$"))
+    application.add_handler(CallbackQueryHandler(cancel_invite, pattern=r"^inv:cancel$"))

@@ -1,0 +1,144 @@
+"""/team: leads see who uses the bot; admins change roles and switch access off and on."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import KamContext
+from handlers.invites import ROLE_LABELS
+from handlers.menu import menu_button
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    close_screen,
+    is_current_screen,
+    keyboard,
+    show_screen,
+)
+from storage.managers import ROLES, Manager
+
+FLOW = "team"
+PAGE = 12
+
+
+def _label(context: KamContext, member: Manager) -> str:
+    t = context.t
+    text = f"{member.full_name} · {t(ROLE_LABELS[member.role])}"
+    return text if member.active else text + " · " + t("team.inactive")
+
+
+async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
+    manager = context.require_manager()
+    t = context.t
+    if not manager.can_invite:
+        assert update.effective_message is not None
+        await update.effective_message.reply_text(t("team.not_allowed"))
+        return
+    members = await context.services.storage.managers.list_all()
+    pages = max(1, (len(members) + PAGE - 1) // PAGE)
+    page = min(max(page, 0), pages - 1)
+    shown = members[page * PAGE : (page + 1) * PAGE]
+    rows = [[button(_label(context, m), f"team:open:{m.id}:{page}")] for m in shown]
+    nav = []
+    if page > 0:
+        nav.append(button("◀", f"team:page:{page - 1}"))
+    if page < pages - 1:
+        nav.append(button("▶", f"team:page:{page + 1}"))
+    rows.append(nav)
+    rows.append([button(t("button.done"), "team:close")])
+    text = t("team.title", count=len(members))
+    await show_screen(
+        update, context, FLOW, text, keyboard(rows), new_message=update.callback_query is None
+    )
+
+
+async def page(update: Update, context: KamContext) -> None:
+    parts = callback_parts(update, "team:page")
+    if not is_current_screen(update, context, FLOW) or not parts or not parts[0].isdigit():
+        await answer(update, context.t("error.stale_button"))
+        return
+    await answer(update)
+    await show_team(update, context, int(parts[0]))
+
+
+async def _show_member(update: Update, context: KamContext, member: Manager, page: int) -> None:
+    t = context.t
+    viewer = context.require_manager()
+    text = t(
+        "team.member",
+        name=member.full_name,
+        role=t(ROLE_LABELS[member.role]),
+        username=("@" + member.username) if member.username else "—",
+        timezone=member.timezone,
+        status=t("team.active") if member.active else t("team.inactive"),
+    )
+    rows = []
+    if viewer.role == "admin" and member.id != viewer.id:
+        rows.append(
+            [
+                button(
+                    ("✓ " if role == member.role else "") + t(ROLE_LABELS[role]),
+                    f"team:role:{member.id}:{role}",
+                )
+                for role in ROLES
+            ]
+        )
+        toggle = "team.deactivate" if member.active else "team.reactivate"
+        rows.append([button(t(toggle), f"team:active:{member.id}:{0 if member.active else 1}")])
+    rows.append([button(t("button.back"), f"team:page:{page}")])
+    await show_screen(update, context, FLOW, text, keyboard(rows))
+
+
+async def open_member(update: Update, context: KamContext) -> None:
+    parts = callback_parts(update, "team:open")
+    if (
+        not is_current_screen(update, context, FLOW)
+        or len(parts) != 2
+        or not all(p.isdigit() for p in parts)
+    ):
+        await answer(update, context.t("error.stale_button"))
+        return
+    member = await context.services.storage.managers.get(int(parts[0]))
+    if member is None or not context.require_manager().can_invite:
+        await answer(update, context.t("error.stale_button"))
+        return
+    await answer(update)
+    await _show_member(update, context, member, int(parts[1]))
+
+
+async def change_member(update: Update, context: KamContext) -> None:
+    """team:role:<id>:<role> and team:active:<id>:<0|1>, for admins only."""
+    query = update.callback_query
+    assert query is not None and query.data is not None
+    _, action, member_id, value = ([*query.data.split(":"), "", "", ""])[:4]
+    viewer = context.require_manager()
+    valid = (action == "role" and value in ROLES) or (action == "active" and value in ("0", "1"))
+    if not is_current_screen(update, context, FLOW) or not member_id.isdigit() or not valid:
+        await answer(update, context.t("error.stale_button"))
+        return
+    if viewer.role != "admin" or int(member_id) == viewer.id:
+        await answer(update, context.t("team.not_allowed"), alert=True)
+        return
+    change = {"role": value} if action == "role" else {"active": value == "1"}
+    member = await context.services.storage.managers.update(
+        int(member_id), actor_id=viewer.id, now=context.services.clock.now(), **change
+    )
+    await answer(update, context.t("settings.saved"))
+    await _show_member(update, context, member, 0)
+
+
+async def close(update: Update, context: KamContext) -> None:
+    await answer(update)
+    if is_current_screen(update, context, FLOW):
+        await close_screen(update, context, FLOW, context.t("team.closed"))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("team", show_team))
+    application.add_handler(MessageHandler(menu_button("menu.team"), show_team))
+    application.add_handler(CallbackQueryHandler(page, pattern=r"^team:page:"))
+    application.add_handler(CallbackQueryHandler(open_member, pattern=r"^team:open:"))
+    application.add_handler(CallbackQueryHandler(change_member, pattern=r"^team:(role|active):"))
+    application.add_handler(CallbackQueryHandler(close, pattern=r"^team:close$"))

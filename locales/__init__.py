@@ -1,0 +1,1 @@
+"""Translation catalogues: `<language>/<feature>.po`, read by `bot.i18n`."""

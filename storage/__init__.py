@@ -1,0 +1,33 @@
+"""The database: every SQL statement, the migrations, and plain dataclasses for the rest."""
+
+from __future__ import annotations
+
+from storage.audit import AuditRepository
+from storage.bot_state import BotStateRepository
+from storage.database import Database
+from storage.invites import InviteRepository
+from storage.managers import ManagerRepository
+from storage.migrations import DatabaseTooNewError
+
+
+class Storage:
+    """All repositories over one open database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.managers = ManagerRepository(db)
+        self.invites = InviteRepository(db)
+        self.audit = AuditRepository(db)
+        self.bot_state = BotStateRepository(db)
+
+    @classmethod
+    async def open(cls, path: str) -> Storage:
+        db = Database(path)
+        await db.open()
+        return cls(db)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+__all__ = ["Database", "DatabaseTooNewError", "Storage"]
