@@ -66,10 +66,12 @@ def build_application(
         .token(settings.bot_token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_base_file_url)
-        .defaults(Defaults(
+        .defaults(
+            Defaults(
                 parse_mode=ParseMode.HTML,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
-            ))
+            )
+        )
         .context_types(ContextTypes(context=KamContext))
         .persistence(SQLitePersistence(storage.bot_state, clock))
         .post_init(_post_init)

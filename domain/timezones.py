@@ -7,6 +7,8 @@ from datetime import datetime, time
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from babel.dates import get_timezone_location
+
 SUGGESTED: dict[str, tuple[str, ...]] = {
     "ru": (
         "Europe/Kaliningrad",
@@ -169,8 +171,12 @@ def utc_offset_label(zone: str, at: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def city_of(zone: str) -> str:
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+def city_of(zone: str, locale: str = "en") -> str:
+    """The zone's exemplar city in the reader's language ('Москва', '上海', 'New York')."""
+    try:
+        return str(get_timezone_location(zone, locale=locale, return_city=True))
+    except (LookupError, ValueError):
+        return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def parse_clock_time(text: str) -> time | None:

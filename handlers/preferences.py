@@ -22,7 +22,7 @@ from telegram.ext import (
 
 from bot.context import KamContext
 from bot.i18n import translator
-from domain.languages import LANGUAGES
+from domain.languages import LANGUAGES, babel_locale
 from domain.timezones import (
     SUGGESTED,
     city_of,
@@ -89,7 +89,7 @@ def _describe(context: KamContext, manager: Manager) -> str:
 # --- screens -----------------------------------------------------------------------------
 
 
-async def _show_language(update: Update, context: KamContext, **kwargs: Any) -> str:
+async def _show_language(update: Update, context: KamContext, note: str = "", **kwargs: Any) -> str:
     manager = context.require_manager()
     current = manager.language
     choices = [
@@ -103,7 +103,8 @@ async def _show_language(update: Update, context: KamContext, **kwargs: Any) -> 
         intro = context.t("onboarding.welcome", name=manager.full_name) + "\n\n"
     else:
         intro = ""
-    text = intro + _step(context, 1) + context.t("prefs.choose_language")
+    text = (note + "\n\n" if note else "") + intro + _step(context, 1)
+    text += context.t("prefs.choose_language")
     rows = [*grid(choices, 1), _nav_row(context, back=not _onboarding(context))]
     _state(context)["step"] = LANGUAGE
     await show_screen(update, context, FLOW, text, keyboard(rows), **kwargs)
@@ -126,7 +127,7 @@ async def _show_timezone(
     choices = [
         button(
             ("✓ " if zone == manager.timezone else "")
-            + f"{city_of(zone)} ({utc_offset_label(zone, now)})",
+            + f"{city_of(zone, babel_locale(context.language))} ({utc_offset_label(zone, now)})",
             f"pref:tz:{zone}",
         )
         for zone in zones
@@ -236,8 +237,11 @@ async def menu_choice(update: Update, context: KamContext) -> str | None:
         return None
     await answer(update)
     target = callback_parts(update, "pref:open")[0]
-    screens = {LANGUAGE: _show_language, TIMEZONE: _show_timezone, DIGEST: _show_digest}
-    return await screens[target](update, context)
+    if target == LANGUAGE:
+        return await _show_language(update, context)
+    if target == TIMEZONE:
+        return await _show_timezone(update, context)
+    return await _show_digest(update, context)
 
 
 async def choose_language(update: Update, context: KamContext) -> str | None:
@@ -373,13 +377,20 @@ async def close(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-async def hint(update: Update, context: KamContext) -> None:
+async def hint(update: Update, context: KamContext) -> str | None:
     """Anything unexpected inside the flow: say what is expected and show the step again."""
     if update.callback_query is not None:
         await _stale(update, context)
-        return
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.t("prefs.use_buttons"))
+        return None
+    note = context.t("prefs.use_buttons")
+    step = _state(context).get("step")
+    if step == TIMEZONE:
+        return await _show_timezone(update, context, note=note, new_message=True)
+    if step == DIGEST:
+        return await _show_digest(update, context, note=note, new_message=True)
+    if step == LANGUAGE:
+        return await _show_language(update, context, note=note, new_message=True)
+    return await _show_menu(update, context, note=note, new_message=True)
 
 
 def build_conversation() -> ConversationHandler[KamContext]:
