@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from storage.accounts import AccountRepository
 from storage.audit import AuditRepository
 from storage.bot_state import BotStateRepository
+from storage.contacts import ContactRepository
 from storage.database import Database
 from storage.invites import InviteRepository
 from storage.managers import ManagerRepository
 from storage.migrations import DatabaseTooNewError
+from storage.tasks import TaskRepository
 
 
 class Storage:
@@ -19,6 +22,9 @@ class Storage:
         self.invites = InviteRepository(db)
         self.audit = AuditRepository(db)
         self.bot_state = BotStateRepository(db)
+        self.accounts = AccountRepository(db)
+        self.contacts = ContactRepository(db)
+        self.tasks = TaskRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:

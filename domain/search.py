@@ -1,0 +1,89 @@
+"""Ranking names against what a manager typed: exact, then prefix, then fuzzy.
+
+Works for Latin, Cyrillic and Chinese names alike; short Chinese queries (2 characters) match
+as substrings. Plain Python: storage supplies candidates, handlers render the result.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+EXACT, PREFIX, SUBSTRING, FUZZY = 400, 300, 200, 100
+MIN_FUZZY = 75.0
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Something findable: an id, the name to show, and every text it may be found by."""
+
+    id: int
+    label: str
+    texts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Match:
+    id: int
+    label: str
+    score: float  # higher is better; EXACT > PREFIX > SUBSTRING > FUZZY bands
+
+
+def normalize(text: str) -> str:
+    """Case-, width- and punctuation-insensitive form: 'ВТ-Металл' → 'вт металл'."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    cleaned = "".join(ch if ch.isalnum() else " " for ch in text)
+    return " ".join(cleaned.split())
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def score_text(query: str, text: str) -> float:
+    """0 when the text does not match the (normalized) query at all."""
+    if not query or not text:
+        return 0.0
+    if text == query:
+        return EXACT
+    if text.startswith(query):
+        return PREFIX + 100 * len(query) / len(text) * 0.5
+    words = text.split()
+    if any(word.startswith(query) for word in words):
+        return PREFIX - 10
+    if query in text and (len(query) >= 3 or _has_cjk(query)):
+        return SUBSTRING + 100 * len(query) / len(text) * 0.5
+    if len(query) < 3:
+        return 0.0
+    best = max(
+        fuzz.ratio(query, text),
+        max((fuzz.ratio(query, word) for word in words), default=0.0),
+        fuzz.partial_ratio(query, text) if len(query) >= 4 else 0.0,
+    )
+    return FUZZY + best * 0.5 if best >= MIN_FUZZY else 0.0
+
+
+def rank(query: str, candidates: Iterable[Candidate], limit: int = 10) -> list[Match]:
+    """Best matches first; ties keep the candidates' order (e.g. most recently touched)."""
+    wanted = normalize(query)[:100]
+    if not wanted:
+        return []
+    matches: list[tuple[float, int, Match]] = []
+    for position, candidate in enumerate(candidates):
+        best = max((score_text(wanted, normalize(text)) for text in candidate.texts), default=0.0)
+        if best > 0:
+            matches.append((-best, position, Match(candidate.id, candidate.label, best)))
+    matches.sort(key=lambda item: (item[0], item[1]))
+    return [match for _, _, match in matches[:limit]]
+
+
+def is_confident(matches: Sequence[Match]) -> bool:
+    """One clear winner: an exact hit, or a single match above fuzzy level."""
+    if not matches:
+        return False
+    if matches[0].score >= EXACT:
+        return len(matches) == 1 or matches[1].score < EXACT
+    return len(matches) == 1 and matches[0].score >= PREFIX - 10

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from domain.search import Candidate, is_confident, normalize, rank
+
+PORTFOLIO = [
+    Candidate(1, "VT-Metal", ("VT-Metal", "ВТ-Металл", "VT Metal")),
+    Candidate(2, "华信物流", ("华信物流", "Huaxin Logistics")),
+    Candidate(3, "Nordic Retail Group", ("Nordic Retail Group", "NRG")),
+    Candidate(4, "Уралхимпласт", ("Уралхимпласт", "Uralkhimplast")),
+    Candidate(5, "Metalloinvest", ("Metalloinvest",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("VT-Metal", "VT-Metal"),
+        ("vt", "VT-Metal"),
+        ("вт металл", "VT-Metal"),
+        ("vt-metl", "VT-Metal"),
+        ("华信", "华信物流"),
+        ("物流", "华信物流"),
+        ("huaxin", "华信物流"),
+        ("nordic", "Nordic Retail Group"),
+        ("урал", "Уралхимпласт"),
+        ("uralkhim", "Уралхимпласт"),
+        ("metallo", "Metalloinvest"),
+    ],
+)
+def test_best_match_first(query: str, first: str) -> None:
+    assert rank(query, PORTFOLIO)[0].label == first
+
+
+def test_exact_beats_prefix_beats_fuzzy() -> None:
+    candidates = [
+        Candidate(1, "Metalurg", ("Metalurg",)),
+        Candidate(2, "Metal", ("Metal",)),
+        Candidate(3, "Metallica Group", ("Metallica Group",)),
+    ]
+    assert [m.label for m in rank("metal", candidates)] == ["Metal", "Metalurg", "Metallica Group"]
+    assert is_confident(rank("metal", candidates))
+
+
+@pytest.mark.parametrize("query", ["", "   ", "xyz", "!!!", "q"])
+def test_nothing_matches_garbage(query: str) -> None:
+    assert rank(query, PORTFOLIO) == []
+
+
+def test_normalize_folds_case_punctuation_and_yo() -> None:
+    assert normalize("  ВТ-Металл Ёлка ") == "вт металл елка"
