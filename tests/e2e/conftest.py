@@ -1,0 +1,138 @@
+"""End-to-end tests: `kam-bot` runs as a real process against our fake Bot API over HTTP."""
+
+from __future__ import annotations
+
+import functools
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.fake_telegram import FakeBotApiServer, FakeTelegram, TelegramUser, deliver_via_polling
+
+ADMIN_ID = 1000
+KAM_BOT = str(Path(sys.executable).with_name("kam-bot"))
+_OUR_SETTINGS = ("BOT_", "DATABASE_PATH", "ADMIN_IDS", "DEFAULT_", "LOG_LEVEL", "INVITE_")
+
+
+class BotProcess:
+    """One `kam-bot` process (started, killed and restarted by the test) and its fake Telegram."""
+
+    def __init__(self, fake: FakeTelegram, server: FakeBotApiServer, workdir: Path) -> None:
+        self.fake = fake
+        self.server = server
+        self.workdir = workdir
+        self.db_path = workdir / "data" / "kam.sqlite3"
+        self.log_path = workdir / "bot.log"
+        self.env: dict[str, str] = {
+            k: v for k, v in os.environ.items() if not k.startswith(_OUR_SETTINGS)
+        }
+        self.env.update(
+            {
+                "BOT_TOKEN": fake.token,
+                "BOT_API_BASE_URL": server.base_url,
+                "BOT_API_BASE_FILE_URL": server.base_file_url,
+                "DATABASE_PATH": str(self.db_path),
+                "ADMIN_IDS": f"{ADMIN_ID},{ADMIN_ID + 1},{ADMIN_ID + 2}",
+                "DEFAULT_TIMEZONE": "Europe/Moscow",
+                "LOG_LEVEL": "INFO",
+            }
+        )
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 20.0) -> None:
+        """Starts the bot and waits until it polls for updates."""
+        mark = self.fake.mark()
+        log = self.log_path.open("ab")
+        self.proc = subprocess.Popen(
+            [KAM_BOT], cwd=self.workdir, env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            polled = any(c.method == "getUpdates" for c in self.fake.calls_since(mark))
+            if polled or self.fake.waiting_polls > 0:
+                return
+            if self.proc.poll() is not None:
+                raise AssertionError(f"kam-bot exited with {self.proc.returncode}:\n{self.log}")
+            time.sleep(0.05)
+        raise AssertionError(f"kam-bot did not start polling within {timeout}s:\n{self.log}")
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, as in a crash or a power cut."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+        self.fake.interrupt_long_polls()  # the dead process's long poll must not linger
+
+    def stop(self) -> int:
+        """SIGTERM: a graceful stop; returns the exit status."""
+        if self.proc is None:
+            return 0
+        self.proc.send_signal(signal.SIGTERM)
+        self.fake.interrupt_long_polls()
+        code = self.proc.wait(timeout=20)
+        self.proc = None
+        return code
+
+    def restart(self) -> None:
+        self.kill()
+        self.start()
+
+    @property
+    def log(self) -> str:
+        return (
+            self.log_path.read_text(encoding="utf-8", errors="replace")
+            if self.log_path.exists()
+            else ""
+        )
+
+    def user(
+        self, user_id: int, first_name: str = "Ivan", language_code: str = "en"
+    ) -> TelegramUser:
+        deliver = functools.partial(deliver_via_polling, self.fake)
+        return TelegramUser(
+            self.fake, user_id, deliver, first_name=first_name, language_code=language_code
+        )
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Reads the bot's database directly (WAL lets a second reader in)."""
+        with sqlite3.connect(self.db_path) as conn:
+            return list(conn.execute(sql, params).fetchall())
+
+
+@pytest.fixture
+def bot(tmp_path: Path) -> Iterator[BotProcess]:
+    fake = FakeTelegram()
+    with FakeBotApiServer(fake) as server:
+        process = BotProcess(fake, server, tmp_path)
+        process.start()
+        try:
+            yield process
+        finally:
+            process.kill()
+            assert fake.token not in process.log, "the bot token leaked into the log"
+
+
+def run_cli(
+    *args: str, env: dict[str, str], cwd: Path, timeout: float = 30
+) -> subprocess.CompletedProcess[str]:
+    """Runs `kam-bot` to completion (for settings errors and offline commands)."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(_OUR_SETTINGS)}
+    return subprocess.run(
+        [KAM_BOT, *args],
+        env={**clean, **env},
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
