@@ -27,9 +27,7 @@ async def test_a_failure_is_reported_and_the_bot_keeps_running(
 
 
 async def test_telegram_refuses_oversized_callback_data(
-    app: Application,
-    fake: FakeTelegram,
-    admin: TelegramUser,  # type: ignore[type-arg]
+    app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram, admin: TelegramUser
 ) -> None:
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
     from telegram.error import BadRequest
