@@ -1,0 +1,212 @@
+"""Reading one free-text message as a meeting: which client, who, when, and what next.
+
+"Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday" gives the
+account VT-Metal, the contact Ivan Petrov, today, and the next step "send offer" due Friday.
+Only guesses: the handler shows them on a review card and nothing is saved without Save.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from rapidfuzz import fuzz, process
+
+from domain.dates import ParsedWhen, parse_when
+from domain.search import Candidate, normalize
+
+MAX_TEXT = 4000
+MIN_FUZZY_ACCOUNT = 84.0  # a typo or two in a client's name
+_CLAUSES = re.compile(r"[,;.!?\n，。；！？、]+|\s+(?:and|и|а|then|затем|потом)\s+")
+# Words that announce a follow-up with a deadline, and the Chinese "before" suffix.
+_DUE_PREFIX = re.compile(
+    r"(?:^|\s)(?:by|until|till|before|due|no later than|до|к|не позднее|不晚于|在)\s+(?P<when>.+)$",
+    re.IGNORECASE,
+)
+_ZH_DUE = re.compile(r"(?P<when>[^\s]{1,12}?)(?:之前|以前|前)(?P<rest>.*)$")
+_FOLLOW_UP_WORDS = re.compile(
+    r"\b(?:send|prepare|call|email|follow up|remind|check|deliver|sign|share|schedule|"
+    r"отправить|выслать|прислать|подготовить|позвонить|написать|согласовать|подписать|"
+    r"напомнить|проверить|договориться)\b|发送|发|准备|寄|打电话|联系|确认|签",
+    re.IGNORECASE,
+)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    text: str
+    due: ParsedWhen | None
+
+
+@dataclass(frozen=True)
+class QuickGuess:
+    account_id: int | None
+    account_alternatives: tuple[int, ...] = ()  # other plausible accounts, best first
+    contact_ids: tuple[int, ...] = ()
+    when: ParsedWhen | None = None  # None: just now
+    follow_ups: tuple[FollowUp, ...] = ()
+    summary: str = ""
+    unmatched_names: tuple[str, ...] = field(default_factory=tuple)
+
+
+def clauses(text: str) -> list[str]:
+    return [part.strip() for part in _CLAUSES.split(text) if part and part.strip()]
+
+
+def _windows(clause: str, max_words: int = 5) -> list[str]:
+    """Every run of up to ``max_words`` words (or CJK runs of up to 8 characters)."""
+    words = clause.split()
+    found: list[str] = []
+    for size in range(min(max_words, len(words)), 0, -1):
+        for start in range(len(words) - size + 1):
+            found.append(" ".join(words[start : start + size]))
+    if _CJK.search(clause):
+        compact = "".join(words)
+        for size in range(min(8, len(compact)), 1, -1):
+            for start in range(len(compact) - size + 1):
+                found.append(compact[start : start + size])
+    return found
+
+
+def find_when(
+    text: str, *, now: datetime, tz: ZoneInfo, prefer: Literal["past", "future"] = "past"
+) -> tuple[str, ParsedWhen] | None:
+    """The longest date phrase inside ``text`` (first found wins among equals)."""
+    for window in _windows(text):
+        parsed = parse_when(window, now=now, tz=tz, prefer=prefer)
+        if parsed is not None and not window.strip().isdigit():
+            return window, parsed
+    return None
+
+
+def _account_match(text: str, accounts: Sequence[Candidate]) -> list[int]:
+    folded = f" {normalize(text)} "
+    compact = folded.replace(" ", "")
+    exact: list[int] = []
+    for candidate in accounts:
+        for name in candidate.texts:
+            wanted = normalize(name)
+            if not wanted:
+                continue
+            if f" {wanted} " in folded or (
+                _CJK.search(wanted) and wanted.replace(" ", "") in compact
+            ):
+                exact.append(candidate.id)
+                break
+    if exact:
+        return exact
+    # fuzzy: every run of up to three words against every name, in C (rapidfuzz)
+    names: list[str] = []
+    owners: list[int] = []
+    for candidate in accounts:
+        for name in candidate.texts:
+            normalized = normalize(name)
+            if normalized:
+                names.append(normalized)
+                owners.append(candidate.id)
+    scored: dict[int, float] = {}
+    windows = {normalize(w) for w in _windows(text, 3)}
+    for window in windows:
+        if len(window) < 4 or window.replace(" ", "").isdigit():
+            continue
+        for _, score, index in process.extract(
+            window, names, scorer=fuzz.ratio, score_cutoff=MIN_FUZZY_ACCOUNT, limit=3
+        ):
+            scored[owners[index]] = max(scored.get(owners[index], 0.0), score)
+    return [k for k, _ in sorted(scored.items(), key=lambda item: -item[1])]
+
+
+def _word_like(word: str, name_part: str) -> bool:
+    """Name parts in another case ("Иваном" ~ "Иван", "Petrova" ~ "Petrov")."""
+    if len(name_part) < 3:
+        return word == name_part
+    if word == name_part:
+        return True
+    prefix = min(len(name_part), 4)
+    return word[:prefix] == name_part[:prefix] and fuzz.ratio(word, name_part) >= 75
+
+
+def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
+    words = normalize(text).split()
+    compact = normalize(text).replace(" ", "")
+    found: list[int] = []
+    for candidate in contacts:
+        parts = normalize(candidate.label).split()
+        if not parts:
+            continue
+        if _CJK.search(candidate.label):
+            if "".join(parts) in compact or (len(parts[0]) >= 2 and parts[0] in compact):
+                found.append(candidate.id)
+            continue
+        hits = sum(1 for part in parts if any(_word_like(w, part) for w in words))
+        # a surname alone is enough; a first name alone only when the contact has one name
+        surname_hit = any(_word_like(w, parts[-1]) for w in words)
+        if hits == len(parts) or (surname_hit and len(parts[-1]) >= 4):
+            found.append(candidate.id)
+    return found
+
+
+def _follow_up(clause: str, *, now: datetime, tz: ZoneInfo) -> FollowUp | None:
+    marked = _DUE_PREFIX.search(clause)
+    if marked:
+        due = parse_when(marked["when"], now=now, tz=tz, prefer="future")
+        if due is not None:
+            text = clause[: marked.start()].strip() or clause
+            return FollowUp(text, due)
+    zh = _ZH_DUE.search(clause)
+    if zh:
+        for start in range(len(zh["when"])):
+            due = parse_when(zh["when"][start:], now=now, tz=tz, prefer="future")
+            if due is not None:
+                text = (clause[: zh.start()] + zh["when"][:start] + zh["rest"]).strip()
+                return FollowUp(text or clause, due)
+    if _FOLLOW_UP_WORDS.search(clause):
+        found = find_when(clause, now=now, tz=tz, prefer="future")
+        if found is not None and found[1].at > now:
+            window, due = found
+            text = " ".join(clause.replace(window, " ").split()) or clause
+            return FollowUp(text, due)
+        return FollowUp(clause, None)
+    return None
+
+
+def guess(
+    text: str,
+    *,
+    now: datetime,
+    tz: ZoneInfo,
+    accounts: Sequence[Candidate],
+    contacts_of: Mapping[int, Sequence[Candidate]],
+) -> QuickGuess:
+    """Best guesses for a quick log; ``contacts_of`` maps account id → its contacts."""
+    text = text.strip()[:MAX_TEXT]
+    parts = clauses(text)
+    matched = _account_match(text, accounts)
+    account_id = matched[0] if matched else None
+    contact_ids: list[int] = []
+    if account_id is not None:
+        contact_ids = _contact_matches(text, contacts_of.get(account_id, ()))
+    follow_ups: list[FollowUp] = []
+    when: ParsedWhen | None = None
+    for clause in parts:
+        follow = _follow_up(clause, now=now, tz=tz)
+        if follow is not None:
+            follow_ups.append(follow)
+            continue
+        if when is None:
+            found = find_when(clause, now=now, tz=tz, prefer="past")
+            if found is not None:
+                when = found[1]
+    return QuickGuess(
+        account_id=account_id,
+        account_alternatives=tuple(matched[1:4]),
+        contact_ids=tuple(contact_ids),
+        when=when,
+        follow_ups=tuple(follow_ups[:5]),
+        summary=text,
+    )

@@ -1,0 +1,160 @@
+"""What the meeting screens share: the draft in user data, labels, date formatting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime
+from telegram import InlineKeyboardButton
+
+from bot.context import KamContext
+from bot.i18n import N_
+from domain.languages import babel_locale
+from domain.meeting_draft import MeetingDraft
+from handlers.ui import button
+
+FLOW = "meeting"
+DRAFT_KEY = "meeting_draft"
+
+# Conversation states (strings: persisted as JSON).
+ACCOUNT = "account"
+NEW_ACCOUNT = "new_account"
+WHEN = "when"
+KIND = "kind"
+WHERE = "where"
+CONTACTS = "contacts"
+NEW_CONTACT = "new_contact"
+TEAM = "team"
+NOTES = "notes"
+OUTCOME = "outcome"
+REASON = "reason"
+NEXT_TEXT = "next_text"
+NEXT_DUE = "next_due"
+PICK_DATE = "pick_date"
+SATISFACTION = "satisfaction"
+REMIND = "remind"
+REVIEW = "review"
+CONFIRM_CANCEL = "confirm_cancel"
+RESUME = "resume"
+CONFIRM_DELETE = "confirm_delete"
+
+KIND_LABELS: dict[str, str] = {
+    "visit": N_("meeting.kind_visit"),
+    "office": N_("meeting.kind_office"),
+    "call": N_("meeting.kind_call"),
+    "video": N_("meeting.kind_video"),
+    "event": N_("meeting.kind_event"),
+    "negotiation": N_("meeting.kind_negotiation"),
+}
+OUTCOME_LABELS: dict[str, str] = {
+    "positive": N_("meeting.outcome_positive"),
+    "neutral": N_("meeting.outcome_neutral"),
+    "negative": N_("meeting.outcome_negative"),
+}
+PROBLEM_LABELS: dict[str, str] = {
+    "no_account": N_("meeting.problem_no_account"),
+    "bad_kind": N_("meeting.problem_bad_kind"),
+    "bad_outcome": N_("meeting.problem_bad_outcome"),
+    "bad_time": N_("meeting.problem_bad_time"),
+    "pending_step": N_("meeting.problem_pending_step"),
+}
+FILE_KIND_LABELS: dict[str, str] = {
+    "voice": N_("meeting.file_kind_voice"),
+    "audio": N_("meeting.file_kind_audio"),
+    "photo": N_("meeting.file_kind_photo"),
+    "video": N_("meeting.file_kind_video"),
+    "document": N_("meeting.file_kind_document"),
+}
+
+
+def problems_note(context: KamContext, problems: list[str]) -> str:
+    return "\n".join("⚠️ " + context.t(PROBLEM_LABELS[p]) for p in problems)
+
+
+def get_draft(context: KamContext) -> MeetingDraft | None:
+    if context.user_data is None:
+        return None
+    data = context.user_data.get(DRAFT_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return MeetingDraft.from_dict(data)
+    except (TypeError, ValueError):
+        return None
+
+
+def put_draft(context: KamContext, draft: MeetingDraft) -> None:
+    assert context.user_data is not None
+    context.user_data[DRAFT_KEY] = draft.to_dict()
+
+
+def drop_draft(context: KamContext) -> None:
+    if context.user_data is not None:
+        context.user_data.pop(DRAFT_KEY, None)
+
+
+def zone(context: KamContext) -> ZoneInfo:
+    return ZoneInfo(context.require_manager().timezone)
+
+
+def now(context: KamContext) -> datetime:
+    return context.services.clock.now()
+
+
+def fmt_when(context: KamContext, at: datetime, has_time: bool = True) -> str:
+    """ "Tue 24 Nov, 15:00" in the manager's zone and language (the year when not this one)."""
+    local = at.astimezone(zone(context))
+    this_year = now(context).astimezone(zone(context)).year
+    if context.language == "zh":
+        pattern = "M月d日 EEE" if local.year == this_year else "y年M月d日 EEE"
+        pattern += " HH:mm" if has_time else ""
+    else:
+        pattern = "EEE d MMM" if local.year == this_year else "EEE d MMM y"
+        pattern += ", HH:mm" if has_time else ""
+    return str(format_datetime(local, pattern, locale=babel_locale(context.language)))
+
+
+def fmt_day(context: KamContext, at: datetime) -> str:
+    return fmt_when(context, at, has_time=False)
+
+
+def when_label(context: KamContext, draft: MeetingDraft) -> str:
+    if draft.starts_at is None:
+        return context.t("meeting.when_just_now")
+    return fmt_when(context, draft.start_time(now(context)), draft.starts_has_time)
+
+
+def nav_row(
+    context: KamContext, *, back: bool = True, extra: InlineKeyboardButton | None = None
+) -> list[InlineKeyboardButton]:
+    row = [button(context.t("button.back"), "ml:back")] if back else []
+    if extra is not None:
+        row.append(extra)
+    row.append(button(context.t("button.cancel"), "ml:cancel"))
+    return row
+
+
+def who_label(context: KamContext, names: list[str], limit: int = 3) -> str:
+    if not names:
+        return "—"
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += " " + context.t("meeting.and_more", count=len(names) - limit)
+    return shown
+
+
+def satisfaction_label(context: KamContext, days: int) -> str:
+    if days <= 0:
+        return context.t("meeting.sat_none")
+    return context.t.plural("meeting.sat_in_days", days)
+
+
+def remind_label(context: KamContext, minutes: int) -> str:
+    if minutes <= 0:
+        return context.t("meeting.remind_none")
+    if minutes % 1440 == 0:
+        return context.t.plural("meeting.remind_days", minutes // 1440)
+    if minutes % 60 == 0:
+        return context.t.plural("meeting.remind_hours", minutes // 60)
+    return context.t.plural("meeting.remind_minutes", minutes)

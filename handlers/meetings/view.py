@@ -1,0 +1,249 @@
+"""A meeting in full: people, outcome, summary (the rest in parts), files re-sent by file id,
+and for its author (or leads and admins) Edit and Delete."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardButton, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler
+
+from bot.context import KamContext
+from bot.i18n import Html
+from handlers.meetings import common as c
+from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
+from storage.meetings import Attachment, Meeting
+
+_LOG = logging.getLogger(__name__)
+VIEW = "mtgview"
+SUMMARY_ON_CARD = 2500
+PART = 3500
+
+
+def may_change(context: KamContext, meeting: Meeting) -> bool:
+    manager = context.require_manager()
+    return meeting.author_id == manager.id or manager.sees_all_accounts
+
+
+async def visible_meeting(context: KamContext, meeting_id: int) -> Meeting | None:
+    manager = context.require_manager()
+    meeting = await context.services.storage.meetings.get(meeting_id)
+    if meeting is None:
+        return None
+    if meeting.author_id == manager.id or manager.sees_all_accounts:
+        return meeting
+    visible = await context.services.storage.accounts.is_visible(
+        meeting.account_id, manager.id, sees_all=False
+    )
+    return meeting if visible else None
+
+
+def split_parts(text: str, size: int = PART) -> list[str]:
+    """Cuts long text into parts at paragraph, line or word ends where possible."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > size:
+        cut = max(rest.rfind("\n\n", 0, size), rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        if cut < size // 2:
+            cut = size
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts
+
+
+def render_meeting(context: KamContext, meeting: Meeting) -> str:
+    t = context.t
+    kind = t(c.KIND_LABELS[meeting.kind])
+    lines = [f"<b>{Html(kind)} · {_esc(meeting.account_name)}</b>"]
+    when = c.fmt_when(context, meeting.starts_at, meeting.starts_has_time)
+    status = t("meeting.status_planned" if meeting.status == "planned" else "meeting.status_held")
+    lines.append(t("meeting.view_when", when=when, status=status))
+    if meeting.location or meeting.latitude is not None:
+        where = meeting.location or f"{meeting.latitude:.5f}, {meeting.longitude:.5f}"
+        lines.append(t("meeting.card_where", where=where))
+    people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
+    lines.append(t("meeting.card_who", who=", ".join(people) or "—"))
+    if meeting.team:
+        lines.append(t("meeting.card_ours", who=", ".join(p.name for p in meeting.team)))
+    lines.append(t("meeting.view_author", name=meeting.author_name))
+    if meeting.status == "planned" and meeting.remind_before_minutes is not None:
+        lines.append(
+            t("meeting.card_remind", remind=c.remind_label(context, meeting.remind_before_minutes))
+        )
+    if meeting.outcome:
+        outcome = t(c.OUTCOME_LABELS[meeting.outcome])
+        if meeting.outcome_reason:
+            outcome += " — " + meeting.outcome_reason
+        lines.append(t("meeting.card_outcome", outcome=outcome))
+    if meeting.agenda:
+        lines.append(t("meeting.card_agenda", text=clip(meeting.agenda, 800)))
+    if meeting.summary:
+        summary = meeting.summary
+        if len(summary) > SUMMARY_ON_CARD:
+            parts = split_parts(summary, SUMMARY_ON_CARD)
+            lines.append(t("meeting.view_summary", text=parts[0] + " …"))
+            lines.append(t("meeting.view_summary_cut", count=len(summary)))
+        else:
+            lines.append(t("meeting.view_summary", text=summary))
+    if meeting.attachment_count:
+        lines.append(t.plural("meeting.card_files", meeting.attachment_count))
+    return "\n".join(lines)
+
+
+def _esc(text: str) -> str:
+    import html
+
+    return html.escape(text, quote=False)
+
+
+def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKeyboardButton]]:
+    t = context.t
+    rows: list[list[InlineKeyboardButton]] = []
+    if meeting.status == "planned" and meeting.starts_at <= c.now(context):
+        rows.append([button(t("meeting.how_did_it_go"), f"mtg:held:{meeting.id}")])
+    extra = []
+    if meeting.attachment_count:
+        extra.append(
+            button(
+                t("meeting.files_button", count=meeting.attachment_count), f"mtg:files:{meeting.id}"
+            )
+        )
+    if meeting.summary and len(meeting.summary) > SUMMARY_ON_CARD:
+        extra.append(button(t("meeting.full_text"), f"mtg:full:{meeting.id}:0"))
+    if extra:
+        rows.append(extra)
+    if may_change(context, meeting):
+        rows.append(
+            [
+                button(t("meeting.edit"), f"mtg:edit:{meeting.id}"),
+                button(t("meeting.delete"), f"mtg:del:{meeting.id}"),
+            ]
+        )
+    rows.append(
+        [
+            button(t("meeting.to_timeline"), f"tl:{meeting.account_id}:0"),
+            button(t("meeting.view_account"), f"acc:open:{meeting.account_id}"),
+        ]
+    )
+    return rows
+
+
+async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
+    parts = callback_parts(update, prefix)
+    meeting = None
+    if parts and parts[0].isdigit():
+        meeting = await visible_meeting(context, int(parts[0]))
+    if meeting is None:
+        await answer(update, context.t("meeting.not_found"), alert=True)
+    return meeting
+
+
+async def open_meeting(update: Update, context: KamContext) -> None:
+    """mtg:v:<id>."""
+    meeting = await _meeting_from(update, context, "mtg:v")
+    if meeting is None:
+        return
+    await answer(update)
+    text = render_meeting(context, meeting)
+    await show_screen(update, context, VIEW, text, keyboard(meeting_buttons(context, meeting)))
+
+
+async def full_text(update: Update, context: KamContext) -> None:
+    """mtg:full:<id>:<part>: the summary in parts, each a new message."""
+    meeting = await _meeting_from(update, context, "mtg:full")
+    parts = callback_parts(update, "mtg:full")
+    if meeting is None:
+        return
+    await answer(update)
+    chunks = split_parts(meeting.summary or "")
+    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+    index = min(index, len(chunks) - 1)
+    header = context.t("meeting.part_of", number=index + 1, total=len(chunks))
+    rows = []
+    if index + 1 < len(chunks):
+        rows.append([button(context.t("meeting.next_part"), f"mtg:full:{meeting.id}:{index + 1}")])
+    assert update.effective_chat is not None
+    await context.bot.send_message(
+        update.effective_chat.id,
+        header + "\n" + _esc(chunks[index]),
+        reply_markup=keyboard(rows) if rows else None,
+    )
+
+
+async def send_files(update: Update, context: KamContext) -> None:
+    """mtg:files:<id>: every attachment again, by its Telegram file id."""
+    meeting = await _meeting_from(update, context, "mtg:files")
+    if meeting is None:
+        return
+    await answer(update)
+    assert update.effective_chat is not None
+    for item in meeting.attachments:
+        await _send_one(context, update.effective_chat.id, item)
+
+
+async def _send_one(context: KamContext, chat_id: int, item: Attachment) -> None:
+    bot = context.bot
+    caption = clip(item.caption, 1000) if item.caption else None
+    try:
+        if item.kind == "photo":
+            await bot.send_photo(chat_id, item.file_id, caption=caption, parse_mode=None)
+        elif item.kind == "voice":
+            await bot.send_voice(chat_id, item.file_id, caption=caption, parse_mode=None)
+        elif item.kind == "audio":
+            await bot.send_audio(chat_id, item.file_id, caption=caption, parse_mode=None)
+        elif item.kind == "video":
+            await bot.send_video(chat_id, item.file_id, caption=caption, parse_mode=None)
+        else:
+            await bot.send_document(chat_id, item.file_id, caption=caption, parse_mode=None)
+    except TelegramError as error:
+        _LOG.warning("could not re-send attachment %s: %s", item.id, error)
+        name = item.file_name or context.t(c.FILE_KIND_LABELS[item.kind])
+        await bot.send_message(chat_id, context.t("meeting.file_failed", name=name))
+
+
+async def ask_delete(update: Update, context: KamContext) -> None:
+    meeting = await _meeting_from(update, context, "mtg:del")
+    if meeting is None:
+        return
+    if not may_change(context, meeting):
+        await answer(update, context.t("meeting.cannot_edit"), alert=True)
+        return
+    await answer(update)
+    t = context.t
+    rows = [
+        [button(t("meeting.delete_yes"), f"mtg:delok:{meeting.id}")],
+        [button(t("meeting.delete_no"), f"mtg:v:{meeting.id}")],
+    ]
+    text = t(
+        "meeting.delete_prompt",
+        account=meeting.account_name,
+        when=c.fmt_when(context, meeting.starts_at, meeting.starts_has_time),
+    )
+    await show_screen(update, context, VIEW, text, keyboard(rows))
+
+
+async def delete(update: Update, context: KamContext) -> None:
+    meeting = await _meeting_from(update, context, "mtg:delok")
+    if meeting is None:
+        return
+    if not may_change(context, meeting):
+        await answer(update, context.t("meeting.cannot_edit"), alert=True)
+        return
+    manager = context.require_manager()
+    await context.services.storage.meetings.delete(
+        meeting.id, actor_id=manager.id, now=c.now(context)
+    )
+    await answer(update, context.t("meeting.deleted"))
+    rows = [[button(context.t("meeting.to_timeline"), f"tl:{meeting.account_id}:0")]]
+    await show_screen(update, context, VIEW, context.t("meeting.deleted"), keyboard(rows))
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CallbackQueryHandler(open_meeting, pattern=r"^mtg:v:\d+$"))
+    application.add_handler(CallbackQueryHandler(full_text, pattern=r"^mtg:full:\d+:\d+$"))
+    application.add_handler(CallbackQueryHandler(send_files, pattern=r"^mtg:files:\d+$"))
+    application.add_handler(CallbackQueryHandler(ask_delete, pattern=r"^mtg:del:\d+$"))
+    application.add_handler(CallbackQueryHandler(delete, pattern=r"^mtg:delok:\d+$"))

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+from domain.meeting_draft import (
+    DraftAttachment,
+    MeetingDraft,
+    NextStep,
+    iso,
+    split_name_and_position,
+)
+
+NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+
+
+def test_draft_survives_a_json_round_trip() -> None:
+    draft = MeetingDraft.start("tok", NOW, satisfaction_days=14)
+    draft.set_account(5, "VT-Metal")
+    draft.toggle_contact(3)
+    draft.add_new_contact("Wang Wei", "CFO")
+    draft.add_note("Prices")
+    draft.add_attachment(DraftAttachment("voice", "f1", "u1"))
+    draft.next_steps.append(NextStep("send offer", iso(NOW + timedelta(days=1)), False))
+    again = MeetingDraft.from_dict(json.loads(json.dumps(draft.to_dict())))
+    assert again == draft
+    assert again.satisfaction_days == 14
+
+
+def test_unknown_keys_from_an_older_version_are_ignored() -> None:
+    data = MeetingDraft.start("tok", NOW).to_dict() | {"removed_field": 1}
+    assert MeetingDraft.from_dict(data).token == "tok"
+
+
+def test_idle_after_thirty_minutes() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    assert not draft.is_idle(NOW + timedelta(minutes=29))
+    assert draft.is_idle(NOW + timedelta(minutes=30))
+    draft.touch(NOW + timedelta(minutes=29))
+    assert not draft.is_idle(NOW + timedelta(minutes=45))
+
+
+def test_future_time_means_planned_and_just_now_is_held() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    assert not draft.is_planned(NOW)
+    assert draft.start_time(NOW) == NOW
+    draft.starts_at = iso(NOW + timedelta(minutes=5))
+    assert not draft.is_planned(NOW)  # a few minutes ahead is still now
+    draft.starts_at = iso(NOW + timedelta(days=1))
+    assert draft.is_planned(NOW)
+    assert draft.satisfaction_due(NOW) == NOW + timedelta(days=8)
+
+
+def test_problems_and_limits() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    assert draft.problems(NOW) == ["no_account"]
+    draft.set_account(None, "New Co")
+    assert draft.is_new_account and draft.problems(NOW) == []
+    draft.pending_step = "call back"
+    assert draft.problems(NOW) == ["pending_step"]
+    assert not draft.add_note("x" * 100_001)
+    draft.satisfaction_days = 0
+    assert draft.satisfaction_due(NOW) is None
+
+
+def test_choosing_another_account_forgets_its_people() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    draft.set_account(1, "A")
+    draft.toggle_contact(10)
+    draft.set_account(1, "A")
+    assert draft.contact_ids == [10]
+    draft.set_account(2, "B")
+    assert draft.contact_ids == []
+
+
+def test_has_content() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    assert not draft.has_content()
+    draft.set_account(1, "A")
+    assert draft.has_content()
+
+
+def test_name_and_position() -> None:
+    assert split_name_and_position("Ivan Petrov, CFO") == ("Ivan Petrov", "CFO")
+    assert split_name_and_position("王伟，采购总监") == ("王伟", "采购总监")
+    assert split_name_and_position("Иван Петров - директор") == ("Иван Петров", "директор")
+    assert split_name_and_position("Olga (head of purchasing)") == ("Olga", "head of purchasing")
+    assert split_name_and_position("  Ivan   Petrov ") == ("Ivan Petrov", None)

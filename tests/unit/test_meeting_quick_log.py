@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from domain.quick_log import find_when, guess
+from domain.search import Candidate
+
+NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)  # Thursday
+TZ = ZoneInfo("Europe/Moscow")
+ACCOUNTS = [
+    Candidate(1, "VT-Metal", ("VT-Metal", "ВТ-Металл")),
+    Candidate(2, "Sinopec", ("Sinopec", "中国石化")),
+    Candidate(3, "Roga i Kopyta", ("Roga i Kopyta",)),
+]
+CONTACTS = {
+    1: [
+        Candidate(10, "Ivan Petrov", ("Ivan Petrov",)),
+        Candidate(11, "Olga Smirnova", ("Olga Smirnova",)),
+        Candidate(12, "Иван Петров", ("Иван Петров",)),
+    ],
+    2: [Candidate(20, "王伟", ("王伟",))],
+}
+FRIDAY = datetime(2026, 11, 26, 21, 0, tzinfo=UTC)  # Fri 27 Nov, local midnight
+
+
+def _guess(text: str):  # type: ignore[no-untyped-def]
+    return guess(text, now=NOW, tz=TZ, accounts=ACCOUNTS, contacts_of=CONTACTS)
+
+
+def test_english_message() -> None:
+    found = _guess("Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday")
+    assert found.account_id == 1 and found.contact_ids == (10,)
+    assert found.when is not None and found.when.at.date().isoformat() == "2026-11-25"
+    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [
+        ("send offer", FRIDAY)
+    ]
+
+
+def test_russian_message_with_declined_names() -> None:
+    found = _guess(
+        "Встретился с Иваном Петровым в ВТ-Металл вчера, договорились о ценах,"
+        " отправить КП до пятницы"
+    )
+    assert found.account_id == 1 and found.contact_ids == (12,)
+    assert found.when is not None and found.when.at == datetime(2026, 11, 24, 21, 0, tzinfo=UTC)
+    assert found.follow_ups[0].text == "отправить КП" and found.follow_ups[0].due is not None
+    assert found.follow_ups[0].due.at == FRIDAY
+
+
+def test_chinese_message() -> None:
+    found = _guess("昨天在中国石化见了王伟，同意了价格，周五前发报价")
+    assert found.account_id == 2 and found.contact_ids == (20,)
+    assert found.follow_ups[0].text == "发报价"
+    assert found.follow_ups[0].due is not None and found.follow_ups[0].due.at == FRIDAY
+
+
+def test_typo_in_the_account_name() -> None:
+    assert _guess("VT Metall yesterday 15:00 talked about pricing").account_id == 1
+
+
+def test_no_account() -> None:
+    found = _guess("hello there, nice weather")
+    assert found.account_id is None and found.summary == "hello there, nice weather"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("call them tomorrow", "tomorrow"),
+        ("позвонить в пятницу", "в пятницу"),
+        ("no date here", None),
+    ],
+)
+def test_find_when(text: str, expected: str | None) -> None:
+    found = find_when(text, now=NOW, tz=TZ, prefer="future")
+    assert (found[0] if found else None) == expected
