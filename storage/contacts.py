@@ -11,6 +11,7 @@ import aiosqlite
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
+from storage.profile import ProfileRepository
 
 DecisionRole = Literal["decision_maker", "influencer", "user", "gatekeeper", "champion"]
 Attitude = Literal["supporter", "neutral", "opponent"]
@@ -127,3 +128,20 @@ class ContactRepository:
             ).fetchone()
         assert row is not None
         return row_to_contact(row)
+
+    async def update(
+        self, contact_id: int, *, actor_id: int, now: datetime, **changes: object
+    ) -> Contact:
+        """Changes a contact's fields; each changed field is audited."""
+        await ProfileRepository(self._db).update_item(
+            "contact", contact_id, dict(changes), actor_id=actor_id, now=now
+        )
+        contact = await self.get(contact_id)
+        assert contact is not None
+        return contact
+
+    async def archive(self, contact_id: int, *, actor_id: int, now: datetime) -> bool:
+        """Hides a contact from the profile (kept for meetings that named them); audited."""
+        return await ProfileRepository(self._db).remove_item(
+            "contact", contact_id, actor_id=actor_id, now=now
+        )

@@ -1,0 +1,35 @@
+"""Key account profiles: the card and its sections, creating, editing, finding, exporting."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, InlineQueryHandler
+
+from bot.context import KamContext
+from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
+from handlers.ui import answer
+
+
+async def dispatch_account_press(update: Update, context: KamContext) -> None:
+    """Routes an `acc:` press (open, section, brief, export, close)."""
+    data = update.callback_query.data if update.callback_query else ""
+    action = (data or "").split(":")[1] if (data or "").count(":") >= 1 else ""
+    handler = {
+        "open": card.on_open,
+        "sec": sections.on_section,
+        "brief": brief.on_brief,
+        "export": export.on_export,
+        "close": card.on_close,
+    }.get(action)
+    if handler is None:
+        await answer(update, context.t("error.stale_button"))
+        return
+    await handler(update, context)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(new_client.conversation())
+    application.add_handler(edit.conversation())
+    application.add_handler(find.conversation())
+    application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
+    application.add_handler(InlineQueryHandler(inline.on_inline_query))

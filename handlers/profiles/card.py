@@ -1,0 +1,154 @@
+"""The profile card (`acc:open:<id>`): a one-screen header and a button per section."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import KamContext
+from bot.i18n import N_
+from domain.profile import SECTIONS, completeness, days_since, satisfaction_trend
+from handlers.profiles.common import (
+    FLOW,
+    STATUS_LABELS,
+    date_text,
+    esc,
+    int_part,
+    money_text,
+    refuse_missing,
+    remember_account,
+    visible_account,
+    zone,
+)
+from handlers.ui import answer, button, callback_parts, close_screen, grid, keyboard, show_screen
+from storage.profile import ProfileSnapshot
+
+TREND_MARKS = {"up": "↗", "down": "↘", "flat": "→"}
+MISSING_LABELS = {
+    "decision_process": N_("profile.missing.decision_process"),
+    "decision_maker": N_("profile.missing.decision_maker"),
+    "opportunity_1y": N_("profile.missing.opportunity_1y"),
+    "opportunity_3_5y": N_("profile.missing.opportunity_3_5y"),
+    "goals": N_("profile.missing.goals"),
+    "executive_sponsor": N_("profile.missing.executive_sponsor"),
+    "action_plan": N_("profile.missing.action_plan"),
+    "contacts": N_("profile.missing.contacts"),
+    "description": N_("profile.missing.description"),
+    "financial_results": N_("profile.missing.financial_results"),
+    "industry": N_("profile.missing.industry"),
+    "corporate_culture": N_("profile.missing.corporate_culture"),
+    "related": N_("profile.missing.related"),
+    "history": N_("profile.missing.history"),
+    "spend": N_("profile.missing.spend"),
+    "suppliers": N_("profile.missing.suppliers"),
+}
+
+
+def lists_of(snap: ProfileSnapshot) -> dict[str, list[dict[str, object]]]:
+    return {kind: [item.values for item in items] for kind, items in snap.items.items()}
+
+
+def ago_text(context: KamContext, days: int | None) -> str:
+    t = context.t
+    if days is None:
+        return t("profile.never")
+    if days <= 0:
+        return t("profile.today")
+    if days == 1:
+        return t("profile.yesterday")
+    return t.plural("profile.days_ago", days)
+
+
+def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
+    t = context.t
+    account = snap.account
+    now = context.services.clock.now()
+    tz = zone(context)
+    lines = [f"<b>{esc(account.name, 120)}</b> · {t(STATUS_LABELS[account.status])}"]
+    if account.industry or account.city:
+        lines.append(esc(" · ".join(p for p in (account.industry, account.city) if p), 160))
+    lines.append(t("profile.card.owner", owner=snap.owner_name or "—"))
+    lines.append(
+        t(
+            "profile.card.last_contact",
+            ago=ago_text(context, days_since(account.last_contact_at, now, tz)),
+        )
+    )
+    if snap.open_tasks:
+        task = snap.open_tasks[0]
+        due = date_text(context, task.due_at) or t("profile.no_due")
+        lines.append(t("profile.card.next_task", task=task.text[:80], due=due))
+    else:
+        lines.append(t("profile.card.no_task"))
+    trend = satisfaction_trend([s.score for s in snap.scores])
+    if trend is None:
+        lines.append(t("profile.card.no_scores"))
+    else:
+        mark = TREND_MARKS.get(trend.direction or "", "")
+        lines.append(
+            t(
+                "profile.card.satisfaction",
+                latest=trend.latest,
+                trend=mark,
+                average=f"{trend.average:.1f}",
+                count=trend.count,
+            )
+        )
+    one = money_text(context, account.opportunity_1y_minor, account.opportunity_1y_currency)
+    five = money_text(context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency)
+    lines.append(t("profile.card.opportunity", one=one or "—", five=five or "—"))
+    filled = completeness(vars(account), lists_of(snap))
+    if filled.missing:
+        missing = ", ".join(t(MISSING_LABELS[name]) for name in filled.missing[:3])
+        lines.append(t("profile.card.completeness", percent=filled.percent, missing=missing))
+    else:
+        lines.append(t("profile.card.complete"))
+    return "\n".join(lines)
+
+
+async def show_card(
+    update: Update, context: KamContext, account_id: int, *, new_message: bool = False
+) -> None:
+    account = await visible_account(context, account_id)
+    if account is None:
+        await refuse_missing(update, context)
+        return
+    await answer(update)
+    remember_account(context, account_id)
+    t = context.t
+    snap = await context.services.storage.profile.snapshot(
+        account_id, now=context.services.clock.now()
+    )
+    assert snap is not None
+    sections = []
+    for section in SECTIONS:
+        count = sum(len(snap.list(kind)) for kind in section.lists)
+        label = t(section.label) + (f" ({count})" if count else "")
+        sections.append(button(label, f"acc:sec:{account_id}:{section.key}:0"))
+    sections.append(button(t("profile.section.timeline"), f"tl:{account_id}:0"))
+    rows = [
+        *grid(sections, 2),
+        [
+            button(t("profile.brief_button"), f"acc:brief:{account_id}"),
+            button(t("profile.export_button"), f"acc:export:{account_id}"),
+        ],
+        [
+            button(t("profile.edit_button"), f"ed:acc:{account_id}"),
+            button(t("profile.close_button"), "acc:close"),
+        ],
+    ]
+    await show_screen(
+        update, context, FLOW, card_text(context, snap), keyboard(rows), new_message=new_message
+    )
+
+
+async def on_open(update: Update, context: KamContext) -> None:
+    account_id = int_part(callback_parts(update, "acc:open"), 0)
+    if account_id is None:
+        await answer(update, context.t("error.stale_button"))
+        return
+    await show_card(update, context, account_id)
+
+
+async def on_close(update: Update, context: KamContext) -> None:
+    await answer(update)
+    await close_screen(update, context, FLOW, context.t("profile.closed"))

@@ -1,0 +1,157 @@
+"""What the profile screens share: the flow's name, access to an account, value formatting."""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+from telegram import Update
+
+from bot.context import KamContext
+from bot.i18n import N_
+from domain.languages import babel_locale
+from domain.money import Money, format_money
+from domain.profile import FieldSpec, birthday_month_day
+from handlers.ui import answer, clip
+from storage.accounts import Account
+
+FLOW = "profile"  # the card, its sections and the edit steps share one message
+STATE_KEY = "profile"  # user_data: the last opened account (for shared contact cards)
+DEFAULT_CURRENCY = {"ru": "RUB", "zh": "CNY", "en": "USD"}
+
+STATUS_LABELS = {
+    "prospect": N_("profile.status.prospect"),
+    "active": N_("profile.status.active"),
+    "at_risk": N_("profile.status.at_risk"),
+    "lost": N_("profile.status.lost"),
+}
+
+
+def state(context: KamContext) -> dict[str, Any]:
+    assert context.user_data is not None
+    found = context.user_data.setdefault(STATE_KEY, {})
+    assert isinstance(found, dict)
+    return found
+
+
+def remember_account(context: KamContext, account_id: int) -> None:
+    state(context)["account_id"] = account_id
+
+
+def zone(context: KamContext) -> ZoneInfo:
+    name = (
+        context.manager.timezone if context.manager else context.services.settings.default_timezone
+    )
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def locale(context: KamContext) -> str:
+    return babel_locale(context.language)
+
+
+def default_currency(context: KamContext) -> str:
+    return DEFAULT_CURRENCY.get(context.language, "USD")
+
+
+async def visible_account(context: KamContext, account_id: int) -> Account | None:
+    """The account if the manager may see it (owner, team, or a lead/admin), else None."""
+    manager = context.require_manager()
+    storage = context.services.storage
+    if not await storage.accounts.is_visible(
+        account_id, manager.id, sees_all=manager.sees_all_accounts
+    ):
+        return None
+    account = await storage.accounts.get(account_id)
+    return None if account is None or account.archived_at is not None else account
+
+
+async def refuse_missing(update: Update, context: KamContext) -> None:
+    """A press or command about an account that is gone or not the manager's."""
+    if update.callback_query is not None:
+        await answer(update, context.t("profile.not_found"), alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(context.t("profile.not_found"))
+
+
+def int_part(parts: list[str], index: int) -> int | None:
+    if len(parts) <= index or not parts[index].isdigit() or len(parts[index]) > 12:
+        return None
+    return int(parts[index])
+
+
+def money_text(context: KamContext, minor: int | None, currency: str | None) -> str | None:
+    if minor is None or not currency:
+        return None
+    try:
+        return format_money(Money(int(minor), currency), locale(context))
+    except ValueError:
+        return f"{minor} {currency}"
+
+
+def date_text(context: KamContext, day: date | datetime | str | None) -> str | None:
+    if day is None or day == "":
+        return None
+    if isinstance(day, str):
+        try:
+            day = date.fromisoformat(day[:10])
+        except ValueError:
+            return str(day)
+    if isinstance(day, datetime):
+        day = day.astimezone(zone(context)).date()
+    return str(format_date(day, format="medium", locale=locale(context)))
+
+
+def birthday_text(context: KamContext, birthday: str | None) -> str | None:
+    found = birthday_month_day(birthday)
+    if found is None or birthday is None:
+        return None
+    month, day = found
+    shown = str(format_date(date(2000, month, day), format="d MMMM", locale=locale(context)))
+    if not birthday.startswith("--"):
+        shown += f" {birthday[:4]}"
+    return shown
+
+
+def value_text(
+    context: KamContext, spec: FieldSpec, values: dict[str, Any], names: dict[int, str]
+) -> str | None:
+    """A field's stored value as plain text for display, or None when empty."""
+    t = context.t
+    raw = values.get(spec.col)
+    if spec.kind == "money":
+        assert spec.currency_column is not None
+        return money_text(context, raw, values.get(spec.currency_column))
+    if raw is None or raw == "":
+        return None
+    if spec.kind == "choice":
+        return t(spec.option_message(str(raw)))
+    if spec.kind == "flag":
+        return t("profile.yes") if raw else t("profile.no")
+    if spec.kind == "manager":
+        return names.get(int(raw), f"#{raw}")
+    if spec.kind == "date":
+        return date_text(context, raw)
+    if spec.kind == "birthday":
+        return birthday_text(context, str(raw))
+    if spec.key == "aliases":
+        return ", ".join(line for line in str(raw).splitlines() if line.strip())
+    return str(raw)
+
+
+async def manager_names(context: KamContext) -> dict[int, str]:
+    return {m.id: m.full_name for m in await context.services.storage.managers.list_all()}
+
+
+def line(label: str, value: str | None, limit: int = 300) -> str:
+    """'<b>Label:</b> value' with the value escaped and clipped; label is translated text."""
+    return f"<b>{label}:</b> {html.escape(clip(value, limit), quote=False)}" if value else ""
+
+
+def esc(value: str | None, limit: int = 200) -> str:
+    return html.escape(clip(value or "", limit), quote=False)

@@ -1,0 +1,114 @@
+"""Finding a client: `/find <text>`, the menu's "Find client", and plain text at the menu."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import (
+    BaseHandler,
+    CommandHandler,
+    ConversationHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.context import KamContext
+from handlers.menu import any_menu_button, main_menu, menu_button
+from handlers.profiles.card import show_card
+from handlers.profiles.common import FLOW, STATUS_LABELS, state
+from handlers.ui import button, clip, keyboard, show_screen
+
+QUERY = "query"
+MAX_SHOWN = 8
+
+
+async def find_and_show(update: Update, context: KamContext, text: str) -> None:
+    """Searches the manager's clients; one clear hit opens its card, several are buttons."""
+    manager = context.require_manager()
+    t = context.t
+    query = " ".join(text.split())[:100]
+    hits = await context.services.storage.search.search(
+        query, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=MAX_SHOWN
+    )
+    state(context)["last_query"] = query
+    if len(hits) == 1:
+        await show_card(update, context, hits[0].account_id, new_message=True)
+        return
+    if not hits:
+        rows = [[button(t("profile.find.create", name=clip(query, 30)), "ncl:fromfind")]]
+        await show_screen(
+            update,
+            context,
+            FLOW,
+            t("profile.find.nothing", query=clip(query, 100)),
+            keyboard(rows),
+            new_message=True,
+        )
+        return
+    rows = []
+    for hit in hits:
+        label = f"{clip(hit.name, 40)} · {t(STATUS_LABELS.get(hit.status, hit.status))}"
+        if hit.via:
+            label += f" · {clip(hit.via, 24)}"
+        rows.append([button(label, f"acc:open:{hit.account_id}")])
+    await show_screen(
+        update,
+        context,
+        FLOW,
+        t("profile.find.results", query=clip(query, 100), count=len(hits)),
+        keyboard(rows),
+        new_message=True,
+    )
+
+
+async def find_command(update: Update, context: KamContext) -> str | int:
+    assert update.effective_message is not None
+    query = " ".join(context.args or [])
+    if query.strip():
+        await find_and_show(update, context, query)
+        return ConversationHandler.END
+    return await ask(update, context)
+
+
+async def ask(update: Update, context: KamContext) -> str:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t("profile.find.ask"))
+    return QUERY
+
+
+async def got_query(update: Update, context: KamContext) -> int:
+    assert update.effective_message is not None and update.effective_message.text is not None
+    await find_and_show(update, context, update.effective_message.text)
+    return ConversationHandler.END
+
+
+async def not_text(update: Update, context: KamContext) -> str:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(context.t("profile.find.text_please"))
+    return QUERY
+
+
+async def cancel(update: Update, context: KamContext) -> int:
+    assert update.effective_message is not None
+    await update.effective_message.reply_text(
+        context.t("profile.cancelled"), reply_markup=main_menu(context.t, context.require_manager())
+    )
+    return ConversationHandler.END
+
+
+def conversation() -> BaseHandler:  # type: ignore[type-arg]
+    return ConversationHandler(
+        entry_points=[
+            CommandHandler("find", find_command),
+            MessageHandler(menu_button("menu.find"), ask),
+        ],
+        states={
+            QUERY: [MessageHandler(filters.TEXT & ~filters.COMMAND & ~any_menu_button(), got_query)]
+        },
+        fallbacks=[
+            CommandHandler("cancel", cancel),
+            MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+        ],
+        name="profile_find",
+        persistent=True,
+        allow_reentry=True,
+    )

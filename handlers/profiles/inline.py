@@ -1,0 +1,69 @@
+"""Inline mode (`@bot vt`): the manager's matching clients, inserted as a short card.
+
+The card carries nothing confidential: no amounts, no phone numbers, no notes.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram.constants import ParseMode
+
+from bot.context import KamContext
+from handlers.profiles.common import STATUS_LABELS, esc
+from storage.accounts import Account
+
+MAX_RESULTS = 20
+
+
+def short_card(context: KamContext, account: Account, owner: str | None) -> str:
+    t = context.t
+    lines = [f"<b>{esc(account.name, 120)}</b> · {t(STATUS_LABELS[account.status])}"]
+    if account.industry or account.city:
+        lines.append(esc(" · ".join(p for p in (account.industry, account.city) if p), 160))
+    if account.website:
+        lines.append(esc(account.website, 120))
+    lines.append(t("profile.card.owner", owner=owner or "—"))
+    return "\n".join(lines)
+
+
+async def on_inline_query(update: Update, context: KamContext) -> None:
+    query = update.inline_query
+    assert query is not None
+    manager = context.manager
+    if manager is None:  # the access gate answers strangers; nothing to do
+        return
+    storage = context.services.storage
+    text = query.query.strip()
+    if text:
+        hits = await storage.search.search(
+            text, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS
+        )
+        ids = [hit.account_id for hit in hits]
+    else:
+        recent = await storage.accounts.visible(
+            manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS
+        )
+        ids = [account.id for account in recent]
+    names = {m.id: m.full_name for m in await storage.managers.list_all()}
+    results = []
+    for account_id in ids:
+        account = await storage.accounts.get(account_id)
+        if account is None:
+            continue
+        owner = names.get(account.owner_id) if account.owner_id else None
+        description = " · ".join(
+            p
+            for p in (context.t(STATUS_LABELS[account.status]), account.industry, account.city)
+            if p
+        )
+        results.append(
+            InlineQueryResultArticle(
+                id=f"acc{account.id}",
+                title=account.name[:100],
+                description=description[:200],
+                input_message_content=InputTextMessageContent(
+                    short_card(context, account, owner), parse_mode=ParseMode.HTML
+                ),
+            )
+        )
+    await query.answer(results, cache_time=0, is_personal=True)

@@ -1,0 +1,491 @@
+"""The list parts of a key account profile, and everything the card and the brief show.
+
+Lists (one generic repository for all of them, each change audited in its transaction):
+contacts, related organisations and structure, our team (incl. the executive sponsor),
+deals/tenders/agreements (the history), client spend, previous suppliers and the action plan
+(tasks with origin 'action_plan', so each step reminds its owner like any task).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any, Literal
+
+import aiosqlite
+
+from storage import audit
+from storage.accounts import Account, row_to_account
+from storage.codec import dt_to_db, opt_dt_from_db
+from storage.database import Database
+from storage.tasks import Task, insert_task, row_to_task
+
+ItemKind = Literal["contact", "related", "team", "deal", "spend", "supplier", "plan"]
+ITEM_KINDS: tuple[ItemKind, ...] = (
+    "contact",
+    "related",
+    "team",
+    "deal",
+    "spend",
+    "supplier",
+    "plan",
+)
+
+
+@dataclass(frozen=True)
+class ItemTable:
+    table: str
+    entity: str  # the audit log's entity name
+    columns: tuple[str, ...]  # what may be set
+    title: str  # the column that names an item
+    select: str  # SELECT ... FROM ... (aliased `i`), may join display names
+    live: str  # condition for items that still count
+    order_by: str
+    has_updated_at: bool
+
+
+TABLES: dict[ItemKind, ItemTable] = {
+    "contact": ItemTable(
+        "contacts",
+        "contact",
+        (
+            "full_name",
+            "position",
+            "decision_role",
+            "attitude",
+            "phone",
+            "email",
+            "birthday",
+            "notes",
+        ),
+        "full_name",
+        "SELECT i.* FROM contacts i",
+        "i.archived_at IS NULL",
+        "i.decision_role IS NULL, i.full_name, i.id",
+        True,
+    ),
+    "related": ItemTable(
+        "related_organisations",
+        "related_organisation",
+        ("kind", "name", "note"),
+        "name",
+        "SELECT i.* FROM related_organisations i",
+        "1",
+        "i.kind, i.name, i.id",
+        False,
+    ),
+    "team": ItemTable(
+        "account_team",
+        "account_team",
+        ("manager_id", "name", "role", "is_executive_sponsor"),
+        "name",
+        "SELECT i.*, m.full_name AS manager_name FROM account_team i"
+        " LEFT JOIN managers m ON m.id = i.manager_id",
+        "1",
+        "i.is_executive_sponsor DESC, i.id",
+        False,
+    ),
+    "deal": ItemTable(
+        "deals",
+        "deal",
+        (
+            "kind",
+            "title",
+            "stage",
+            "amount_minor",
+            "currency",
+            "probability",
+            "expected_close_on",
+            "closed_on",
+            "result_reason",
+            "owner_id",
+        ),
+        "title",
+        "SELECT i.* FROM deals i",
+        "1",
+        "coalesce(i.closed_on, i.expected_close_on, substr(i.created_at, 1, 10)) DESC, i.id DESC",
+        True,
+    ),
+    "spend": ItemTable(
+        "client_spend",
+        "client_spend",
+        ("need", "amount_minor", "currency", "period", "note"),
+        "need",
+        "SELECT i.* FROM client_spend i",
+        "1",
+        "i.amount_minor IS NULL, i.id",
+        False,
+    ),
+    "supplier": ItemTable(
+        "previous_suppliers",
+        "previous_supplier",
+        ("name", "supplied", "period", "reason_left"),
+        "name",
+        "SELECT i.* FROM previous_suppliers i",
+        "1",
+        "i.id",
+        False,
+    ),
+    "plan": ItemTable(
+        "tasks",
+        "task",
+        ("text", "goal", "assignee_id", "due_at", "due_has_time", "resources", "status"),
+        "text",
+        "SELECT i.*, m.full_name AS assignee_name FROM tasks i"
+        " LEFT JOIN managers m ON m.id = i.assignee_id",
+        "i.origin = 'action_plan' AND i.status != 'cancelled'",
+        "i.status = 'done', i.due_at IS NULL, i.due_at, i.id",
+        True,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ProfileItem:
+    """One row of a profile list; `values` holds the stored columns (and display joins)."""
+
+    kind: ItemKind
+    id: int
+    account_id: int
+    values: dict[str, Any]
+
+    def get(self, column: str) -> Any:
+        return self.values.get(column)
+
+    @property
+    def title(self) -> str:
+        if self.kind == "team":
+            return str(self.values.get("manager_name") or self.values.get("name") or "")
+        return str(self.values.get(TABLES[self.kind].title) or "")
+
+
+def _row_to_item(kind: ItemKind, row: aiosqlite.Row) -> ProfileItem:
+    values = {key: row[key] for key in row.keys()}  # noqa: SIM118 - aiosqlite.Row
+    return ProfileItem(kind, int(values["id"]), int(values["account_id"]), values)
+
+
+def to_db(value: Any) -> Any:
+    """A Python value as stored: datetimes as UTC text, dates ISO, booleans 0/1."""
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, datetime):
+        return dt_to_db(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@dataclass(frozen=True)
+class Score:
+    score: int
+    at: datetime | None
+    comment: str | None
+
+
+@dataclass(frozen=True)
+class MeetingNote:
+    id: int
+    starts_at: datetime
+    kind: str
+    status: str
+    summary: str | None
+    outcome: str | None
+    outcome_reason: str | None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    what: str  # the contract's title or the obligation's description
+    kind: Literal["contract_end", "obligation"]
+    party: str | None  # 'ours' / 'client' for obligations
+
+
+@dataclass
+class ProfileSnapshot:
+    """Everything the card, the sections, the brief and the export read, in one go."""
+
+    account: Account
+    owner_name: str | None
+    items: dict[ItemKind, list[ProfileItem]] = field(default_factory=dict)
+    open_tasks: list[Task] = field(default_factory=list)
+    scores: list[Score] = field(default_factory=list)  # newest first
+    last_meeting: MeetingNote | None = None
+    next_meeting: MeetingNote | None = None
+    deadlines: list[Deadline] = field(default_factory=list)
+
+    def list(self, kind: ItemKind) -> list[ProfileItem]:
+        return self.items.get(kind, [])
+
+
+def _meeting(row: aiosqlite.Row | None) -> MeetingNote | None:
+    if row is None:
+        return None
+    starts = opt_dt_from_db(row["starts_at"])
+    assert starts is not None
+    return MeetingNote(
+        row["id"],
+        starts,
+        row["kind"],
+        row["status"],
+        row["summary"],
+        row["outcome"],
+        row["outcome_reason"],
+    )
+
+
+class ProfileRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- lists --------------------------------------------------------------------------
+
+    async def items(self, kind: ItemKind, account_id: int) -> list[ProfileItem]:
+        table = TABLES[kind]
+        rows = await self._db.fetch_all(
+            f"{table.select} WHERE i.account_id = ? AND {table.live} ORDER BY {table.order_by}",
+            (account_id,),
+        )
+        return [_row_to_item(kind, row) for row in rows]
+
+    async def item(self, kind: ItemKind, item_id: int) -> ProfileItem | None:
+        """A live item (not archived or cancelled), or None."""
+        table = TABLES[kind]
+        row = await self._db.fetch_one(
+            f"{table.select} WHERE i.id = ? AND {table.live}", (item_id,)
+        )
+        return None if row is None else _row_to_item(kind, row)
+
+    async def add_item(
+        self,
+        kind: ItemKind,
+        account_id: int,
+        values: dict[str, Any],
+        *,
+        actor_id: int,
+        now: datetime,
+    ) -> ProfileItem:
+        """Adds an item to an account's list; audited in the same transaction."""
+        table = TABLES[kind]
+        unknown = set(values) - set(table.columns)
+        if unknown:
+            raise ValueError(f"not settable on {kind}: {sorted(unknown)}")
+        async with self._db.transaction() as conn:
+            if kind == "plan":
+                item_id = await insert_task(
+                    conn,
+                    assignee_id=int(values.get("assignee_id") or actor_id),
+                    text=str(values["text"]),
+                    now=now,
+                    actor_id=actor_id,
+                    account_id=account_id,
+                    due_at=values.get("due_at"),
+                    due_has_time=bool(values.get("due_has_time")),
+                    origin="action_plan",
+                    goal=values.get("goal"),
+                    resources=values.get("resources"),
+                )
+            else:
+                stored = {key: to_db(value) for key, value in values.items()}
+                stamp = dt_to_db(now)
+                stored["account_id"] = account_id
+                stored["created_at"] = stamp
+                if table.has_updated_at:
+                    stored["updated_at"] = stamp
+                names = ", ".join(stored)
+                marks = ", ".join("?" for _ in stored)
+                cursor = await conn.execute(
+                    f"INSERT INTO {table.table} ({names}) VALUES ({marks})", tuple(stored.values())
+                )
+                item_id = int(cursor.lastrowid or 0)
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=actor_id,
+                    entity=table.entity,
+                    entity_id=item_id,
+                    action="create",
+                    changes={
+                        "account_id": (None, account_id),
+                        **{key: (None, value) for key, value in stored.items() if key in values},
+                    },
+                )
+            await self._touch_account(conn, account_id, now)
+            row = await (
+                await conn.execute(f"{table.select} WHERE i.id = ?", (item_id,))
+            ).fetchone()
+        assert row is not None
+        return _row_to_item(kind, row)
+
+    async def update_item(
+        self,
+        kind: ItemKind,
+        item_id: int,
+        changes: dict[str, Any],
+        *,
+        actor_id: int,
+        now: datetime,
+    ) -> ProfileItem:
+        """Changes an item's columns; each changed column goes to the audit log."""
+        table = TABLES[kind]
+        unknown = set(changes) - set(table.columns)
+        if unknown:
+            raise ValueError(f"not settable on {kind}: {sorted(unknown)}")
+        async with self._db.transaction() as conn:
+            row = await (
+                await conn.execute(f"SELECT * FROM {table.table} WHERE id = ?", (item_id,))
+            ).fetchone()
+            if row is None:
+                raise LookupError(f"{kind} {item_id} not found")
+            stored = {key: to_db(value) for key, value in changes.items()}
+            diff = {key: (row[key], value) for key, value in stored.items() if row[key] != value}
+            if diff:
+                assignments = ", ".join(f"{key} = ?" for key in diff)
+                params: list[Any] = [new for _, new in diff.values()]
+                if table.has_updated_at:
+                    assignments += ", updated_at = ?"
+                    params.append(dt_to_db(now))
+                await conn.execute(
+                    f"UPDATE {table.table} SET {assignments} WHERE id = ?", (*params, item_id)
+                )
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=actor_id,
+                    entity=table.entity,
+                    entity_id=item_id,
+                    action="update",
+                    changes=diff,
+                )
+                await self._touch_account(conn, int(row["account_id"]), now)
+            new_row = await (
+                await conn.execute(f"{table.select} WHERE i.id = ?", (item_id,))
+            ).fetchone()
+        assert new_row is not None
+        return _row_to_item(kind, new_row)
+
+    async def remove_item(
+        self, kind: ItemKind, item_id: int, *, actor_id: int, now: datetime
+    ) -> bool:
+        """Removes an item (contacts are archived, plan steps cancelled); False if gone."""
+        table = TABLES[kind]
+        async with self._db.transaction() as conn:
+            row = await (
+                await conn.execute(
+                    f"SELECT i.* FROM {table.table} i WHERE i.id = ? AND {table.live}", (item_id,)
+                )
+            ).fetchone()
+            if row is None:
+                return False
+            stamp = dt_to_db(now)
+            if kind == "contact":
+                await conn.execute(
+                    "UPDATE contacts SET archived_at = ?, updated_at = ? WHERE id = ?",
+                    (stamp, stamp, item_id),
+                )
+            elif kind == "plan":
+                await conn.execute(
+                    "UPDATE tasks SET status = 'cancelled', updated_at = ? WHERE id = ?",
+                    (stamp, item_id),
+                )
+            else:
+                await conn.execute(f"DELETE FROM {table.table} WHERE id = ?", (item_id,))
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                entity=table.entity,
+                entity_id=item_id,
+                action="delete",
+                changes={table.title: (row[table.title], None)},
+            )
+            await self._touch_account(conn, int(row["account_id"]), now)
+        return True
+
+    @staticmethod
+    async def _touch_account(conn: aiosqlite.Connection, account_id: int, now: datetime) -> None:
+        await conn.execute(
+            "UPDATE accounts SET updated_at = ? WHERE id = ?", (dt_to_db(now), account_id)
+        )
+
+    # --- the whole profile ----------------------------------------------------------------
+
+    async def snapshot(self, account_id: int, *, now: datetime) -> ProfileSnapshot | None:
+        """The account with its lists, open tasks, scores, meetings and deadlines (30 days)."""
+        today = now.date()
+        horizon = (today + timedelta(days=30)).isoformat()
+        async with self._db.reading() as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT a.*, m.full_name AS owner_name FROM accounts a"
+                    " LEFT JOIN managers m ON m.id = a.owner_id WHERE a.id = ?",
+                    (account_id,),
+                )
+            ).fetchone()
+            if row is None:
+                return None
+            snapshot = ProfileSnapshot(row_to_account(row), row["owner_name"])
+            for kind in ITEM_KINDS:
+                table = TABLES[kind]
+                rows = await conn.execute_fetchall(
+                    f"{table.select} WHERE i.account_id = ? AND {table.live}"
+                    f" ORDER BY {table.order_by}",
+                    (account_id,),
+                )
+                snapshot.items[kind] = [_row_to_item(kind, r) for r in rows]
+            rows = await conn.execute_fetchall(
+                "SELECT * FROM tasks WHERE account_id = ? AND status = 'open'"
+                " ORDER BY due_at IS NULL, due_at, id LIMIT 20",
+                (account_id,),
+            )
+            snapshot.open_tasks = [row_to_task(r) for r in rows]
+            rows = await conn.execute_fetchall(
+                "SELECT score, answered_at, comment FROM satisfaction_checks"
+                " WHERE account_id = ? AND score IS NOT NULL"
+                " ORDER BY coalesce(answered_at, due_at) DESC, id DESC LIMIT 12",
+                (account_id,),
+            )
+            snapshot.scores = [
+                Score(int(r["score"]), opt_dt_from_db(r["answered_at"]), r["comment"]) for r in rows
+            ]
+            stamp = dt_to_db(now)
+            last = await (
+                await conn.execute(
+                    "SELECT * FROM meetings WHERE account_id = ? AND status = 'held'"
+                    " AND deleted_at IS NULL ORDER BY starts_at DESC, id DESC LIMIT 1",
+                    (account_id,),
+                )
+            ).fetchone()
+            snapshot.last_meeting = _meeting(last)
+            upcoming = await (
+                await conn.execute(
+                    "SELECT * FROM meetings WHERE account_id = ? AND status = 'planned'"
+                    " AND deleted_at IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT 1",
+                    (account_id, stamp),
+                )
+            ).fetchone()
+            snapshot.next_meeting = _meeting(upcoming)
+            rows = await conn.execute_fetchall(
+                "SELECT ends_on AS due, title AS what, 'contract_end' AS kind, NULL AS party"
+                " FROM contracts WHERE account_id = :a AND status IN ('active', 'at_risk')"
+                " AND ends_on BETWEEN :today AND :horizon"
+                " UNION ALL"
+                " SELECT coalesce(o.delayed_to, o.due_on), o.description, 'obligation', o.party"
+                " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
+                " WHERE c.account_id = :a AND o.status IN ('pending', 'delayed')"
+                " AND coalesce(o.delayed_to, o.due_on) <= :horizon"
+                " ORDER BY 1 LIMIT 20",
+                {"a": account_id, "today": today.isoformat(), "horizon": horizon},
+            )
+            snapshot.deadlines = [
+                Deadline(date.fromisoformat(r["due"]), r["what"], r["kind"], r["party"])
+                for r in rows
+            ]
+        return snapshot
+
+    async def team_manager_ids(self, account_id: int) -> list[int]:
+        rows = await self._db.fetch_all(
+            "SELECT manager_id FROM account_team WHERE account_id = ? AND manager_id IS NOT NULL",
+            (account_id,),
+        )
+        return [int(r["manager_id"]) for r in rows]

@@ -1,0 +1,198 @@
+"""Editing a profile: each field type, invalid values, list items, contact cards, audit."""
+
+from __future__ import annotations
+
+from storage import Storage
+from tests.fake_telegram import TelegramUser
+from tests.handlers.test_profile_create_find import create
+
+
+async def _account_id(storage: Storage) -> int:
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    return account.id
+
+
+async def _open_section(user: TelegramUser, section: str) -> None:
+    await user.press("✏️ Edit")
+    await user.press(section)
+
+
+async def test_money_field_old_new_confirm_and_audit(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    card_message = admin.last_message.message_id
+    await _open_section(admin, "🎯 Prospects")
+    assert admin.last_message.message_id == card_message  # one screen, edited in place
+    await admin.press("Opportunity, 1 year")
+    await admin.send("1.2m RUB")
+    assert "Was: —" in admin.last_text and "1,200,000" in admin.last_text
+    await admin.press("Save")
+    assert "Saved: Opportunity, 1 year" in admin.last_text
+    account_id = await _account_id(storage)
+    account = await storage.accounts.get(account_id)
+    assert account is not None
+    assert (account.opportunity_1y_minor, account.opportunity_1y_currency) == (120_000_000, "RUB")
+    fields = {e.field for e in await storage.audit.for_entity("account", account_id)}
+    assert {"opportunity_1y_minor", "opportunity_1y_currency"} <= fields
+    await admin.press("Opportunity, 3-5 years")
+    await admin.send("50万元")
+    assert "500,000" in admin.last_text and "CN¥" in admin.last_text
+    await admin.press("Save")
+    await admin.press("Done")
+    assert "1 year RUB" in admin.last_text or "1,200,000" in admin.last_text
+
+
+async def test_invalid_values_are_explained_and_asked_again(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "🎯 Prospects")
+    await admin.press("Opportunity, 1 year")
+    await admin.send("lots of money")
+    assert "could not read the amount" in admin.last_text
+    await admin.send_update(
+        {
+            "sticker": {
+                "file_id": "s",
+                "file_unique_id": "u",
+                "width": 1,
+                "height": 1,
+                "is_animated": False,
+                "is_video": False,
+                "type": "regular",
+            }
+        }
+    )
+    assert "type the value" in admin.last_text
+    await admin.press("Back")
+    await admin.press("Contact at least every N days")
+    await admin.send("9999")
+    assert "whole number from 1 to 365" in admin.last_text
+    await admin.send("14")
+    await admin.press("Save")
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.contact_cadence_days == 14
+    await admin.press("Back")
+    await admin.press("📋 General")
+    await admin.press("Goals")
+    await admin.send("g" * 2001)
+    assert "Too long: 2001 characters, at most 2000" in admin.last_text
+    assert "kept the first part" in admin.last_text and "Will be: ggg" in admin.last_text
+    await admin.send("Grow <b>exports</b> to Asia")
+    assert "Grow <b>exports</b> to Asia" in admin.last_text  # shown as text, not markup
+    await admin.press("Save")
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals == "Grow <b>exports</b> to Asia"
+
+
+async def test_choice_field_uses_buttons(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    await admin.press("Status")
+    await admin.send("at risk please")
+    assert "choose with the buttons" in admin.last_text
+    await admin.press("At risk")
+    assert "Was: Key account" in admin.last_text and "Will be: At risk" in admin.last_text
+    await admin.press("Save")
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.status == "at_risk"
+
+
+async def test_list_items_add_edit_remove(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    await _open_section(admin, "👤 Contacts")
+    await admin.press("Add a person")
+    await admin.send("Ivan Petrov")
+    await admin.press("Save")
+    assert "Added" in admin.last_text
+    await admin.press("Role in the decision")
+    await admin.press("Decision maker")
+    await admin.press("Save")
+    await admin.press("Phone")
+    await admin.send("call me maybe")
+    assert "does not look like a phone" in admin.last_text
+    await admin.send("+7 916 123-45-67")
+    await admin.press("Save")
+    await admin.press("Birthday")
+    await admin.send("31.02")
+    assert "could not read the birthday" in admin.last_text
+    await admin.send("12.03")
+    await admin.press("Save")
+    [contact] = await storage.contacts.for_account(account_id)
+    assert (contact.decision_role, contact.phone, contact.birthday) == (
+        "decision_maker",
+        "+7 916 123-45-67",
+        "--03-12",
+    )
+    await admin.press("Remove")
+    await admin.press("Yes, remove")
+    assert await storage.contacts.for_account(account_id) == []
+    actions = [e.action for e in await storage.audit.for_entity("contact", contact.id)]
+    assert actions[0] == "create" and actions[-1] == "delete"
+
+
+async def test_plan_step_is_a_task_with_a_due_date(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    await _open_section(admin, "🎯 Prospects")
+    await admin.press("Add a plan step")
+    await admin.send("Present the 2027 offer")
+    await admin.press("Save")
+    await admin.press("Due")
+    await admin.send("someday")
+    assert "could not read the date" in admin.last_text
+    await admin.send("15.12.2026")
+    await admin.press("Save")
+    [task] = await storage.tasks.open_for_account(account_id)
+    assert task.origin == "action_plan" and task.due_at is not None
+    assert task.due_at.date().isoformat() in ("2026-12-14", "2026-12-15")
+
+
+async def test_shared_contact_card_adds_a_person(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    await admin.send_update(
+        {"contact": {"phone_number": "+79161234567", "first_name": "Olga", "last_name": "Ko"}}
+    )
+    assert "Olga Ko added to VT-Metal" in admin.last_text
+    [contact] = await storage.contacts.for_account(account_id)
+    assert (contact.full_name, contact.phone) == ("Olga Ko", "+79161234567")
+    await admin.send_update({"contact": {"phone_number": "+7 916 123 45 67", "first_name": "Olga"}})
+    assert "already among" in admin.last_text
+    assert len(await storage.contacts.for_account(account_id)) == 1
+
+
+async def test_stale_and_forged_presses_are_refused(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    await admin.press_data("ed:f:goals")
+    assert (admin.last_alert and "no longer" in admin.last_alert.lower()) or admin.last_alert
+    await admin.press_data("acc:open:99999")
+    assert admin.last_alert and "not found" in admin.last_alert
+    await admin.press_data("acc:sec:1:nonsense:0")
+    assert admin.last_alert
+
+
+async def test_leaving_an_edit_for_the_card_drops_the_half_done_step(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    await _open_section(admin, "📋 General")
+    await admin.press("Goals")
+    await admin.press_data(f"acc:open:{account_id}")
+    assert "Owner" in admin.last_text
+    await admin.send("VT")  # now a search, not the goals
+    account = await storage.accounts.get(account_id)
+    assert account is not None and account.goals is None
+
+
+async def test_menu_button_mid_edit_is_not_taken_as_a_value(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    await admin.press("Goals")
+    await admin.send("🔎 Find client")
+    assert "Type a client's name" in admin.last_text
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals is None

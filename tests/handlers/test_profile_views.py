@@ -1,0 +1,203 @@
+"""The card's header, every section's view (paginated), the brief, inline mode, the export."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from docx import Document
+
+from domain.clock import FakeClock
+from storage import Storage
+from storage.codec import dt_to_db
+from tests.fake_telegram import FakeTelegram, TelegramUser
+from tests.handlers.conftest import ADMIN_ID
+from tests.handlers.test_profile_create_find import create
+
+
+async def _seed(storage: Storage, clock: FakeClock) -> int:
+    """A rich profile straight through the storage layer (what other flows would write)."""
+    now = clock.now()
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    me = account.owner_id
+    assert me is not None
+    p = storage.profile
+    await storage.accounts.update(
+        account.id,
+        actor_id=me,
+        now=now,
+        goals="Double exports",
+        description="Steel <mill>",
+        opportunity_1y_minor=120_000_000,
+        opportunity_1y_currency="RUB",
+    )
+    await p.add_item(
+        "contact",
+        account.id,
+        {
+            "full_name": "Ivan Petrov",
+            "position": "CEO",
+            "decision_role": "decision_maker",
+            "attitude": "supporter",
+            "birthday": "--11-30",
+            "phone": "+7 916 000-00-00",
+        },
+        actor_id=me,
+        now=now,
+    )
+    await p.add_item(
+        "related", account.id, {"kind": "branch", "name": "Ural branch"}, actor_id=me, now=now
+    )
+    await p.add_item(
+        "related",
+        account.id,
+        {"kind": "competitor", "name": "Severstal", "note": "cheaper"},
+        actor_id=me,
+        now=now,
+    )
+    await p.add_item(
+        "team",
+        account.id,
+        {"name": "Oleg Sidorov", "role": "CFO", "is_executive_sponsor": True},
+        actor_id=me,
+        now=now,
+    )
+    await p.add_item(
+        "deal",
+        account.id,
+        {"kind": "tender", "title": "Pipes 2025", "stage": "lost", "result_reason": "price"},
+        actor_id=me,
+        now=now,
+    )
+    await p.add_item(
+        "spend",
+        account.id,
+        {"need": "Logistics", "amount_minor": 5_000_000, "currency": "RUB", "period": "month"},
+        actor_id=me,
+        now=now,
+    )
+    await p.add_item(
+        "supplier", account.id, {"name": "OldSteel", "reason_left": "late"}, actor_id=me, now=now
+    )
+    await p.add_item(
+        "plan",
+        account.id,
+        {"text": "Visit the plant", "due_at": now + timedelta(days=3)},
+        actor_id=me,
+        now=now,
+    )
+    for number in range(30):
+        await p.add_item(
+            "related",
+            account.id,
+            {"kind": "customer", "name": f"Customer {number:02d}", "note": "x" * 150},
+            actor_id=me,
+            now=now,
+        )
+    async with storage.db.transaction() as conn:
+        stamp = dt_to_db(now - timedelta(days=5))
+        await conn.execute(
+            "INSERT INTO meetings (account_id, author_id, status, kind, starts_at, summary,"
+            " outcome, created_at, updated_at) VALUES (?, ?, 'held', 'visit', ?, ?, 'positive',"
+            " ?, ?)",
+            (account.id, me, stamp, "Agreed on a pilot", stamp, stamp),
+        )
+        for days, score in ((20, 3), (5, 5)):
+            at = dt_to_db(now - timedelta(days=days))
+            await conn.execute(
+                "INSERT INTO satisfaction_checks (account_id, manager_id, due_at, answered_at,"
+                " score, status, created_at) VALUES (?, ?, ?, ?, ?, 'answered', ?)",
+                (account.id, me, at, at, score, at),
+            )
+        await conn.execute(
+            "INSERT INTO contracts (account_id, title, ends_on, status, created_at, updated_at)"
+            " VALUES (?, 'Supply 2026', ?, 'active', ?, ?)",
+            (account.id, (now + timedelta(days=10)).date().isoformat(), stamp, stamp),
+        )
+    return account.id
+
+
+async def test_card_header_and_every_section(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    await admin.press_data(f"acc:open:{account_id}")
+    card = admin.last_text
+    assert "Satisfaction: 5/5 ↗" in card
+    assert "Opportunity: 1 year RUB" in card or "1,200,000" in card
+    assert "Next: Visit the plant" in card
+    assert "missing: decision process" in card
+    assert "🏢 Structure (32)" in admin.buttons
+    expected = {
+        "📋 General": ["Double exports", "Steel <mill>"],
+        "👤 Contacts": ["Ivan Petrov", "Decision maker", "Supporter"],
+        "🤝 Our team": ["Oleg Sidorov", "executive sponsor"],
+        "📜 History": ["Pipes 2025", "Tender", "price"],
+        "💰 Spending": ["Logistics", "per month", "OldSteel", "late"],
+        "🎯 Prospects": ["Visit the plant", "Opportunity, 1 year"],
+    }
+    for label, needles in expected.items():
+        await admin.press(label)
+        for needle in needles:
+            assert needle in admin.last_text, (label, needle)
+        await admin.press("To the card")
+    await admin.press("🏢 Structure")
+    assert "Ural branch" in admin.last_text and "(page 1 of " in admin.last_text
+    pages = int(admin.last_text.split("(page 1 of ")[1].split(")")[0])
+    assert pages > 1 and len(admin.last_text) < 2000
+    for _ in range(pages - 1):
+        await admin.press("▶")
+    assert f"page {pages} of {pages}" in admin.last_text and "Customer 29" in admin.last_text
+    await admin.press("◀")
+    assert f"page {pages - 1} of {pages}" in admin.last_text
+
+
+async def test_brief(admin: TelegramUser, storage: Storage, clock: FakeClock) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    await admin.press_data(f"acc:open:{account_id}")
+    await admin.press("Brief me")
+    brief = admin.last_text
+    for needle in (
+        "Ivan Petrov",
+        "Decision maker",
+        "Birthdays this month",
+        "Agreed on a pilot",
+        "5 days ago",
+        "Latest satisfaction: 5/5",
+        "Supply 2026",
+        "Next plan step: Visit the plant",
+    ):
+        assert needle in brief, needle
+
+
+async def test_inline_mode_lists_clients_without_confidential_fields(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    await create(admin, "VT-Metal")
+    await _seed(storage, clock)
+    await admin.send_update({"query": "vt"}, kind="inline_query")
+    [answer] = fake.inline_answers(ADMIN_ID)
+    [result] = answer.results
+    assert result["title"] == "VT-Metal"
+    text = result["input_message_content"]["message_text"]
+    assert "VT-Metal" in text and "Owner" in text
+    assert "916" not in text and "1,200,000" not in text and "RUB" not in text
+
+
+async def test_export_sends_a_docx_with_all_sections(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    await admin.press_data(f"acc:open:{account_id}")
+    await admin.press("Document")
+    message = admin.last_message
+    assert message.document is not None and message.document["file_name"] == "VT-Metal.docx"
+    data = fake.file(message.document["file_id"])
+    assert data is not None
+    document = Document(io.BytesIO(data.data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for needle in ("VT-Metal", "General", "Ivan Petrov", "Pipes 2025", "Severstal", "OldSteel"):
+        assert needle in text, needle

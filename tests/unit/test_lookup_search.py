@@ -1,0 +1,150 @@
+"""Client lookup in the storage layer: ranking, scripts, phones, visibility, index upkeep."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from domain.clock import FakeClock
+from storage import Storage
+from storage.managers import Manager
+from storage.search import SearchHit, phone_digits
+
+
+async def _manager(storage: Storage, telegram_id: int, role: str, now: datetime) -> Manager:
+    return await storage.managers.create(
+        telegram_id=telegram_id,
+        full_name=f"M{telegram_id}",
+        username=None,
+        role=role,  # type: ignore[arg-type]
+        language="en",
+        timezone="Europe/Moscow",
+        now=now,
+    )
+
+
+@pytest.fixture
+async def portfolio(storage: Storage, clock: FakeClock) -> tuple[Manager, Manager, Manager]:
+    now = clock.now()
+    lead = await _manager(storage, 1, "lead", now)
+    kam = await _manager(storage, 2, "kam", now)
+    other = await _manager(storage, 3, "kam", now)
+    accounts = storage.accounts
+    vt = await accounts.create(name="VT-Metal", owner_id=kam.id, actor_id=kam.id, now=now)
+    await accounts.update(vt.id, actor_id=kam.id, now=now, aliases="ВТ-Металл\nVT Metal")
+    hx = await accounts.create(name="华信物流", owner_id=kam.id, actor_id=kam.id, now=now)
+    await accounts.update(hx.id, actor_id=kam.id, now=now, aliases="Huaxin Logistics")
+    await accounts.create(name="Metalurg", owner_id=kam.id, actor_id=kam.id, now=now)
+    await accounts.create(name="Metal", owner_id=kam.id, actor_id=kam.id, now=now)
+    ural = await accounts.create(name="Уралхимпласт", owner_id=other.id, actor_id=lead.id, now=now)
+    await accounts.update(ural.id, actor_id=lead.id, now=now, aliases="Uralkhimplast")
+    contact = await storage.contacts.create(
+        account_id=ural.id, full_name="Пётр Сидоров", position="CEO", actor_id=lead.id, now=now
+    )
+    await storage.contacts.update(
+        contact.id, actor_id=lead.id, now=now, phone="+7 (916) 123-45-67", email="ps@uhp.ru"
+    )
+    await storage.profile.add_item(
+        "related",
+        vt.id,
+        {"kind": "competitor", "name": "Severstal Trading"},
+        actor_id=kam.id,
+        now=now,
+    )
+    return lead, kam, other
+
+
+async def _find(storage: Storage, who: Manager, query: str) -> list[SearchHit]:
+    return await storage.search.search(
+        query, manager_id=who.id, sees_all=who.sees_all_accounts, limit=10
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("VT-Metal", "VT-Metal"),
+        ("vt", "VT-Metal"),
+        ("вт металл", "VT-Metal"),
+        ("втметалл", "VT-Metal"),
+        ("vt-metl", "VT-Metal"),
+        ("华信", "华信物流"),
+        ("物流", "华信物流"),
+        ("huaxin", "华信物流"),
+        ("урал", "Уралхимпласт"),
+        ("УРАЛХИМ", "Уралхимпласт"),
+        ("uralkhimplst", "Уралхимпласт"),
+        ("severstal", "VT-Metal"),
+    ],
+)
+async def test_best_match_first(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], query: str, first: str
+) -> None:
+    lead, _, _ = portfolio
+    hits = await _find(storage, lead, query)
+    assert hits, query
+    assert hits[0].name == first
+
+
+async def test_exact_then_prefix_then_fuzzy(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager]
+) -> None:
+    lead, _, _ = portfolio
+    names = [hit.name for hit in await _find(storage, lead, "metal")]
+    assert names[:3] == ["Metal", "Metalurg", "VT-Metal"]
+
+
+async def test_contact_phone_and_email_find_the_account(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager]
+) -> None:
+    lead, _, _ = portfolio
+    for query in ("+7 916 123-45-67", "9161234567", "123-45-67", "ps@uhp.ru", "сидоров"):
+        hits = await _find(storage, lead, query)
+        assert [h.name for h in hits][:1] == ["Уралхимпласт"], query
+        assert hits[0].kind == "contact" and hits[0].via == "Пётр Сидоров"
+
+
+async def test_kam_finds_only_own_or_team_accounts(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock
+) -> None:
+    lead, kam, other = portfolio
+    assert await _find(storage, kam, "урал") == []
+    assert [h.name for h in await _find(storage, other, "урал")] == ["Уралхимпласт"]
+    assert await _find(storage, other, "vt") == []
+    vt = (await _find(storage, lead, "VT-Metal"))[0]
+    await storage.profile.add_item(
+        "team",
+        vt.account_id,
+        {"manager_id": other.id, "role": "support"},
+        actor_id=lead.id,
+        now=clock.now(),
+    )
+    assert [h.name for h in await _find(storage, other, "vt")] == ["VT-Metal"]
+
+
+async def test_index_follows_renames_archiving_and_removal(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock
+) -> None:
+    lead, _, _ = portfolio
+    now = clock.now()
+    ural = (await _find(storage, lead, "урал"))[0]
+    await storage.accounts.update(ural.account_id, actor_id=lead.id, now=now, name="UHP Holding")
+    assert [h.name for h in await _find(storage, lead, "uhp holding")] == ["UHP Holding"]
+    contact = (await storage.contacts.for_account(ural.account_id))[0]
+    await storage.contacts.archive(contact.id, actor_id=lead.id, now=now)
+    assert await _find(storage, lead, "9161234567") == []
+
+
+@pytest.mark.parametrize("query", ["", "   ", "!!!", "zzzz", "q" * 500])
+async def test_garbage_finds_nothing(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], query: str
+) -> None:
+    lead, _, _ = portfolio
+    assert await _find(storage, lead, query) == []
+
+
+def test_phone_digits() -> None:
+    assert phone_digits("+7 (916) 123-45-67") == "79161234567"
+    assert phone_digits("VT 2026") is None
+    assert phone_digits("12") is None
