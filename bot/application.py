@@ -18,6 +18,7 @@ from bot.config import Settings
 from bot.context import SERVICES_KEY, KamContext
 from bot.persistence import SQLitePersistence
 from bot.request import RetryingRequest
+from bot.scheduler import schedule_reminders
 from bot.services import Services
 from domain.clock import Clock
 from storage import Storage
@@ -98,3 +99,4 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
         await publish_commands(application)
     except Exception:  # the bot works without the command menu; do not refuse to start
         _LOG.exception("could not publish the command list")
+    schedule_reminders(application)

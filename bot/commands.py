@@ -8,7 +8,22 @@ from telegram.ext import Application
 from bot.i18n import translator
 from domain.languages import LANGUAGES
 
-COMMANDS: tuple[str, ...] = ("start", "help", "settings", "invite", "team", "cancel")
+COMMANDS: tuple[str, ...] = (
+    "start",
+    "meeting",
+    "plan",
+    "timeline",
+    "find",
+    "newclient",
+    "today",
+    "tasks",
+    "edit",
+    "help",
+    "settings",
+    "invite",
+    "team",
+    "cancel",
+)
 
 
 def commands_for(language: str) -> list[BotCommand]:

@@ -34,6 +34,8 @@ class Settings:
     default_language: str
     log_level: str
     invite_ttl_days: int
+    reminder_tick_seconds: float = 30.0
+    reminder_send_rate: float = 28.0
 
 
 def _read_environment(env_file: str | Path | None) -> dict[str, str]:
@@ -58,6 +60,16 @@ def _admin_ids(raw: str) -> frozenset[int]:
             )
         ids.add(int(part))
     return frozenset(ids)
+
+
+def _number(raw: str, name: str, low: float, high: float) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if not low <= value <= high:  # also refuses nan
+        raise ConfigError(f"{name}: {raw!r} must be a number from {low:g} to {high:g}")
+    return value
 
 
 def load_settings(
@@ -103,6 +115,8 @@ def load_settings(
     ttl = get("INVITE_TTL_DAYS", "7")
     if not ttl.isdigit() or not 1 <= int(ttl) <= 365:
         raise ConfigError(f"INVITE_TTL_DAYS: {ttl!r} must be a whole number of days, 1 to 365")
+    tick = _number(get("REMINDER_TICK_SECONDS", "30"), "REMINDER_TICK_SECONDS", 1, 3600)
+    rate = _number(get("REMINDER_SEND_RATE", "28"), "REMINDER_SEND_RATE", 1, 30)
     base_url = get("BOT_API_BASE_URL", TELEGRAM_API)
     file_url = get("BOT_API_BASE_FILE_URL", TELEGRAM_FILE_API)
     for name, url in (("BOT_API_BASE_URL", base_url), ("BOT_API_BASE_FILE_URL", file_url)):
@@ -119,4 +133,6 @@ def load_settings(
         default_language=language,
         log_level=log_level,
         invite_ttl_days=int(ttl),
+        reminder_tick_seconds=tick,
+        reminder_send_rate=rate,
     )

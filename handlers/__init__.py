@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers import access, errors, fallbacks, help, invites, preferences, team
+from handlers import access, errors, fallbacks, help, invites, menu_text, preferences, team
+from handlers import meetings as meetings_feature
+from handlers import profiles as profiles_feature
+from handlers import reminders as reminders_feature
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -13,5 +16,9 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     help.register(application)
     invites.register(application)
     team.register(application)
+    meetings_feature.register(application)
+    profiles_feature.register(application)
+    reminders_feature.register(application)
+    menu_text.register(application)
     fallbacks.register(application)
     application.add_error_handler(errors.on_error)

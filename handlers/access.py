@@ -8,6 +8,7 @@ in ADMIN_IDS can register them.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -41,6 +42,9 @@ async def gate(update: Update, context: KamContext) -> None:
         raise ApplicationHandlerStop
     manager = await context.services.storage.managers.by_telegram_id(user.id)
     if manager is not None and manager.active:
+        if manager.blocked_at is not None:  # they are back: held reminders go out again
+            await context.services.storage.managers.set_blocked(manager.id, None)
+            manager = replace(manager, blocked_at=None)
         context.manager = manager
         return
     if manager is not None:

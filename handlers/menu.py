@@ -23,6 +23,10 @@ class MenuEntry:
 
 # Rows of the keyboard, top to bottom. Features add their entries here as they arrive.
 LAYOUT: tuple[tuple[MenuEntry, ...], ...] = (
+    (MenuEntry(N_("menu.log_meeting")),),
+    (MenuEntry(N_("menu.plan_meeting")),),
+    (MenuEntry(N_("menu.find")), MenuEntry(N_("menu.new_client"))),
+    (MenuEntry(N_("menu.today")), MenuEntry(N_("menu.tasks"))),
     (MenuEntry(N_("menu.invite"), LEADERS), MenuEntry(N_("menu.team"), LEADERS)),
     (MenuEntry(N_("menu.settings")), MenuEntry(N_("menu.help"))),
 )

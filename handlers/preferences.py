@@ -33,6 +33,7 @@ from domain.timezones import (
 )
 from handlers.menu import main_menu, menu_button
 from handlers.registration import register_stranger
+from handlers.reminders import settings as reminder_settings
 from handlers.ui import (
     answer,
     button,
@@ -178,6 +179,7 @@ async def _show_menu(update: Update, context: KamContext, note: str = "", **kwar
             [button(t("settings.language"), "pref:open:language")],
             [button(t("settings.timezone"), "pref:open:timezone")],
             [button(t("settings.digest"), "pref:open:digest")],
+            [button(t("reminders.settings.entry"), "pref:open:reminders")],
             [button(t("button.done"), "pref:close")],
         ]
     )
@@ -241,6 +243,8 @@ async def menu_choice(update: Update, context: KamContext) -> str | None:
         return await _show_language(update, context)
     if target == TIMEZONE:
         return await _show_timezone(update, context)
+    if target == reminder_settings.STATE:
+        return await reminder_settings.show_reminders(update, context)
     return await _show_digest(update, context)
 
 
@@ -390,6 +394,8 @@ async def hint(update: Update, context: KamContext) -> str | None:
         return await _show_digest(update, context, note=note, new_message=True)
     if step == LANGUAGE:
         return await _show_language(update, context, note=note, new_message=True)
+    if step == reminder_settings.STATE:
+        return await reminder_settings.show_reminders(update, context, note=note, new_message=True)
     return await _show_menu(update, context, note=note, new_message=True)
 
 
@@ -404,7 +410,7 @@ def build_conversation() -> ConversationHandler[KamContext]:
         states={
             MENU: [
                 CallbackQueryHandler(
-                    menu_choice, pattern=r"^pref:open:(language|timezone|digest)$"
+                    menu_choice, pattern=r"^pref:open:(language|timezone|digest|reminders)$"
                 ),
                 CallbackQueryHandler(close, pattern=r"^pref:close$"),
             ],
@@ -412,6 +418,10 @@ def build_conversation() -> ConversationHandler[KamContext]:
             TIMEZONE: [
                 CallbackQueryHandler(choose_timezone, pattern=r"^pref:tz:"),
                 MessageHandler(text, type_timezone),
+            ],
+            reminder_settings.STATE: [
+                CallbackQueryHandler(reminder_settings.on_press, pattern=r"^pref:rem:"),
+                CallbackQueryHandler(menu_choice, pattern=r"^pref:open:digest$"),
             ],
             DIGEST: [
                 CallbackQueryHandler(choose_digest, pattern=r"^pref:digest:"),

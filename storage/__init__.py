@@ -6,10 +6,16 @@ from storage.accounts import AccountRepository
 from storage.audit import AuditRepository
 from storage.bot_state import BotStateRepository
 from storage.contacts import ContactRepository
+from storage.contracts import ContractRepository
 from storage.database import Database
 from storage.invites import InviteRepository
 from storage.managers import ManagerRepository
+from storage.meetings import MeetingRepository
 from storage.migrations import DatabaseTooNewError
+from storage.profile import ProfileRepository
+from storage.reminders import ReminderRepository
+from storage.satisfaction import SatisfactionRepository
+from storage.search import SearchRepository
 from storage.tasks import TaskRepository
 
 
@@ -25,6 +31,12 @@ class Storage:
         self.accounts = AccountRepository(db)
         self.contacts = ContactRepository(db)
         self.tasks = TaskRepository(db)
+        self.reminders = ReminderRepository(db)
+        self.satisfaction = SatisfactionRepository(db)
+        self.contracts = ContractRepository(db)
+        self.profile = ProfileRepository(db)
+        self.search = SearchRepository(db)
+        self.meetings = MeetingRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:

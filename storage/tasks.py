@@ -161,3 +161,97 @@ class TaskRepository:
             (account_id,),
         )
         return [row_to_task(row) for row in rows]
+
+    async def open_page(self, manager_id: int, *, offset: int, limit: int) -> list[Task]:
+        """One page of the manager's open tasks, the soonest due first, undated last."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM tasks WHERE assignee_id = ? AND status = 'open'"
+            " ORDER BY due_at IS NULL, due_at, id LIMIT ? OFFSET ?",
+            (manager_id, limit, offset),
+        )
+        return [row_to_task(row) for row in rows]
+
+    async def count_open(self, manager_id: int) -> int:
+        row = await self._db.fetch_one(
+            "SELECT count(*) AS n FROM tasks WHERE assignee_id = ? AND status = 'open'",
+            (manager_id,),
+        )
+        return int(row["n"]) if row is not None else 0
+
+    async def complete(self, task_id: int, *, actor_id: int, now: datetime) -> Task | None:
+        """Marks an open task done; None when it is not open any more (done or deleted)."""
+        async with self._db.transaction() as conn:
+            stamp = dt_to_db(now)
+            cursor = await conn.execute(
+                "UPDATE tasks SET status = 'done', completed_at = ?, updated_at = ?"
+                " WHERE id = ? AND status = 'open'",
+                (stamp, stamp, task_id),
+            )
+            if cursor.rowcount != 1:
+                return None
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                entity="task",
+                entity_id=task_id,
+                action="update",
+                changes={"status": ("open", "done")},
+            )
+            row = await (
+                await conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,))
+            ).fetchone()
+        return None if row is None else row_to_task(row)
+
+    async def snooze(
+        self, task_id: int, until: datetime, *, actor_id: int, now: datetime
+    ) -> Task | None:
+        """Moves an open task's reminder to `until`; None when the task is not open."""
+        async with self._db.transaction() as conn:
+            row = await (
+                await conn.execute(
+                    "SELECT * FROM tasks WHERE id = ? AND status = 'open'", (task_id,)
+                )
+            ).fetchone()
+            if row is None:
+                return None
+            await conn.execute(
+                "UPDATE tasks SET snoozed_until = ?, updated_at = ? WHERE id = ?",
+                (dt_to_db(until), dt_to_db(now), task_id),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                entity="task",
+                entity_id=task_id,
+                action="update",
+                changes={"snoozed_until": (row["snoozed_until"], dt_to_db(until))},
+            )
+            row = await (
+                await conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,))
+            ).fetchone()
+        return None if row is None else row_to_task(row)
+
+    async def mark_escalated(self, task_id: int, *, now: datetime) -> None:
+        """Records that the lead was told about this overdue task (system action, audited)."""
+        async with self._db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE tasks SET escalated_at = ? WHERE id = ? AND escalated_at IS NULL",
+                (dt_to_db(now), task_id),
+            )
+            if cursor.rowcount == 1:
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=None,
+                    entity="task",
+                    entity_id=task_id,
+                    action="update",
+                    changes={"escalated_at": (None, dt_to_db(now))},
+                )
+
+
+async def _fetch_task_row(conn: aiosqlite.Connection, task_id: int) -> aiosqlite.Row | None:
+    cursor = await conn.execute("SELECT * FROM tasks WHERE id = ?", (task_id,))
+    return await cursor.fetchone()

@@ -1,0 +1,239 @@
+"""Fan-out benchmark: morning digests and pending reminders against Telegram's limits.
+
+`kam-bot` runs as a subprocess against tests/fake_telegram's HTTP server with Telegram's
+overall limit enforced (30 messages/s, 429 with retry_after beyond it). The database is
+seeded with M managers whose digest is due now and R task reminders due now, so the first
+tick has M + R messages to send. Meanwhile one manager uses the bot (/help, /settings and
+its buttons) about once a second; we measure how long each answer takes.
+
+    .venv/bin/python bench/fanout.py                      # 1,000 digests + 10,000 reminders
+    .venv/bin/python bench/fanout.py --managers 100 --reminders 1000
+
+Reports: the fan-out time against the ideal N/30 s, the 429 answers, lost or doubled
+messages, and the interactive answer latency (p50/p95/p99/max).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storage import Storage  # noqa: E402
+from tests.fake_telegram import FakeBotApiServer, FakeTelegram  # noqa: E402
+
+ADMIN_ID = 1
+FIRST_KAM = 100_000
+KAM_BOT = str(Path(sys.executable).with_name("kam-bot"))
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def seed(db_path: Path, managers: int, reminders: int) -> None:
+    async def migrate() -> None:
+        storage = await Storage.open(str(db_path))
+        await storage.close()
+
+    asyncio.run(migrate())
+    now = datetime.now(UTC)
+    stamp = _stamp(now)
+    digest_at = (now - timedelta(minutes=2)).strftime("%H:%M")
+    with sqlite3.connect(db_path) as conn:
+        rows: list[tuple[Any, ...]] = [
+            (ADMIN_ID, "Bench Admin", "admin", "00:00", "1,2,3,4,5,6,7", 0, stamp, stamp, stamp)
+        ]
+        rows += [
+            (
+                FIRST_KAM + i,
+                f"Manager {i}",
+                "kam",
+                digest_at,
+                "1,2,3,4,5,6,7",
+                1,
+                stamp,
+                stamp,
+                stamp,
+            )
+            for i in range(managers)
+        ]
+        conn.executemany(
+            "INSERT INTO managers (telegram_id, full_name, role, timezone, digest_time,"
+            " digest_days, notify_digest, quiet_start, quiet_end, onboarded_at, created_at,"
+            " updated_at) VALUES (?, ?, ?, 'UTC', ?, ?, ?, '00:00', '00:00', ?, ?, ?)",
+            rows,
+        )
+        ids = [r[0] for r in conn.execute("SELECT id FROM managers WHERE role = 'kam'")]
+        due = _stamp(now - timedelta(minutes=1))
+        conn.executemany(
+            "INSERT INTO tasks (assignee_id, created_by, text, due_at, due_has_time,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)",
+            [
+                (ids[n % len(ids)], ids[n % len(ids)], f"Follow-up #{n}", due, stamp, stamp)
+                for n in range(reminders)
+            ],
+        )
+
+
+class Interactive:
+    """One manager using the bot while the fan-out runs; records each answer's latency."""
+
+    def __init__(self, fake: FakeTelegram) -> None:
+        self.fake = fake
+        self.latencies: list[float] = []
+        self.timeouts = 0
+        self._step = 0
+        self._screen: int | None = None
+
+    def _answer(self, mark: int, started: float, limit: float = 30.0) -> Any:
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            for call in self.fake.calls_since(mark):
+                if (
+                    call.ok
+                    and call.method in ("sendMessage", "editMessageText")
+                    and call.params.get("chat_id") == ADMIN_ID
+                ):
+                    self.latencies.append(call.at - started)
+                    return call
+            time.sleep(0.002)
+        self.timeouts += 1
+        return None
+
+    def act(self) -> None:
+        script = ("/help", "/settings", "pref:open:reminders", "pref:back", "pref:close")
+        action = script[self._step % len(script)]
+        self._step += 1
+        mark = self.fake.mark()
+        started = time.monotonic()
+        if action.startswith("/"):
+            self.fake.send_text(ADMIN_ID, action)
+        elif self._screen is not None:
+            self.fake.press(ADMIN_ID, self._screen, action)
+        else:
+            return
+        call = self._answer(mark, started)
+        if call is not None and action == "/settings":
+            self._screen = int(call.response["result"]["message_id"])
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--managers", type=int, default=1000)
+    parser.add_argument("--reminders", type=int, default=10_000)
+    parser.add_argument("--rate", default=None, help="REMINDER_SEND_RATE (default: the bot's)")
+    parser.add_argument("--limit", type=float, default=30.0, help="the fake's messages/s")
+    args = parser.parse_args()
+
+    expected_per_chat = Counter({FIRST_KAM + i: 1 for i in range(args.managers)})
+    for n in range(args.reminders):
+        expected_per_chat[FIRST_KAM + n % args.managers] += 1
+    total = sum(expected_per_chat.values())
+
+    fake = FakeTelegram(rate_limit_per_second=args.limit)
+    fake.add_user(ADMIN_ID, "Bench Admin")
+    for i in range(args.managers):
+        fake.add_user(FIRST_KAM + i, f"Manager {i}")
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
+        db_path = Path(tmp) / "kam.sqlite3"
+        t0 = time.monotonic()
+        seed(db_path, args.managers, args.reminders)
+        print(
+            f"seeded {args.managers} managers, {args.reminders} reminders "
+            f"in {time.monotonic() - t0:.1f}s"
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
+        env.update(
+            {
+                "BOT_TOKEN": fake.token,
+                "BOT_API_BASE_URL": server.base_url,
+                "BOT_API_BASE_FILE_URL": server.base_file_url,
+                "DATABASE_PATH": str(db_path),
+                "ADMIN_IDS": str(ADMIN_ID),
+                "LOG_LEVEL": "WARNING",
+                "REMINDER_TICK_SECONDS": "1",
+            }
+        )
+        if args.rate:
+            env["REMINDER_SEND_RATE"] = args.rate
+        log = (Path(tmp) / "bot.log").open("wb")
+        proc = subprocess.Popen([KAM_BOT], cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+        user = Interactive(fake)
+        peak_rss = 0
+        try:
+            deadline = time.monotonic() + 60 + total / 10
+            while time.monotonic() < deadline:
+                sent = sum(
+                    1
+                    for c in fake.calls("sendMessage")
+                    if c.ok and int(c.params.get("chat_id", 0)) >= FIRST_KAM
+                )
+                if sent >= total:
+                    break
+                if sent > 0:
+                    user.act()
+                peak_rss = max(peak_rss, rss_kb(proc.pid))
+                time.sleep(max(0.0, 1.0 - (user.latencies[-1] if user.latencies else 0)))
+            time.sleep(3)  # anything doubled would show up now
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+        pushes = [
+            c
+            for c in fake.calls("sendMessage")
+            if c.ok and int(c.params.get("chat_id", 0)) >= FIRST_KAM
+        ]
+        got = Counter(int(c.params["chat_id"]) for c in pushes)
+        lost = sum(max(0, n - got[chat]) for chat, n in expected_per_chat.items())
+        doubled = sum(max(0, got[chat] - n) for chat, n in expected_per_chat.items())
+        elapsed = pushes[-1].at - pushes[0].at if len(pushes) > 1 else float("nan")
+        ideal = total / args.limit
+        print(f"messages: {len(pushes)} of {total}; lost {lost}, doubled {doubled}")
+        print(
+            f"fan-out: {elapsed:.1f}s against the ideal {ideal:.1f}s"
+            f" ({elapsed / ideal:.3f}x); 429 answers: {fake.rate_limited_count}"
+        )
+        lat = user.latencies
+        print(
+            f"interactive answers: {len(lat)} (timeouts {user.timeouts}); latency p50"
+            f" {percentile(lat, 0.5) * 1000:.0f} ms, p95 {percentile(lat, 0.95) * 1000:.0f} ms,"
+            f" p99 {percentile(lat, 0.99) * 1000:.0f} ms,"
+            f" max {max(lat, default=float('nan')) * 1000:.0f} ms"
+        )
+        if lat:
+            print(f"mean latency {statistics.mean(lat) * 1000:.0f} ms")
+        print(f"bot peak RSS during the fan-out: {peak_rss / 1024:.0f} MiB")
+        return 0 if lost == 0 and doubled == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,310 @@
+"""The reminder tick: a short periodic job that sends what is due, exactly once.
+
+PTB's JobQueue only ticks (one repeating job, not one job per reminder; nothing is held in
+memory between ticks). Each tick:
+
+1. records the occasions that fell due since the last tick (storage.reminders.materialize);
+2. claims due deliveries in batches and, per manager, composes each message again from its
+   source row (obsolete ones are skipped), holds what quiet hours hold, bundles late ones
+   into one "while I was offline" message, and sends the rest one by one;
+3. paces its own sends below Telegram's ceiling (the AIORateLimiter is shared with replies
+   to people using the bot), waits out a 429 and tries again, marks a manager who blocked
+   the bot (403) and leaves their reminders for when they come back.
+
+`await tick(application)` runs one pass (tests call it directly).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import warnings
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, ContextTypes
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.context import SERVICES_KEY, KamContext
+from bot.services import Services
+from domain import reminders as rules
+from handlers.reminders.common import Formatter
+from handlers.reminders.pushes import Push, catch_up_text, compose
+from handlers.ui import grid, keyboard
+from storage.managers import Manager
+from storage.reminders import Delivery
+
+_LOG = logging.getLogger(__name__)
+JOB_NAME = "reminders"
+BATCH = 50
+MAX_BATCHES = 400
+PARALLEL_MANAGERS = 8
+MAX_RETRY_AFTER_WAITS = 20
+MAX_ATTEMPTS = 3
+RETRY_LATER = timedelta(minutes=1)
+_PACER_KEY = "reminder_pacer"
+
+
+@dataclass
+class TickReport:
+    """What one tick did (for logs and tests)."""
+
+    recorded: int = 0
+    sent: int = 0
+    bundled: int = 0  # deliveries sent inside catch-up messages
+    skipped: int = 0
+    held: int = 0
+    blocked: int = 0  # managers found to have blocked the bot
+    failed: int = 0
+    retried: int = 0  # 429 answers waited out
+    messages: list[int] = field(default_factory=list)
+
+
+class Pacer:
+    """Spaces scheduled sends at most `rate` per second, across concurrent senders."""
+
+    def __init__(self, rate: float) -> None:
+        self.interval = 1.0 / rate
+        self._next = 0.0
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        async with self._lock:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            if self._next > now:
+                await asyncio.sleep(self._next - now)
+                now = loop.time()
+            self._next = max(now, self._next) + self.interval
+
+
+def _services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    return services
+
+
+def _pacer(application: Application[Any, Any, Any, Any, Any, Any]) -> Pacer:
+    pacer = application.bot_data.get(_PACER_KEY)
+    if not isinstance(pacer, Pacer):
+        pacer = Pacer(_services(application).settings.reminder_send_rate)
+        application.bot_data[_PACER_KEY] = pacer
+    return pacer
+
+
+async def tick(application: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
+    """One pass: record what fell due, then deliver every due reminder."""
+    services = _services(application)
+    storage, clock = services.storage, services.clock
+    report = TickReport()
+    report.recorded = await storage.reminders.materialize(clock.now())
+    limit = asyncio.Semaphore(PARALLEL_MANAGERS)
+    for _ in range(MAX_BATCHES):
+        batch = await storage.reminders.claim(clock.now(), limit=BATCH)
+        if not batch:
+            break
+        by_manager: dict[int, list[Delivery]] = defaultdict(list)
+        for delivery in batch:
+            by_manager[delivery.manager_id].append(delivery)
+
+        async def run(manager_id: int, deliveries: list[Delivery]) -> None:
+            async with limit:
+                try:
+                    await _deliver_to(application, manager_id, deliveries, report)
+                except Exception:
+                    _LOG.exception("reminders for manager %s failed; retried later", manager_id)
+                    await storage.reminders.release(
+                        [d.id for d in deliveries], not_before=clock.now() + RETRY_LATER
+                    )
+
+        await asyncio.gather(*(run(m, ds) for m, ds in by_manager.items()))
+        if len(batch) < BATCH:
+            break
+    if report.sent or report.bundled or report.blocked or report.failed:
+        _LOG.info(
+            "reminders: %d sent, %d in catch-up messages, %d skipped, %d held, %d failed,"
+            " %d managers blocked the bot",
+            report.sent,
+            report.bundled,
+            report.skipped,
+            report.held,
+            report.failed,
+            report.blocked,
+        )
+    return report
+
+
+def _context_for(
+    application: Application[Any, Any, Any, Any, Any, Any], manager: Manager
+) -> KamContext:
+    context = KamContext(application, chat_id=manager.telegram_id, user_id=manager.telegram_id)
+    context.manager = manager
+    return context
+
+
+async def _deliver_to(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    manager_id: int,
+    deliveries: list[Delivery],
+    report: TickReport,
+) -> None:
+    services = _services(application)
+    storage, clock = services.storage, services.clock
+    manager = await storage.managers.get(manager_id)
+    if manager is None or not manager.active or manager.blocked_at is not None:
+        await storage.reminders.release([d.id for d in deliveries])
+        return
+    context = _context_for(application, manager)
+    now = clock.now()
+    fmt = Formatter(manager)
+    singles: list[tuple[Delivery, Push]] = []
+    bundled: list[tuple[Delivery, Push]] = []
+    for delivery in deliveries:
+        try:
+            push = await compose(context, delivery, now)
+        except Exception:
+            _LOG.exception("could not compose reminder %s (%s)", delivery.id, delivery.key)
+            if delivery.attempts >= MAX_ATTEMPTS:
+                await storage.reminders.mark_failed([delivery.id], "could not compose")
+                report.failed += 1
+            else:
+                await storage.reminders.release([delivery.id], not_before=now + RETRY_LATER)
+            continue
+        if push is None:
+            await storage.reminders.mark_skipped([delivery.id], "obsolete")
+            report.skipped += 1
+            continue
+        late = delivery.catch_up or rules.is_stale(
+            max(delivery.due_at, delivery.not_before or delivery.due_at), now
+        )
+        if delivery.kind == "digest" and late and rules.is_quiet(now, manager):
+            # a digest found late at night (after downtime): tomorrow's replaces it
+            await storage.reminders.mark_skipped([delivery.id], "late digest in quiet hours")
+            report.skipped += 1
+            continue
+        bundle = late and push.catch_up
+        hold = rules.hold_until(
+            now,
+            delivery.due_at,
+            manager,
+            explicit=push.explicit and not bundle,
+            deadline=push.deadline,
+        )
+        if hold is not None:
+            await storage.reminders.release([delivery.id], not_before=hold, catch_up=bundle)
+            report.held += 1
+            continue
+        (bundled if bundle else singles).append((delivery, push))
+
+    outgoing: list[tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]] = [
+        ([d], p.text, p.markup, False) for d, p in singles
+    ]
+    if bundled:
+        actions = [p.action for _, p in bundled if p.action is not None][:10]
+        text = catch_up_text(fmt, [p.line for _, p in bundled])
+        markup = keyboard(grid(actions, 1)) if actions else None
+        outgoing.insert(0, ([d for d, _ in bundled], text, markup, True))
+    for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
+        outcome = await _send(application, manager, text, markup, report)
+        if outcome == "blocked":
+            await storage.managers.set_blocked(manager.id, clock.now())
+            remaining = [d.id for group, *_ in outgoing[index:] for d in group]
+            await storage.reminders.release(remaining)
+            report.blocked += 1
+            _LOG.info("manager %s blocked the bot; %d reminders wait", manager.id, len(remaining))
+            return
+        if outcome == "failed":
+            await storage.reminders.mark_failed([d.id for d in rows], "refused by Telegram")
+            report.failed += len(rows)
+            continue
+        if outcome == "unknown":
+            continue  # left 'sending': re-sent after the lease if it never arrived
+        assert isinstance(outcome, Message)
+        await storage.reminders.mark_sent([d.id for d in rows], clock.now(), outcome.message_id)
+        report.messages.append(outcome.message_id)
+        if is_bundle:
+            report.bundled += len(rows)
+        else:
+            report.sent += 1
+        for delivery in rows:
+            await _after_sent(application, delivery)
+
+
+async def _send(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    manager: Manager,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    report: TickReport,
+) -> Message | str:
+    """Sends one message: the Message, or 'blocked', 'failed', 'unknown' (timed out)."""
+    pacer = _pacer(application)
+    for _ in range(MAX_RETRY_AFTER_WAITS):
+        await pacer.wait()
+        try:
+            sent: Message = await application.bot.send_message(
+                manager.telegram_id, text, reply_markup=markup
+            )
+            return sent
+        except RetryAfter as error:
+            report.retried += 1
+            with warnings.catch_warnings():  # PTB 22 warns that the type will change
+                warnings.simplefilter("ignore", PTBDeprecationWarning)
+                delay = error.retry_after
+            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
+            _LOG.warning("Telegram asks to wait %.0fs; waiting", seconds)
+            await asyncio.sleep(seconds)
+        except Forbidden:
+            return "blocked"
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                return "blocked"
+            _LOG.error("Telegram refused a reminder for manager %s: %s", manager.id, error)
+            return "failed"
+        except TimedOut:
+            _LOG.warning("a reminder to manager %s timed out; it may have arrived", manager.id)
+            return "unknown"
+        except NetworkError as error:
+            _LOG.warning("network error sending a reminder: %s; waiting", error)
+            await asyncio.sleep(2)
+    return "unknown"
+
+
+async def _after_sent(
+    application: Application[Any, Any, Any, Any, Any, Any], delivery: Delivery
+) -> None:
+    """Source-row bookkeeping once a reminder has been delivered."""
+    services = _services(application)
+    now = services.clock.now()
+    if delivery.kind == "sat" and delivery.ref_id is not None:
+        await services.storage.satisfaction.mark_asked(delivery.ref_id, now=now)
+    elif delivery.kind == "escalation" and delivery.ref_id is not None:
+        await services.storage.tasks.mark_escalated(delivery.ref_id, now=now)
+
+
+async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    await tick(context.application)
+
+
+def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Starts the repeating tick. A late or skipped run costs nothing (the next one finds
+    everything due), and runs never overlap."""
+    queue = application.job_queue
+    if queue is None:
+        raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
+    interval = _services(application).settings.reminder_tick_seconds
+    queue.run_repeating(
+        _job,
+        interval=interval,
+        first=1.0,
+        name=JOB_NAME,
+        job_kwargs={
+            "misfire_grace_time": max(600, int(interval * 10)),
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )

@@ -1,0 +1,16 @@
+"""Reminders on the Telegram side: the digest, task, satisfaction and obligation buttons,
+`/today`, `/tasks`, and the reminder settings (inside /settings). The tick that pushes them
+lives in bot/scheduler.py."""
+
+from __future__ import annotations
+
+from telegram.ext import Application
+
+from handlers.reminders import obligations, satisfaction, tasks, today
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    satisfaction.register(application)
+    tasks.register(application)
+    obligations.register(application)
+    today.register(application)

@@ -1,0 +1,37 @@
+"""`/today` and "📋 Today": the digest on demand (`rem:today` shows it again in place)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+
+from bot.context import KamContext
+from handlers.menu import menu_button
+from handlers.reminders.common import edit_pressed, formatter
+from handlers.reminders.digest_view import load_digest, render_digest
+from handlers.ui import answer, show_screen
+
+FLOW = "today"
+
+
+async def today(update: Update, context: KamContext) -> None:
+    manager = context.require_manager()
+    now = context.services.clock.now()
+    digest = await load_digest(context.services.storage, manager, now)
+    text, markup = render_digest(digest, formatter(context), now, on_demand=True)
+    await show_screen(update, context, FLOW, text, markup, new_message=True)
+
+
+async def today_again(update: Update, context: KamContext) -> None:
+    await answer(update)
+    manager = context.require_manager()
+    now = context.services.clock.now()
+    digest = await load_digest(context.services.storage, manager, now)
+    text, markup = render_digest(digest, formatter(context), now, on_demand=True)
+    await edit_pressed(update, context, text, markup)
+
+
+def register(application: Application) -> None:  # type: ignore[type-arg]
+    application.add_handler(CommandHandler("today", today))
+    application.add_handler(MessageHandler(menu_button("menu.today"), today))
+    application.add_handler(CallbackQueryHandler(today_again, pattern=r"^rem:today$"))

@@ -1,0 +1,543 @@
+"""Reminder deliveries: the database is the schedule.
+
+A tick (1) scans the rows that became due since the last tick's watermark and records one
+`reminder_deliveries` row per occasion (`INSERT OR IGNORE` on its unique key: a reminder
+exists once, whatever happens), (2) claims due rows as 'sending', (3) marks them 'sent' once
+Telegram accepted the message. A 'sending' row whose claim is older than the lease (the
+process died between claim and confirmation) is claimed again, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import aiosqlite
+
+from domain import reminders as rules
+from domain.digest import (
+    AccountItem,
+    BirthdayItem,
+    CheckItem,
+    DigestSources,
+    MeetingItem,
+    ObligationItem,
+    TaskItem,
+)
+from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
+from storage.database import Database
+
+WATERMARK = "reminders.watermark"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the due-scan needs of an active manager (cheaper than a full Manager row)."""
+
+    id: int
+    timezone: str
+    digest_time: time
+    digest_days: tuple[int, ...]
+    quiet_start: time
+    quiet_end: time
+    notify_digest: bool
+    meeting_lead_minutes: int
+    onboarded: bool
+
+
+def _schedule_of(row: aiosqlite.Row) -> Schedule:
+    return Schedule(
+        id=row["id"],
+        timezone=row["timezone"],
+        digest_time=time.fromisoformat(row["digest_time"]),
+        digest_days=tuple(int(d) for d in row["digest_days"].split(",") if d),
+        quiet_start=time.fromisoformat(row["quiet_start"]),
+        quiet_end=time.fromisoformat(row["quiet_end"]),
+        notify_digest=bool(row["notify_digest"]),
+        meeting_lead_minutes=row["meeting_lead_minutes"],
+        onboarded=bool(row["onboarded"]),
+    )
+
+
+@dataclass(frozen=True)
+class Delivery:
+    id: int
+    key: str
+    manager_id: int
+    kind: str
+    ref_id: int | None
+    due_at: datetime
+    status: str
+    attempts: int
+    claimed_at: datetime | None
+    sent_at: datetime | None
+    message_id: int | None
+    error: str | None
+    not_before: datetime | None = None
+    catch_up: bool = False
+
+
+def row_to_delivery(row: aiosqlite.Row) -> Delivery:
+    return Delivery(
+        id=row["id"],
+        key=row["key"],
+        manager_id=row["manager_id"],
+        kind=row["kind"],
+        ref_id=row["ref_id"],
+        due_at=dt_from_db(row["due_at"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        claimed_at=opt_dt_from_db(row["claimed_at"]),
+        sent_at=opt_dt_from_db(row["sent_at"]),
+        message_id=row["message_id"],
+        error=row["error"],
+        not_before=opt_dt_from_db(row["not_before"]),
+        catch_up=bool(row["catch_up"]),
+    )
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO reminder_deliveries (key, manager_id, kind, ref_id, due_at,"
+    " created_at) VALUES (?, ?, ?, ?, ?, ?)"
+)
+
+
+async def enqueue(
+    conn: aiosqlite.Connection,
+    occasion: rules.Occasion,
+    now: datetime,
+) -> None:
+    """Records a reminder in the caller's transaction (a second call with its key is a no-op)."""
+    await conn.execute(
+        _INSERT,
+        (
+            occasion.key,
+            occasion.manager_id,
+            occasion.kind,
+            occasion.ref_id,
+            dt_to_db(occasion.due_at),
+            dt_to_db(now),
+        ),
+    )
+
+
+async def _read_state(conn: aiosqlite.Connection, name: str) -> str | None:
+    row = await (
+        await conn.execute("SELECT value FROM scheduler_state WHERE name = ?", (name,))
+    ).fetchone()
+    return None if row is None else str(row["value"])
+
+
+async def _write_state(conn: aiosqlite.Connection, name: str, value: str, now: datetime) -> None:
+    await conn.execute(
+        "INSERT INTO scheduler_state (name, value, updated_at) VALUES (?, ?, ?)"
+        " ON CONFLICT (name) DO UPDATE SET value = excluded.value,"
+        " updated_at = excluded.updated_at",
+        (name, value, dt_to_db(now)),
+    )
+
+
+class ReminderRepository:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    # --- scanning --------------------------------------------------------------------
+
+    async def watermark(self) -> datetime | None:
+        async with self._db.reading() as conn:
+            value = await _read_state(conn, WATERMARK)
+        return None if value is None else dt_from_db(value)
+
+    async def materialize(self, now: datetime) -> int:
+        """Records every occasion that fell due since the watermark; moves it to `now`.
+
+        One transaction: the occasions and the new watermark are committed together, so a
+        crash repeats the scan (harmlessly: keys are unique) rather than skipping it.
+        Returns how many new deliveries were recorded.
+        """
+        async with self._db.transaction() as conn:
+            stored = await _read_state(conn, WATERMARK)
+            after = dt_from_db(stored) if stored else now - rules.INITIAL_LOOKBACK
+            if after >= now:
+                return 0
+            managers = {
+                m.id: m
+                for m in map(
+                    _schedule_of,
+                    await conn.execute_fetchall(
+                        "SELECT id, timezone, digest_time, digest_days, quiet_start, quiet_end,"
+                        " notify_digest, meeting_lead_minutes,"
+                        " onboarded_at IS NOT NULL AS onboarded"
+                        " FROM managers WHERE active = 1"
+                    ),
+                )
+            }
+            occasions = [
+                *self._digests(managers, after, now),
+                *await _tasks(conn, after, now),
+                *await _escalations(conn, after, now),
+                *await _meetings(conn, managers, after, now),
+                *await _checks(conn, after, now),
+                *await _obligations(conn, managers, after, now),
+            ]
+            before = conn.total_changes
+            stamp = dt_to_db(now)
+            await conn.executemany(
+                _INSERT,
+                [
+                    (o.key, o.manager_id, o.kind, o.ref_id, dt_to_db(o.due_at), stamp)
+                    for o in occasions
+                ],
+            )
+            added = conn.total_changes - before
+            await _write_state(conn, WATERMARK, stamp, now)
+        return added
+
+    @staticmethod
+    def _digests(
+        managers: dict[int, Schedule], after: datetime, upto: datetime
+    ) -> list[rules.Occasion]:
+        found = []
+        for manager in managers.values():
+            if manager.notify_digest and manager.onboarded:
+                occasion = rules.digest_occasion(manager.id, manager, after, upto)
+                if occasion is not None:
+                    found.append(occasion)
+        return found
+
+    # --- delivering ------------------------------------------------------------------
+
+    async def claim(self, now: datetime, *, limit: int = 100) -> list[Delivery]:
+        """Takes up to `limit` due deliveries for sending (active, reachable managers only)."""
+        lease = dt_to_db(now - rules.SEND_LEASE)
+        stamp = dt_to_db(now)
+        async with self._db.transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "UPDATE reminder_deliveries SET status = 'sending', claimed_at = :now,"
+                " attempts = attempts + 1"
+                " WHERE id IN (SELECT d.id FROM ("
+                "   SELECT id, manager_id, due_at FROM reminder_deliveries"
+                "    WHERE status = 'pending' AND due_at <= :now"
+                "    AND (not_before IS NULL OR not_before <= :now)"
+                "   UNION ALL"
+                "   SELECT id, manager_id, due_at FROM reminder_deliveries"
+                "    WHERE status = 'sending' AND claimed_at <= :lease) d"
+                "  JOIN managers m ON m.id = d.manager_id"
+                "  WHERE m.active = 1 AND m.blocked_at IS NULL"
+                "  ORDER BY d.due_at, d.id LIMIT :limit)"
+                " RETURNING *",
+                {"now": stamp, "lease": lease, "limit": limit},
+            )
+        return sorted(map(row_to_delivery, rows), key=lambda d: (d.due_at, d.id))
+
+    async def mark_sent(self, ids: list[int], now: datetime, message_id: int | None) -> None:
+        await self._db.execute_many(
+            "UPDATE reminder_deliveries SET status = 'sent', sent_at = ?, message_id = ?,"
+            " error = NULL WHERE id = ?",
+            [(dt_to_db(now), message_id, i) for i in ids],
+        )
+
+    async def mark_skipped(self, ids: list[int], reason: str) -> None:
+        await self._db.execute_many(
+            "UPDATE reminder_deliveries SET status = 'skipped', error = ? WHERE id = ?",
+            [(reason, i) for i in ids],
+        )
+
+    async def mark_failed(self, ids: list[int], error: str) -> None:
+        await self._db.execute_many(
+            "UPDATE reminder_deliveries SET status = 'failed', error = ? WHERE id = ?",
+            [(error[:500], i) for i in ids],
+        )
+
+    async def release(
+        self, ids: list[int], *, not_before: datetime | None = None, catch_up: bool = False
+    ) -> None:
+        """Puts claimed deliveries back: the manager blocked us (no `not_before`), or quiet
+        hours hold them until `not_before` (`catch_up`: they go in the catch-up message).
+        Only rows still being sent: one confirmed meanwhile stays sent."""
+        await self._db.execute_many(
+            "UPDATE reminder_deliveries SET status = 'pending', claimed_at = NULL,"
+            " not_before = coalesce(?, not_before), catch_up = max(catch_up, ?)"
+            " WHERE id = ? AND status = 'sending'",
+            [(opt_dt_to_db(not_before), int(catch_up), i) for i in ids],
+        )
+
+    async def for_key(self, key: str) -> Delivery | None:
+        row = await self._db.fetch_one("SELECT * FROM reminder_deliveries WHERE key = ?", (key,))
+        return None if row is None else row_to_delivery(row)
+
+    async def for_manager(self, manager_id: int) -> list[Delivery]:
+        rows = await self._db.fetch_all(
+            "SELECT * FROM reminder_deliveries WHERE manager_id = ? ORDER BY due_at, id",
+            (manager_id,),
+        )
+        return [row_to_delivery(row) for row in rows]
+
+    async def count_by_status(self) -> dict[str, int]:
+        rows = await self._db.fetch_all(
+            "SELECT status, count(*) AS n FROM reminder_deliveries GROUP BY status"
+        )
+        return {row["status"]: row["n"] for row in rows}
+
+    # --- the digest's rows ----------------------------------------------------------------
+
+    async def digest_sources(
+        self, manager_id: int, *, day_start: datetime, day_end: datetime, today: date
+    ) -> DigestSources:
+        """Everything the morning digest of one manager may mention (domain.digest sorts it)."""
+        start, end = dt_to_db(day_start), dt_to_db(day_end)
+        horizon = (today + timedelta(days=7)).isoformat()
+        async with self._db.reading() as conn:
+            meetings = await conn.execute_fetchall(
+                "SELECT mt.id, mt.account_id, a.name AS account_name, mt.starts_at, mt.kind,"
+                " mt.location, mt.agenda FROM meetings mt JOIN accounts a ON a.id = mt.account_id"
+                " WHERE mt.status = 'planned' AND mt.deleted_at IS NULL"
+                " AND mt.starts_at >= ? AND mt.starts_at < ?"
+                " AND (mt.author_id = ? OR EXISTS (SELECT 1 FROM meeting_team tm"
+                "      WHERE tm.meeting_id = mt.id AND tm.manager_id = ?))"
+                " ORDER BY mt.starts_at LIMIT 50",
+                (start, end, manager_id, manager_id),
+            )
+            tasks = await conn.execute_fetchall(
+                "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
+                " t.due_has_time, t.snoozed_until FROM tasks t"
+                " LEFT JOIN accounts a ON a.id = t.account_id"
+                " WHERE t.assignee_id = ? AND t.status = 'open' AND t.due_at IS NOT NULL"
+                " AND t.due_at < ? ORDER BY t.due_at, t.id LIMIT 200",
+                (manager_id, end),
+            )
+            checks = await conn.execute_fetchall(
+                "SELECT s.id, s.account_id, a.name AS account_name, c.full_name AS contact_name,"
+                " m.starts_at AS meeting_at, s.due_at FROM satisfaction_checks s"
+                " JOIN accounts a ON a.id = s.account_id"
+                " LEFT JOIN contacts c ON c.id = s.contact_id"
+                " LEFT JOIN meetings m ON m.id = s.meeting_id"
+                " WHERE s.manager_id = ? AND s.status IN ('scheduled', 'asked') AND s.due_at < ?"
+                " ORDER BY s.due_at LIMIT 50",
+                (manager_id, end),
+            )
+            obligations = await conn.execute_fetchall(
+                "SELECT o.id, o.description, o.party, o.status, o.due_on, o.delayed_to,"
+                " c.title AS contract_title, a.id AS account_id, a.name AS account_name"
+                " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
+                " JOIN accounts a ON a.id = c.account_id"
+                " WHERE a.owner_id = ? AND c.status IN ('active', 'at_risk')"
+                " AND o.status IN ('pending', 'delayed')"
+                " AND (CASE WHEN o.status = 'delayed' AND o.delayed_to IS NOT NULL"
+                "      THEN o.delayed_to ELSE o.due_on END) <= ?"
+                " LIMIT 100",
+                (manager_id, horizon),
+            )
+            accounts = await conn.execute_fetchall(
+                "SELECT id, name, last_contact_at, contact_cadence_days, created_at FROM accounts"
+                " WHERE owner_id = ? AND archived_at IS NULL AND status != 'lost'",
+                (manager_id,),
+            )
+            birthdays = await conn.execute_fetchall(
+                "SELECT c.id, c.full_name, c.birthday, a.id AS account_id, a.name AS account_name"
+                " FROM contacts c JOIN accounts a ON a.id = c.account_id"
+                " WHERE a.owner_id = ? AND a.archived_at IS NULL AND c.archived_at IS NULL"
+                " AND c.birthday IS NOT NULL",
+                (manager_id,),
+            )
+        return DigestSources(
+            meetings=[
+                MeetingItem(
+                    id=r["id"],
+                    account_id=r["account_id"],
+                    account_name=r["account_name"],
+                    starts_at=dt_from_db(r["starts_at"]),
+                    kind=r["kind"],
+                    location=r["location"],
+                    agenda=r["agenda"],
+                )
+                for r in meetings
+            ],
+            tasks=[
+                TaskItem(
+                    id=r["id"],
+                    account_id=r["account_id"],
+                    account_name=r["account_name"],
+                    text=r["text"],
+                    due_at=dt_from_db(r["due_at"]),
+                    due_has_time=bool(r["due_has_time"]),
+                    snoozed_until=opt_dt_from_db(r["snoozed_until"]),
+                )
+                for r in tasks
+            ],
+            checks=[
+                CheckItem(
+                    id=r["id"],
+                    account_id=r["account_id"],
+                    account_name=r["account_name"],
+                    contact_name=r["contact_name"],
+                    meeting_at=opt_dt_from_db(r["meeting_at"]),
+                    due_at=dt_from_db(r["due_at"]),
+                )
+                for r in checks
+            ],
+            obligations=[
+                ObligationItem(
+                    id=r["id"],
+                    contract_title=r["contract_title"],
+                    account_id=r["account_id"],
+                    account_name=r["account_name"],
+                    description=r["description"],
+                    party=r["party"],
+                    due_on=date.fromisoformat(
+                        r["delayed_to"]
+                        if r["status"] == "delayed" and r["delayed_to"]
+                        else r["due_on"]
+                    ),
+                )
+                for r in obligations
+            ],
+            accounts=[
+                AccountItem(
+                    id=r["id"],
+                    name=r["name"],
+                    last_contact_at=opt_dt_from_db(r["last_contact_at"]),
+                    cadence_days=r["contact_cadence_days"],
+                    created_at=dt_from_db(r["created_at"]),
+                )
+                for r in accounts
+            ],
+            birthdays=[
+                BirthdayItem(
+                    contact_id=r["id"],
+                    contact_name=r["full_name"],
+                    account_id=r["account_id"],
+                    account_name=r["account_name"],
+                    birthday=r["birthday"],
+                )
+                for r in birthdays
+            ],
+        )
+
+
+# --- the scans, each over an index, in the materializing transaction ----------------------
+
+
+async def _tasks(
+    conn: aiosqlite.Connection, after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, assignee_id, coalesce(snoozed_until, due_at) AS remind_at"
+        " FROM tasks INDEXED BY tasks_open_remind_at"  # the planner prefers (status) otherwise
+        " WHERE status = 'open' AND coalesce(snoozed_until, due_at) > ?"
+        " AND coalesce(snoozed_until, due_at) <= ?"
+        " AND (due_has_time = 1 OR snoozed_until IS NOT NULL)",
+        (dt_to_db(after), dt_to_db(upto)),
+    )
+    return [
+        rules.task_occasion(r["id"], r["assignee_id"], dt_from_db(r["remind_at"])) for r in rows
+    ]
+
+
+async def _escalations(
+    conn: aiosqlite.Connection, after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    """Tasks that became overdue by more than ESCALATE_AFTER, for the account owner's lead
+    (the assignee's lead when the task has no account or the account no owner)."""
+    grace = rules.ESCALATE_AFTER + timedelta(days=1)
+    rows = await conn.execute_fetchall(
+        "SELECT t.id, t.due_at, t.due_has_time, t.assignee_id,"
+        " coalesce(owner.lead_id, assignee.lead_id) AS lead_id"
+        " FROM tasks t JOIN managers assignee ON assignee.id = t.assignee_id"
+        " LEFT JOIN accounts a ON a.id = t.account_id"
+        " LEFT JOIN managers owner ON owner.id = a.owner_id"
+        " WHERE t.status = 'open' AND t.escalated_at IS NULL"
+        " AND t.due_at > ? AND t.due_at <= ?",
+        (dt_to_db(after - grace), dt_to_db(upto - rules.ESCALATE_AFTER)),
+    )
+    found = []
+    for r in rows:
+        lead_id = r["lead_id"]
+        if lead_id is None or lead_id == r["assignee_id"]:
+            continue
+        due = dt_from_db(r["due_at"])
+        # a task with only a date is late once its whole day has passed
+        base = due if r["due_has_time"] else due + timedelta(days=1)
+        occasion = rules.escalation_occasion(r["id"], lead_id, base)
+        if rules.in_window(occasion.due_at, after, upto):
+            found.append(occasion)
+    return found
+
+
+async def _meetings(
+    conn: aiosqlite.Connection, managers: dict[int, Schedule], after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    rows = await conn.execute_fetchall(
+        "SELECT mt.id, mt.author_id, mt.starts_at, mt.remind_before_minutes, mt.starts_has_time,"
+        " (SELECT group_concat(tm.manager_id) FROM meeting_team tm"
+        "   WHERE tm.meeting_id = mt.id) AS team"
+        " FROM meetings mt WHERE mt.status = 'planned' AND mt.deleted_at IS NULL"
+        " AND mt.starts_at > ? AND mt.starts_at <= ?",
+        (dt_to_db(after - rules.HELD_AFTER_DATE_ONLY), dt_to_db(upto + rules.BRIEF_MAX_LEAD)),
+    )
+    found: list[rules.Occasion] = []
+    for r in rows:
+        starts = dt_from_db(r["starts_at"])
+        people = [r["author_id"]]
+        if r["team"]:
+            people += [int(x) for x in str(r["team"]).split(",") if int(x) not in people]
+        for manager_id in people:
+            manager = managers.get(manager_id)
+            if manager is None:
+                continue
+            lead = r["remind_before_minutes"]
+            if lead is None:
+                lead = manager.meeting_lead_minutes
+            brief = rules.brief_occasion(r["id"], manager_id, starts, lead)
+            # a meeting planned at short notice still gets its brief before it starts
+            has_time = bool(r["starts_has_time"])
+            if has_time and brief.due_at <= upto < starts and starts > after:
+                found.append(brief)
+            if manager_id == r["author_id"]:
+                held = rules.held_occasion(r["id"], manager_id, starts, has_time=has_time)
+                if rules.in_window(held.due_at, after, upto):
+                    found.append(held)
+    return found
+
+
+async def _checks(
+    conn: aiosqlite.Connection, after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    rows = await conn.execute_fetchall(
+        "SELECT id, manager_id, due_at FROM satisfaction_checks"
+        " WHERE status = 'scheduled' AND due_at > ? AND due_at <= ?",
+        (dt_to_db(after), dt_to_db(upto)),
+    )
+    return [
+        rules.satisfaction_occasion(r["id"], r["manager_id"], dt_from_db(r["due_at"])) for r in rows
+    ]
+
+
+async def _obligations(
+    conn: aiosqlite.Connection, managers: dict[int, Schedule], after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    # every occasion lies within [due - 7 days, due + 1 day]; dates are widened by a day
+    # for time zones
+    first = (after.date() - timedelta(days=2)).isoformat()
+    last = (upto.date() + timedelta(days=8)).isoformat()
+    rows = await conn.execute_fetchall(
+        "SELECT o.id, o.due_on AS effective, a.owner_id FROM obligations o"
+        " JOIN contracts c ON c.id = o.contract_id JOIN accounts a ON a.id = c.account_id"
+        " WHERE o.status = 'pending' AND o.due_on BETWEEN ? AND ?"
+        " AND c.status IN ('active', 'at_risk')"
+        " UNION ALL "
+        "SELECT o.id, o.delayed_to AS effective, a.owner_id FROM obligations o"
+        " JOIN contracts c ON c.id = o.contract_id JOIN accounts a ON a.id = c.account_id"
+        " WHERE o.status = 'delayed' AND o.delayed_to BETWEEN ? AND ?"
+        " AND c.status IN ('active', 'at_risk')",
+        (first, last, first, last),
+    )
+    found: list[rules.Occasion] = []
+    for r in rows:
+        owner = managers.get(r["owner_id"]) if r["owner_id"] is not None else None
+        if owner is None:
+            continue
+        found += rules.obligation_occasions(
+            r["id"], owner.id, date.fromisoformat(r["effective"]), owner, after, upto
+        )
+    return found
