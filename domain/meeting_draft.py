@@ -240,6 +240,25 @@ class MeetingDraft:
         return found
 
 
+_SENTENCE_MARKS = set(".!?;:%。！？；：…")
+
+
+def looks_like_a_person(text: str) -> bool:
+    """Whether text typed at the "who was there" step names a person rather than the meeting.
+
+    "Ivan Petrov, CFO" or "王伟，财务总监" name people; "Agreed Q3 prices, send the offer" or
+    "讨论了第三季度价格" are what was discussed and must not become contacts.
+    """
+    name, _ = split_name_and_position(text)
+    if not name or len(text) > 120 or any(ch.isdigit() for ch in name):
+        return False
+    if any(ch in _SENTENCE_MARKS for ch in name):
+        return False
+    if all("\u4e00" <= ch <= "\u9fff" for ch in name.replace(" ", "")):
+        return len(name.replace(" ", "")) <= 4
+    return len(name.split()) <= 4
+
+
 def split_name_and_position(text: str) -> tuple[str, str | None]:
     """ "Ivan Petrov, CFO" → ("Ivan Petrov", "CFO"); also " - ", "—", "，" and a new line."""
     text = " ".join(text.replace("\n", ", ").split()) if "\n" in text else text.strip()

@@ -26,6 +26,7 @@ from domain.meeting_draft import (
     MeetingDraft,
     NextStep,
     iso,
+    looks_like_a_person,
     split_name_and_position,
 )
 from domain.quick_log import find_when
@@ -305,6 +306,10 @@ async def type_contact(update: Update, context: KamContext, draft: MeetingDraft)
     text = " ".join(_text(update).split())
     if not text:
         return await s.show_contacts(update, context, draft, context.t("meeting.use_buttons"))
+    if draft.step == c.CONTACTS and not looks_like_a_person(text):
+        # The manager skipped the people and started telling what happened: keep it as notes.
+        note = take_content(context, draft, update) or ""
+        return await advance(update, context, draft, c.NOTES, note)
     name, position = split_name_and_position(text)
     if draft.account_id is not None and draft.step == c.CONTACTS:
         known = await context.services.storage.contacts.for_account(draft.account_id)

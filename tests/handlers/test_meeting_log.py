@@ -405,3 +405,16 @@ async def test_a_photo_where_a_date_is_expected(
         {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]}
     )
     assert "use the buttons" in admin.last_text and "When is the meeting?" in admin.last_text
+
+
+async def test_a_sentence_at_the_people_step_becomes_the_notes(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    ids = await _seed(storage, clock)
+    await admin.send("/meeting")
+    await admin.press("VT-Metal")
+    await admin.send("Agreed Q3 prices, they want a 5% discount")
+    assert "How did it go?" in admin.last_text
+    await admin.send("王伟，财务总监")  # at the outcome step: more notes, not a contact
+    contacts = await storage.contacts.for_account(ids["vt"])
+    assert sorted(c.full_name for c in contacts) == ["Ivan Petrov", "Olga Smirnova"]

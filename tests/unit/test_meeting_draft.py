@@ -3,11 +3,14 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from domain.meeting_draft import (
     DraftAttachment,
     MeetingDraft,
     NextStep,
     iso,
+    looks_like_a_person,
     split_name_and_position,
 )
 
@@ -86,3 +89,24 @@ def test_name_and_position() -> None:
     assert split_name_and_position("Иван Петров - директор") == ("Иван Петров", "директор")
     assert split_name_and_position("Olga (head of purchasing)") == ("Olga", "head of purchasing")
     assert split_name_and_position("  Ivan   Petrov ") == ("Ivan Petrov", None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Ivan Petrov", "Ivan Petrov, CFO", "Олег Смирнов — главный инженер", "王伟，财务总监", "李娜"],
+)
+def test_names_of_people(text: str) -> None:
+    assert looks_like_a_person(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Agreed Q3 prices, they want a 5% discount",
+        "They liked the samples and want to meet the CFO next week",
+        "Обсудили цены на третий квартал. Ждут предложение",
+        "讨论了第三季度价格，客户要求5%折扣",
+    ],
+)
+def test_sentences_are_not_people(text: str) -> None:
+    assert not looks_like_a_person(text)
