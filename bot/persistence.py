@@ -6,6 +6,7 @@ also flushes after every processed update, so an answered step survives a SIGKIL
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
@@ -17,22 +18,30 @@ from storage.bot_state import BotStateRepository
 JsonDict = dict[str, Any]
 
 
+def _encode(data: JsonDict) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
 class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
-    """Stores conversation states, user data and chat data; bot data stays in memory."""
+    """Stores conversation states and user data; bot data (the services) stays in memory and
+    chat data is not used (every flow keeps its draft in user data)."""
 
     def __init__(self, state: BotStateRepository, clock: Clock, update_interval: float = 5) -> None:
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, callback_data=False),
+            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._state = state
         self._clock = clock
+        self._written: dict[int, str] = {}  # user id -> the JSON last stored, to skip no-ops
 
     async def get_user_data(self) -> dict[int, JsonDict]:
-        return await self._state.all_user_data()
+        stored = await self._state.all_user_data()
+        self._written = {user_id: _encode(data) for user_id, data in stored.items()}
+        return stored
 
     async def get_chat_data(self) -> dict[int, JsonDict]:
-        return await self._state.all_chat_data()
+        return {}
 
     async def get_bot_data(self) -> JsonDict:
         return {}
@@ -49,10 +58,14 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         await self._state.save_conversation(name, key, new_state, self._clock.now())
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
+        encoded = _encode(data)
+        if self._written.get(user_id) == encoded:
+            return  # PTB hands over every touched user's data; most presses change nothing
         await self._state.save_user_data(user_id, data, self._clock.now())
+        self._written[user_id] = encoded
 
     async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
-        await self._state.save_chat_data(chat_id, data, self._clock.now())
+        """Chat data is not stored."""
 
     async def update_bot_data(self, data: JsonDict) -> None:
         """Bot data holds the running services and is never stored."""
@@ -61,10 +74,11 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         """Arbitrary callback data is not used."""
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._state.drop_chat_data(chat_id)
+        """Chat data is not stored."""
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._state.drop_user_data(user_id)
+        self._written.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: JsonDict) -> None:
         """In-memory data is the newest; nothing to refresh."""

@@ -21,14 +21,14 @@ class MenuEntry:
     roles: tuple[Role, ...] = EVERYONE
 
 
-# Rows of the keyboard, top to bottom. Features add their entries here as they arrive.
+# Rows of the keyboard, top to bottom: the thumb's job first (log a meeting right after a
+# visit), then look-ups and the day's agenda, then the rest.
 LAYOUT: tuple[tuple[MenuEntry, ...], ...] = (
     (MenuEntry(N_("menu.log_meeting")),),
-    (MenuEntry(N_("menu.plan_meeting")),),
-    (MenuEntry(N_("menu.find")), MenuEntry(N_("menu.new_client"))),
-    (MenuEntry(N_("menu.today")), MenuEntry(N_("menu.tasks"))),
+    (MenuEntry(N_("menu.find")), MenuEntry(N_("menu.today"))),
+    (MenuEntry(N_("menu.plan_meeting")), MenuEntry(N_("menu.tasks"))),
+    (MenuEntry(N_("menu.new_client")), MenuEntry(N_("menu.settings")), MenuEntry(N_("menu.help"))),
     (MenuEntry(N_("menu.invite"), LEADERS), MenuEntry(N_("menu.team"), LEADERS)),
-    (MenuEntry(N_("menu.settings")), MenuEntry(N_("menu.help"))),
 )
 
 
