@@ -50,7 +50,7 @@ def _load_catalog(language: str) -> Catalog:
         if not entry.name.endswith(".po"):
             continue
         with entry.open("rb") as handle:
-            po = read_po(handle, locale=None)
+            po = read_po(handle, locale=None, abort_invalid=True)
         if catalog.plural is None:
             catalog.plural = gettext.c2py(po.plural_expr)
         for message in po:
