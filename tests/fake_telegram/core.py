@@ -240,6 +240,7 @@ class StoredMessage:
     """How many times the message was edited."""
     document: dict[str, Any] | None = None
     photo: list[dict[str, Any]] | None = None
+    media: dict[str, Any] | None = None  # a voice note, audio or video, under its kind
     location: dict[str, Any] | None = None
     contact: dict[str, Any] | None = None
     entities: list[dict[str, Any]] = field(default_factory=list)
@@ -514,6 +515,9 @@ class FakeTelegram:
             "answerInlineQuery": self._answer_inline_query,
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
+            "sendVoice": self._send_voice,
+            "sendAudio": self._send_audio,
+            "sendVideo": self._send_video,
             "sendLocation": self._send_location,
             "sendContact": self._send_contact,
             "copyMessage": self._copy_message,
@@ -869,6 +873,8 @@ class FakeTelegram:
                 result["document"] = copy.deepcopy(message.document)
             if message.photo is not None:
                 result["photo"] = copy.deepcopy(message.photo)
+            if message.media is not None:
+                result[message.kind] = copy.deepcopy(message.media)
             if message.location is not None:
                 result["location"] = copy.deepcopy(message.location)
             if message.contact is not None:
@@ -1078,6 +1084,14 @@ class FakeTelegram:
         )
         if kind == "photo":
             message.photo = [self._photo_size(fake_file)]
+        elif kind in ("voice", "audio", "video"):
+            media = self._document_dict(fake_file)
+            media["duration"] = int(params.get("duration") or 1)
+            if kind == "video":
+                media.update(
+                    width=int(params.get("width") or 640), height=int(params.get("height") or 360)
+                )
+            message.media = media
         else:
             message.document = self._document_dict(fake_file)
         return message
@@ -1086,6 +1100,15 @@ class FakeTelegram:
         return self.message_to_api(
             self._media_message(params, field_name="document", kind="document")
         )
+
+    def _send_voice(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.message_to_api(self._media_message(params, field_name="voice", kind="voice"))
+
+    def _send_audio(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.message_to_api(self._media_message(params, field_name="audio", kind="audio"))
+
+    def _send_video(self, params: dict[str, Any]) -> dict[str, Any]:
+        return self.message_to_api(self._media_message(params, field_name="video", kind="video"))
 
     def _send_photo(self, params: dict[str, Any]) -> dict[str, Any]:
         return self.message_to_api(self._media_message(params, field_name="photo", kind="photo"))

@@ -301,3 +301,28 @@ async def test_restart_in_the_middle_continues_at_the_same_step(
     meeting = (await storage.meetings.timeline(ids["vt"])).meetings[0]
     assert meeting.summary == "Discussed delivery terms"
     assert [p.id for p in meeting.contacts] == [ids["ivan"]]
+
+
+async def test_voice_audio_and_video_are_sent_again(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    ids = await _seed(storage, clock)
+    voice = fake.add_file(b"ogg", kind="voice", mime_type="audio/ogg")
+    audio = fake.add_file(b"mp3", kind="audio", file_name="call.mp3", mime_type="audio/mpeg")
+    video = fake.add_file(b"mp4", kind="video", file_name="demo.mp4", mime_type="video/mp4")
+    meeting_id = await _held(
+        storage,
+        ids,
+        clock,
+        attachments=(
+            AttachmentIn("voice", voice.file_id),
+            AttachmentIn("audio", audio.file_id, file_name="call.mp3"),
+            AttachmentIn("video", video.file_id, file_name="demo.mp4"),
+        ),
+    )
+    await admin.press_data(f"mtg:v:{meeting_id}")
+    mark = admin.mark()
+    await admin.press("Files")
+    sent = [c.method for c in admin.calls_since(mark) if c.ok]
+    assert {"sendVoice", "sendAudio", "sendVideo"} <= set(sent)
+    assert "could not" not in admin.last_text
