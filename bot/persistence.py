@@ -23,25 +23,30 @@ def _encode(data: JsonDict) -> str:
 
 
 class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
-    """Stores conversation states and user data; bot data (the services) stays in memory and
-    chat data is not used (every flow keeps its draft in user data)."""
+    """Stores conversation states, user data and chat data; bot data (the running services)
+    stays in memory. Data that did not change since it was last stored is not written again."""
 
     def __init__(self, state: BotStateRepository, clock: Clock, update_interval: float = 5) -> None:
         super().__init__(
-            store_data=PersistenceInput(bot_data=False, chat_data=False, callback_data=False),
+            store_data=PersistenceInput(bot_data=False, callback_data=False),
             update_interval=update_interval,
         )
         self._state = state
         self._clock = clock
-        self._written: dict[int, str] = {}  # user id -> the JSON last stored, to skip no-ops
+        # The JSON last stored per user and per chat: PTB hands over the data of every user and
+        # chat an update touched, and most presses change nothing there.
+        self._users_written: dict[int, str] = {}
+        self._chats_written: dict[int, str] = {}
 
     async def get_user_data(self) -> dict[int, JsonDict]:
         stored = await self._state.all_user_data()
-        self._written = {user_id: _encode(data) for user_id, data in stored.items()}
+        self._users_written = {user_id: _encode(data) for user_id, data in stored.items()}
         return stored
 
     async def get_chat_data(self) -> dict[int, JsonDict]:
-        return {}
+        stored = await self._state.all_chat_data()
+        self._chats_written = {chat_id: _encode(data) for chat_id, data in stored.items()}
+        return stored
 
     async def get_bot_data(self) -> JsonDict:
         return {}
@@ -59,13 +64,15 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
         encoded = _encode(data)
-        if self._written.get(user_id) == encoded:
-            return  # PTB hands over every touched user's data; most presses change nothing
-        await self._state.save_user_data(user_id, data, self._clock.now())
-        self._written[user_id] = encoded
+        if self._users_written.get(user_id) != encoded:
+            await self._state.save_user_data(user_id, data, self._clock.now())
+            self._users_written[user_id] = encoded
 
     async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
-        """Chat data is not stored."""
+        encoded = _encode(data)
+        if self._chats_written.get(chat_id) != encoded:
+            await self._state.save_chat_data(chat_id, data, self._clock.now())
+            self._chats_written[chat_id] = encoded
 
     async def update_bot_data(self, data: JsonDict) -> None:
         """Bot data holds the running services and is never stored."""
@@ -74,11 +81,12 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         """Arbitrary callback data is not used."""
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        """Chat data is not stored."""
+        await self._state.drop_chat_data(chat_id)
+        self._chats_written.pop(chat_id, None)
 
     async def drop_user_data(self, user_id: int) -> None:
         await self._state.drop_user_data(user_id)
-        self._written.pop(user_id, None)
+        self._users_written.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: JsonDict) -> None:
         """In-memory data is the newest; nothing to refresh."""

@@ -1,4 +1,4 @@
-"""Stored state of python-telegram-bot: user data and conversation states as JSON.
+"""Stored state of python-telegram-bot: user data, chat data and conversation states as JSON.
 
 This module knows nothing of Telegram; `bot.persistence` adapts it to PTB's BasePersistence.
 """
@@ -23,6 +23,10 @@ class BotStateRepository:
         rows = await self._db.fetch_all("SELECT user_id, data FROM bot_user_data")
         return {int(row["user_id"]): json.loads(row["data"]) for row in rows}
 
+    async def all_chat_data(self) -> dict[int, JsonDict]:
+        rows = await self._db.fetch_all("SELECT chat_id, data FROM bot_chat_data")
+        return {int(row["chat_id"]): json.loads(row["data"]) for row in rows}
+
     async def save_user_data(self, user_id: int, data: JsonDict, now: datetime) -> None:
         await self._db.execute(
             "INSERT INTO bot_user_data (user_id, data, updated_at) VALUES (?, ?, ?)"
@@ -31,8 +35,19 @@ class BotStateRepository:
             (user_id, json.dumps(data, ensure_ascii=False), dt_to_db(now)),
         )
 
+    async def save_chat_data(self, chat_id: int, data: JsonDict, now: datetime) -> None:
+        await self._db.execute(
+            "INSERT INTO bot_chat_data (chat_id, data, updated_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (chat_id) DO UPDATE SET data = excluded.data,"
+            " updated_at = excluded.updated_at",
+            (chat_id, json.dumps(data, ensure_ascii=False), dt_to_db(now)),
+        )
+
     async def drop_user_data(self, user_id: int) -> None:
         await self._db.execute("DELETE FROM bot_user_data WHERE user_id = ?", (user_id,))
+
+    async def drop_chat_data(self, chat_id: int) -> None:
+        await self._db.execute("DELETE FROM bot_chat_data WHERE chat_id = ?", (chat_id,))
 
     async def conversations(self, name: str) -> dict[tuple[int | str, ...], Any]:
         rows = await self._db.fetch_all(
