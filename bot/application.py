@@ -9,7 +9,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest
+from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
@@ -80,8 +80,11 @@ def build_application(
     if rate_limiter:
         builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
     builder = builder.request(request or RetryingRequest(connection_pool_size=16))
-    if get_updates_request is not None:
-        builder = builder.get_updates_request(get_updates_request)
+    # Two connections for getUpdates: the long poll, and the confirming call PTB makes while
+    # stopping (with PTB's default of one, a stop during a long poll logs a pool time-out).
+    builder = builder.get_updates_request(
+        get_updates_request or HTTPXRequest(connection_pool_size=2)
+    )
     application: Application = builder.build()  # type: ignore[type-arg]
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
     handlers.register(application)

@@ -92,8 +92,11 @@ async def test_killed_mid_onboarding_continues_where_the_user_was(bot: BotProces
 
 
 async def test_graceful_stop_exits_cleanly(bot: BotProcess) -> None:
+    anna = bot.user(ADMIN_ID, "Anna")
+    await anna.send("/start")
     assert bot.stop() == 0
     assert "Traceback" not in bot.log
+    assert "Application.stop() complete" in bot.log
 
 
 @pytest.mark.parametrize(
