@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from rapidfuzz import fuzz, process
 
 from domain.dates import ParsedWhen, parse_when
-from domain.search import Candidate, normalize
+from domain.search import Candidate, normalize, transliterate
 
 MAX_TEXT = 4000
 MIN_FUZZY_ACCOUNT = 84.0  # a typo or two in a client's name
@@ -132,23 +132,33 @@ def _word_like(word: str, name_part: str) -> bool:
 
 
 def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
+    """Contacts named in the text; across scripts ("Иваном Петровым" → "Ivan Petrov") only
+    when nobody is named in their own script."""
     words = normalize(text).split()
+    latin_words = [transliterate(word) for word in words]
     compact = normalize(text).replace(" ", "")
-    found: list[int] = []
+    same_script: list[int] = []
+    other_script: list[int] = []
     for candidate in contacts:
         parts = normalize(candidate.label).split()
         if not parts:
             continue
         if _CJK.search(candidate.label):
             if "".join(parts) in compact or (len(parts[0]) >= 2 and parts[0] in compact):
-                found.append(candidate.id)
+                same_script.append(candidate.id)
             continue
-        hits = sum(1 for part in parts if any(_word_like(w, part) for w in words))
-        # a surname alone is enough; a first name alone only when the contact has one name
-        surname_hit = any(_word_like(w, parts[-1]) for w in words)
-        if hits == len(parts) or (surname_hit and len(parts[-1]) >= 4):
-            found.append(candidate.id)
-    return found
+        if _names(parts, words):
+            same_script.append(candidate.id)
+        elif _names([transliterate(part) for part in parts], latin_words):
+            other_script.append(candidate.id)
+    return same_script or other_script
+
+
+def _names(parts: list[str], words: list[str]) -> bool:
+    hits = sum(1 for part in parts if any(_word_like(w, part) for w in words))
+    # a surname alone is enough; a first name alone only when the contact has one name
+    surname_hit = any(_word_like(w, parts[-1]) for w in words)
+    return hits == len(parts) or (surname_hit and len(parts[-1]) >= 4)
 
 
 def _follow_up(clause: str, *, now: datetime, tz: ZoneInfo) -> FollowUp | None:

@@ -77,3 +77,20 @@ def test_no_account() -> None:
 def test_find_when(text: str, expected: str | None) -> None:
     found = find_when(text, now=NOW, tz=TZ, prefer="future")
     assert (found[0] if found else None) == expected
+
+
+def test_a_contact_written_in_latin_is_found_from_russian_text() -> None:
+    contacts = {
+        1: [
+            Candidate(10, "Ivan Petrov", ("Ivan Petrov",)),
+            Candidate(11, "Elena Smirnova", ("Elena Smirnova",)),
+        ]
+    }
+    found = guess(
+        "Встретился с Иваном Петровым и Еленой Смирновой в ВТ-Металл, отправить КП до пятницы",
+        now=NOW,
+        tz=TZ,
+        accounts=ACCOUNTS,
+        contacts_of=contacts,
+    )
+    assert found.account_id == 1 and set(found.contact_ids) == {10, 11}

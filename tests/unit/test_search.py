@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.search import Candidate, is_confident, normalize, rank
+from domain.search import Candidate, is_confident, normalize, rank, transliterate
 
 PORTFOLIO = [
     Candidate(1, "VT-Metal", ("VT-Metal", "ВТ-Металл", "VT Metal")),
@@ -50,3 +50,9 @@ def test_nothing_matches_garbage(query: str) -> None:
 
 def test_normalize_folds_case_punctuation_and_yo() -> None:
     assert normalize("  ВТ-Металл Ёлка ") == "вт металл елка"
+
+
+def test_transliterate_spells_cyrillic_in_latin() -> None:
+    assert transliterate("Иван Петров") == "ivan petrov"
+    assert transliterate("Щукин, Юлия") == "shchukin yuliya"
+    assert transliterate("王伟 VT") == "王伟 vt"
