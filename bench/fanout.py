@@ -3,8 +3,9 @@
 `kam-bot` runs as a subprocess against tests/fake_telegram's HTTP server with Telegram's
 overall limit enforced (30 messages/s, 429 with retry_after beyond it). The database is
 seeded with M managers whose digest is due now and R task reminders due now, so the first
-tick has M + R messages to send. Meanwhile one manager uses the bot (/help, /settings and
-its buttons) about once a second; we measure how long each answer takes.
+tick has M + R messages to send. Meanwhile one manager walks the meeting flow (menu, client,
+people, notes, outcome, next step, Save, again and again) about one action a second; we
+measure how long each answer takes.
 
     .venv/bin/python bench/fanout.py                      # 1,000 digests + 10,000 reminders
     .venv/bin/python bench/fanout.py --managers 100 --reminders 1000
@@ -77,6 +78,19 @@ def seed(db_path: Path, managers: int, reminders: int) -> None:
             " updated_at) VALUES (?, ?, ?, 'UTC', ?, ?, ?, '00:00', '00:00', ?, ?, ?)",
             rows,
         )
+        admin_row = conn.execute(
+            "SELECT id FROM managers WHERE telegram_id = ?", (ADMIN_ID,)
+        ).fetchone()
+        account = conn.execute(
+            "INSERT INTO accounts (name, status, owner_id, created_at, updated_at)"
+            " VALUES ('VT-Bench', 'active', ?, ?, ?)",
+            (admin_row[0], stamp, stamp),
+        ).lastrowid
+        conn.execute(
+            "INSERT INTO contacts (account_id, full_name, position, created_at, updated_at)"
+            " VALUES (?, 'Ivan Bench', 'CEO', ?, ?)",
+            (account, stamp, stamp),
+        )
         ids = [r[0] for r in conn.execute("SELECT id FROM managers WHERE role = 'kam'")]
         due = _stamp(now - timedelta(minutes=1))
         conn.executemany(
@@ -89,15 +103,28 @@ def seed(db_path: Path, managers: int, reminders: int) -> None:
         )
 
 
+MEETING_SCRIPT: tuple[tuple[str, str], ...] = (
+    ("send", "📝 Log meeting"),
+    ("press", "VT-Bench"),
+    ("press", "Ivan Bench"),
+    ("press", "Next"),
+    ("send", "Discussed Q3 prices and the delivery schedule"),
+    ("press", "Positive"),
+    ("send", "send the offer"),
+    ("press", "Tomorrow"),
+    ("press", "Save"),
+)
+
+
 class Interactive:
-    """One manager using the bot while the fan-out runs; records each answer's latency."""
+    """One manager logging meetings while the fan-out runs; records each answer's latency."""
 
     def __init__(self, fake: FakeTelegram) -> None:
         self.fake = fake
         self.latencies: list[float] = []
         self.timeouts = 0
+        self.saved = 0
         self._step = 0
-        self._screen: int | None = None
 
     def _answer(self, mark: int, started: float, limit: float = 30.0) -> Any:
         deadline = time.monotonic() + limit
@@ -114,21 +141,28 @@ class Interactive:
         self.timeouts += 1
         return None
 
+    def _press(self, label: str) -> bool:
+        for message in reversed(self.fake.bot_messages(ADMIN_ID)):
+            if message.inline_keyboard:
+                for button in message.buttons:
+                    if label.casefold() in str(button.get("text", "")).casefold():
+                        self.fake.press(ADMIN_ID, message.message_id, button["callback_data"])
+                        return True
+                return False
+        return False
+
     def act(self) -> None:
-        script = ("/help", "/settings", "pref:open:reminders", "pref:back", "pref:close")
-        action = script[self._step % len(script)]
-        self._step += 1
+        kind, value = MEETING_SCRIPT[self._step % len(MEETING_SCRIPT)]
         mark = self.fake.mark()
         started = time.monotonic()
-        if action.startswith("/"):
-            self.fake.send_text(ADMIN_ID, action)
-        elif self._screen is not None:
-            self.fake.press(ADMIN_ID, self._screen, action)
-        else:
+        if kind == "send":
+            self.fake.send_text(ADMIN_ID, value)
+        elif not self._press(value):
+            self._step = 0  # the flow is somewhere unexpected: start a new meeting
             return
-        call = self._answer(mark, started)
-        if call is not None and action == "/settings":
-            self._screen = int(call.response["result"]["message_id"])
+        self._step += 1
+        if self._answer(mark, started) is not None and value == "Save":
+            self.saved += 1
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -231,6 +265,7 @@ def main() -> int:
         )
         if lat:
             print(f"mean latency {statistics.mean(lat) * 1000:.0f} ms")
+        print(f"meetings saved meanwhile: {user.saved}")
         print(f"bot peak RSS during the fan-out: {peak_rss / 1024:.0f} MiB")
         return 0 if lost == 0 and doubled == 0 else 1
 
