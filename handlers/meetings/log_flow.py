@@ -100,6 +100,10 @@ async def discard_and_start(update: Update, context: KamContext) -> str | int | 
     c.drop_draft(context)
     assert context.user_data is not None
     then = str(context.user_data.pop("meeting_then", "held"))
+    if then.startswith("q:"):
+        from handlers.meetings.quick_log import take_quick_draft
+
+        return await take_quick_draft(update, context, then)
     if then.startswith("h") and then[1:].isdigit():
         return await _start_from_planned(update, context, int(then[1:]))
     if then.startswith("e") and then[1:].isdigit():

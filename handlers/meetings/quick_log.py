@@ -125,9 +125,10 @@ async def quick_edit(update: Update, context: KamContext) -> str | None:
     draft = await _checked(update, context)
     if draft is None:
         return None
-    assert context.user_data is not None
-    context.user_data.pop(QUICK_KEY, None)
-    return await s.show_review(update, context, draft)
+    older = c.get_draft(context)
+    if older is not None and older.has_content() and older.token != draft.token:
+        return await _ask_about_older(update, context, older, "q:edit")
+    return await take_quick_draft(update, context, "q:edit")
 
 
 async def quick_flow(update: Update, context: KamContext) -> str | None:
@@ -135,10 +136,33 @@ async def quick_flow(update: Update, context: KamContext) -> str | None:
     draft = await _checked(update, context)
     if draft is None:
         return None
+    older = c.get_draft(context)
+    if older is not None and older.has_content() and older.token != draft.token:
+        return await _ask_about_older(update, context, older, "q:flow")
+    return await take_quick_draft(update, context, "q:flow")
+
+
+async def _ask_about_older(
+    update: Update, context: KamContext, older: MeetingDraft, then: str
+) -> str:
+    """An unsaved meeting is open: Continue it, or Discard it and go on with this message."""
+    assert context.user_data is not None
+    context.user_data["meeting_then"] = then
+    return await s.show_resume(update, context, older)
+
+
+async def take_quick_draft(update: Update, context: KamContext, then: str) -> str | None:
+    """Makes the quick draft the current one: its card ("q:edit") or the steps ("q:flow")."""
+    draft = _quick(context)
+    if draft is None:
+        await answer(update, context.t("error.stale_button"))
+        return None
     assert context.user_data is not None
     context.user_data.pop(QUICK_KEY, None)
-    draft.return_to_review = True
-    return await s.show_account(update, context, draft)
+    if then == "q:flow":
+        draft.return_to_review = True
+        return await s.show_account(update, context, draft)
+    return await s.show_review(update, context, draft)
 
 
 async def quick_account(update: Update, context: KamContext) -> str | None:

@@ -418,3 +418,27 @@ async def test_a_sentence_at_the_people_step_becomes_the_notes(
     await admin.send("王伟，财务总监")  # at the outcome step: more notes, not a contact
     contacts = await storage.contacts.for_account(ids["vt"])
     assert sorted(c.full_name for c in contacts) == ["Ivan Petrov", "Olga Smirnova"]
+
+
+async def test_quick_log_edit_does_not_silently_replace_an_unsaved_meeting(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    ids = await _seed(storage, clock)
+    await admin.send("/meeting")
+    await admin.press("Roga i Kopyta")
+    await admin.send("Olga Smirnova, CFO")  # a new contact: the draft has content
+    clock.advance(timedelta(minutes=31))
+    await admin.send("Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday")
+    assert "Save" in " ".join(admin.buttons)
+    await admin.press("Edit")
+    assert "unsaved meeting with Roga i Kopyta" in admin.last_text
+    await admin.press("Continue")
+    assert "Olga Smirnova" in " ".join(admin.buttons)  # the older meeting is intact
+    clock.advance(timedelta(minutes=31))
+    await admin.send("Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday")
+    await admin.press("Edit")
+    await admin.press("Discard")
+    assert "VT-Metal" in admin.last_text and "agreed Q3 prices" in admin.last_text
+    await admin.press("Save")
+    assert (await storage.meetings.timeline(ids["vt"])).total == 1
+    assert (await storage.meetings.timeline(ids["other"])).total == 0
