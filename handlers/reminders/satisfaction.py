@@ -12,6 +12,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -129,19 +130,30 @@ def _state(context: KamContext) -> dict[str, Any]:
     return state
 
 
-async def start_comment(update: Update, context: KamContext) -> str | int:
+# The comment conversation runs in its own handler group, before the features: what it takes
+# (the comment, its Cancel, a sticker) stops there; a menu press, a command or another button
+# ends it quietly and goes on to the feature it belongs to, so the comment step never lingers
+# and later text is never mistaken for a comment.
+COMMENT_GROUP = -1
+
+
+def _stop(state: object) -> ApplicationHandlerStop:
+    return ApplicationHandlerStop(state)
+
+
+async def start_comment(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat:cmt")
     check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
     if check is None:
-        return ConversationHandler.END
+        raise _stop(ConversationHandler.END)
     if check.status != "answered":
         await refuse(update, context, "reminders.sat.not_answered")
-        return ConversationHandler.END
+        raise _stop(ConversationHandler.END)
     await answer(update)
     _state(context).clear()
     _state(context)["check"] = check.id
     await _show_prompt(update, context, check)
-    return COMMENT
+    raise _stop(COMMENT)
 
 
 async def _show_prompt(
@@ -155,7 +167,7 @@ async def _show_prompt(
     await show_screen(update, context, FLOW, text, markup, new_message=True)
 
 
-async def save_comment(update: Update, context: KamContext) -> str | int:
+async def save_comment(update: Update, context: KamContext) -> None:
     assert update.message is not None and update.message.text is not None
     check_id = _state(context).get("check")
     manager = context.require_manager()
@@ -164,51 +176,56 @@ async def save_comment(update: Update, context: KamContext) -> str | int:
     if check is None or check.manager_id != manager.id:
         _state(context).clear()
         await update.message.reply_text(context.t("error.stale_button"))
-        return ConversationHandler.END
+        raise _stop(ConversationHandler.END)
     if not text or len(text) > MAX_COMMENT:
         note = context.t("reminders.sat.comment_too_long", limit=MAX_COMMENT) if text else ""
         await _show_prompt(update, context, check, note)
-        return COMMENT
+        raise _stop(COMMENT)
     saved = await context.services.storage.satisfaction.add_comment(
         check.id, text, actor_id=manager.id, now=context.services.clock.now()
     )
     _state(context).clear()
     key = "reminders.sat.comment_saved" if saved else "reminders.sat.not_answered"
     await close_screen(update, context, FLOW, context.t(key))
-    return ConversationHandler.END
+    raise _stop(ConversationHandler.END)
 
 
-async def comment_hint(update: Update, context: KamContext) -> str | int:
+async def comment_hint(update: Update, context: KamContext) -> None:
     """A sticker, photo or voice where the comment text is expected."""
-    if update.callback_query is not None:
-        await refuse(update, context)
-        return COMMENT
     check = await context.services.storage.satisfaction.get(int(_state(context).get("check") or 0))
     if check is None:
-        return ConversationHandler.END
+        raise _stop(ConversationHandler.END)
     await _show_prompt(update, context, check, context.t("reminders.sat.comment_text_only"))
-    return COMMENT
+    raise _stop(COMMENT)
 
 
-async def cancel_comment(update: Update, context: KamContext) -> int:
+async def cancel_comment(update: Update, context: KamContext) -> None:
     if update.callback_query is not None:
         await answer(update)
     _state(context).clear()
     await close_screen(update, context, FLOW, context.t("reminders.sat.comment_cancelled"))
+    raise _stop(ConversationHandler.END)
+
+
+async def leave_comment(update: Update, context: KamContext) -> int:
+    """Something else was asked for: drop the comment step and let that feature answer."""
+    _state(context).clear()
     return ConversationHandler.END
 
 
 def build_conversation() -> ConversationHandler[KamContext]:
-    menu = any_menu_button()  # a main-menu press leaves the comment for the menu
+    elsewhere = filters.COMMAND | any_menu_button()
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(start_comment, pattern=r"^sat:cmt:")],
         states={
-            COMMENT: [MessageHandler(filters.TEXT & ~filters.COMMAND & ~menu, save_comment)],
+            COMMENT: [MessageHandler(filters.TEXT & ~elsewhere, save_comment)],
         },
         fallbacks=[
             CommandHandler("cancel", cancel_comment),
             CallbackQueryHandler(cancel_comment, pattern=r"^sat:cmtx$"),
-            MessageHandler(filters.ALL & ~filters.COMMAND & ~menu, comment_hint),
+            MessageHandler(elsewhere, leave_comment),
+            CallbackQueryHandler(leave_comment),
+            MessageHandler(filters.ALL, comment_hint),
         ],
         name="satisfaction_comment",
         persistent=True,
@@ -217,6 +234,6 @@ def build_conversation() -> ConversationHandler[KamContext]:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(build_conversation())
+    application.add_handler(build_conversation(), group=COMMENT_GROUP)
     application.add_handler(CallbackQueryHandler(ask_again, pattern=r"^sat:ask:"))
     application.add_handler(CallbackQueryHandler(score, pattern=r"^sat:\d+:"))

@@ -539,3 +539,24 @@ async def test_digest_across_the_autumn_dst_change_comes_once(
     assert user.sent_count_since(mark) == 0
     await run_until(app, clock, datetime(2027, 3, 28, 3, 0, tzinfo=UTC), timedelta(minutes=10))
     assert user.sent_count_since(mark) == 1 and "Sun 28 Mar" in user.last_text
+
+
+async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user, manager = await kam(make_user, storage, clock, 2001, "Ivan")
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    await tick(app)
+    due = clock.now() + timedelta(minutes=10)
+    check_id = await add_check(
+        storage, manager, account_id, due, now=clock.now(), contact_name="Ivan Petrov"
+    )
+    await run_until(app, clock, due + timedelta(minutes=1), timedelta(minutes=1))
+    await user.press("4")
+    await user.press("Add a comment")
+    await user.send("📋 Today")  # the menu answers, and the comment step is over
+    assert "Comment saved" not in user.last_text
+    await user.send("VT-Metal")  # a search now, not a comment
+    assert "Comment saved" not in " ".join(user.bot_texts())
+    check = await storage.satisfaction.get(check_id)
+    assert check is not None and check.score == 4 and not check.comment
