@@ -12,9 +12,10 @@ from telegram.ext import (
 )
 
 from bot.context import KamContext
-from handlers.menu import any_menu_button, main_menu, menu_button
+from handlers.menu import main_menu, menu_button
 from handlers.profiles.card import show_card
 from handlers.profiles.common import FLOW, STATUS_LABELS, state
+from handlers.prompts import elsewhere, leave_handlers, stop
 from handlers.ui import button, clip, keyboard, show_screen
 
 QUERY = "query"
@@ -60,53 +61,53 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
     )
 
 
-async def find_command(update: Update, context: KamContext) -> str | int:
+async def find_command(update: Update, context: KamContext) -> None:
     assert update.effective_message is not None
     query = " ".join(context.args or [])
     if query.strip():
         await find_and_show(update, context, query)
-        return ConversationHandler.END
-    return await ask(update, context)
+        raise stop(ConversationHandler.END)
+    await ask(update, context)
 
 
-async def ask(update: Update, context: KamContext) -> str:
+async def ask(update: Update, context: KamContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t("profile.find.ask"))
-    return QUERY
+    raise stop(QUERY)
 
 
-async def got_query(update: Update, context: KamContext) -> int:
+async def got_query(update: Update, context: KamContext) -> None:
     assert update.effective_message is not None and update.effective_message.text is not None
     await find_and_show(update, context, update.effective_message.text)
-    return ConversationHandler.END
+    raise stop(ConversationHandler.END)
 
 
-async def not_text(update: Update, context: KamContext) -> str:
+async def not_text(update: Update, context: KamContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t("profile.find.text_please"))
-    return QUERY
+    raise stop(QUERY)
 
 
-async def cancel(update: Update, context: KamContext) -> int:
+async def cancel(update: Update, context: KamContext) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         context.t("profile.cancelled"), reply_markup=main_menu(context.t, context.require_manager())
     )
-    return ConversationHandler.END
+    raise stop(ConversationHandler.END)
 
 
 def conversation() -> BaseHandler:  # type: ignore[type-arg]
+    """The search box is a prompt (handlers.prompts): register it in PROMPT_GROUP."""
     return ConversationHandler(
         entry_points=[
             CommandHandler("find", find_command),
             MessageHandler(menu_button("menu.find"), ask),
         ],
-        states={
-            QUERY: [MessageHandler(filters.TEXT & ~filters.COMMAND & ~any_menu_button(), got_query)]
-        },
+        states={QUERY: [MessageHandler(filters.TEXT & ~elsewhere(), got_query)]},
         fallbacks=[
             CommandHandler("cancel", cancel),
-            MessageHandler(~filters.TEXT & ~filters.COMMAND, not_text),
+            *leave_handlers(),
+            MessageHandler(~filters.TEXT, not_text),
         ],
         name="profile_find",
         persistent=True,

@@ -12,7 +12,6 @@ from typing import Any
 from telegram import Update
 from telegram.ext import (
     Application,
-    ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -23,7 +22,7 @@ from telegram.ext import (
 from bot.context import KamContext
 from bot.i18n import translator
 from domain import reminders as rules
-from handlers.menu import any_menu_button
+from handlers.prompts import PROMPT_GROUP, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
@@ -130,30 +129,20 @@ def _state(context: KamContext) -> dict[str, Any]:
     return state
 
 
-# The comment conversation runs in its own handler group, before the features: what it takes
-# (the comment, its Cancel, a sticker) stops there; a menu press, a command or another button
-# ends it quietly and goes on to the feature it belongs to, so the comment step never lingers
-# and later text is never mistaken for a comment.
-COMMENT_GROUP = -1
-
-
-def _stop(state: object) -> ApplicationHandlerStop:
-    return ApplicationHandlerStop(state)
-
-
+# The comment is a prompt (handlers.prompts): it never lingers once the manager goes elsewhere.
 async def start_comment(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat:cmt")
     check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
     if check is None:
-        raise _stop(ConversationHandler.END)
+        raise stop(ConversationHandler.END)
     if check.status != "answered":
         await refuse(update, context, "reminders.sat.not_answered")
-        raise _stop(ConversationHandler.END)
+        raise stop(ConversationHandler.END)
     await answer(update)
     _state(context).clear()
     _state(context)["check"] = check.id
     await _show_prompt(update, context, check)
-    raise _stop(COMMENT)
+    raise stop(COMMENT)
 
 
 async def _show_prompt(
@@ -176,27 +165,27 @@ async def save_comment(update: Update, context: KamContext) -> None:
     if check is None or check.manager_id != manager.id:
         _state(context).clear()
         await update.message.reply_text(context.t("error.stale_button"))
-        raise _stop(ConversationHandler.END)
+        raise stop(ConversationHandler.END)
     if not text or len(text) > MAX_COMMENT:
         note = context.t("reminders.sat.comment_too_long", limit=MAX_COMMENT) if text else ""
         await _show_prompt(update, context, check, note)
-        raise _stop(COMMENT)
+        raise stop(COMMENT)
     saved = await context.services.storage.satisfaction.add_comment(
         check.id, text, actor_id=manager.id, now=context.services.clock.now()
     )
     _state(context).clear()
     key = "reminders.sat.comment_saved" if saved else "reminders.sat.not_answered"
     await close_screen(update, context, FLOW, context.t(key))
-    raise _stop(ConversationHandler.END)
+    raise stop(ConversationHandler.END)
 
 
 async def comment_hint(update: Update, context: KamContext) -> None:
     """A sticker, photo or voice where the comment text is expected."""
     check = await context.services.storage.satisfaction.get(int(_state(context).get("check") or 0))
     if check is None:
-        raise _stop(ConversationHandler.END)
+        raise stop(ConversationHandler.END)
     await _show_prompt(update, context, check, context.t("reminders.sat.comment_text_only"))
-    raise _stop(COMMENT)
+    raise stop(COMMENT)
 
 
 async def cancel_comment(update: Update, context: KamContext) -> None:
@@ -204,27 +193,19 @@ async def cancel_comment(update: Update, context: KamContext) -> None:
         await answer(update)
     _state(context).clear()
     await close_screen(update, context, FLOW, context.t("reminders.sat.comment_cancelled"))
-    raise _stop(ConversationHandler.END)
-
-
-async def leave_comment(update: Update, context: KamContext) -> int:
-    """Something else was asked for: drop the comment step and let that feature answer."""
-    _state(context).clear()
-    return ConversationHandler.END
+    raise stop(ConversationHandler.END)
 
 
 def build_conversation() -> ConversationHandler[KamContext]:
-    elsewhere = filters.COMMAND | any_menu_button()
     return ConversationHandler(
         entry_points=[CallbackQueryHandler(start_comment, pattern=r"^sat:cmt:")],
         states={
-            COMMENT: [MessageHandler(filters.TEXT & ~elsewhere, save_comment)],
+            COMMENT: [MessageHandler(filters.TEXT & ~elsewhere(), save_comment)],
         },
         fallbacks=[
             CommandHandler("cancel", cancel_comment),
             CallbackQueryHandler(cancel_comment, pattern=r"^sat:cmtx$"),
-            MessageHandler(elsewhere, leave_comment),
-            CallbackQueryHandler(leave_comment),
+            *leave_handlers(),
             MessageHandler(filters.ALL, comment_hint),
         ],
         name="satisfaction_comment",
@@ -234,6 +215,6 @@ def build_conversation() -> ConversationHandler[KamContext]:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(build_conversation(), group=COMMENT_GROUP)
+    application.add_handler(build_conversation(), group=PROMPT_GROUP)
     application.add_handler(CallbackQueryHandler(ask_again, pattern=r"^sat:ask:"))
     application.add_handler(CallbackQueryHandler(score, pattern=r"^sat:\d+:"))

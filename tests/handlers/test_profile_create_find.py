@@ -131,3 +131,18 @@ async def test_chinese_and_russian_managers_see_their_language(
     assert "ничего не нашлось" in admin.last_text
     await admin.press("Новый клиент")
     assert "хуасинь" in admin.last_text
+
+
+async def test_a_search_box_left_open_does_not_swallow_later_text(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await admin.send("🔎 Find client")
+    await admin.send("📋 Today")  # went elsewhere: the search box is closed
+    assert "Type a client's name" not in admin.last_text
+    await admin.send("Met the chief engineer at VT-Metal today, agreed on a test batch")
+    assert "Save" in " ".join(admin.buttons)  # a quick-log card, not a search result
+    await admin.send("🔎 Find client")
+    await admin.send("/help")  # a command also closes it
+    await admin.send("vt")
+    assert "VT-Metal" in admin.last_text  # plain text at the menu searches as before
