@@ -6,8 +6,8 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, InlineQueryHandler
 
 from bot.context import KamContext
+from handlers import prompts
 from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
-from handlers.prompts import PROMPT_GROUP
 from handlers.ui import answer
 
 
@@ -30,7 +30,7 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(new_client.conversation())
-    application.add_handler(edit.conversation())
-    application.add_handler(find.conversation(), group=PROMPT_GROUP)
+    prompts.register(application, edit.conversation())
+    prompts.register(application, find.conversation())
     application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))

@@ -15,7 +15,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
-    BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -39,7 +38,7 @@ from domain.profile import (
     parse_value,
 )
 from domain.search import EXACT
-from handlers.menu import any_menu_button, main_menu
+from handlers.menu import main_menu
 from handlers.profiles.common import (
     FLOW,
     default_currency,
@@ -53,6 +52,7 @@ from handlers.profiles.common import (
     zone,
 )
 from handlers.profiles.sections import item_block, show_section
+from handlers.prompts import PromptConversation, elsewhere, leave_handlers, taking
 from handlers.ui import (
     answer,
     button,
@@ -646,30 +646,32 @@ async def navigate(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-def conversation() -> BaseHandler:  # type: ignore[type-arg]
-    # Typed text is a value only while one is asked for; on button screens it falls through
-    # (to the menu, /find or the plain-text router), so an open edit never blocks the bot.
-    text = filters.TEXT & ~filters.COMMAND & ~any_menu_button()
-    return ConversationHandler(
+def conversation() -> PromptConversation:
+    """A prompt (handlers.prompts): while a value is asked for,
+    typed text is the value; a menu press, a command or another feature's button closes the
+    edit, so text typed later is never taken for a value the manager walked away from."""
+    text = filters.TEXT & ~elsewhere()
+    return PromptConversation(
         entry_points=[
-            CommandHandler("edit", edit_command),
-            CallbackQueryHandler(from_card, pattern=r"^ed:acc:"),
-            CallbackQueryHandler(from_section, pattern=r"^ed:sec:"),
-            MessageHandler(filters.CONTACT, shared_contact),
+            CommandHandler("edit", taking(edit_command)),
+            CallbackQueryHandler(taking(from_card), pattern=r"^ed:acc:"),
+            CallbackQueryHandler(taking(from_section), pattern=r"^ed:sec:"),
+            MessageHandler(filters.CONTACT, taking(shared_contact)),
         ],
         states={
             SECTIONS_STEP: [],
             FIELDS_STEP: [],
             ITEM_STEP: [],
-            VALUE_STEP: [MessageHandler(text, typed)],
-            CONFIRM_STEP: [MessageHandler(text, typed)],
+            VALUE_STEP: [MessageHandler(text, taking(typed))],
+            CONFIRM_STEP: [MessageHandler(text, taking(typed))],
             REMOVE_STEP: [],
         },
         fallbacks=[
-            CommandHandler("cancel", cancel),
-            CallbackQueryHandler(pressed, pattern=r"^ed:"),
-            CallbackQueryHandler(navigate, pattern=r"^acc:"),
-            MessageHandler(~filters.TEXT & ~filters.COMMAND, hint),
+            CommandHandler("cancel", taking(cancel)),
+            CallbackQueryHandler(taking(pressed), pattern=r"^ed:"),
+            CallbackQueryHandler(taking(navigate), pattern=r"^acc:"),
+            *leave_handlers(),
+            MessageHandler(~filters.TEXT, taking(hint)),
         ],
         name="profile_edit",
         persistent=True,

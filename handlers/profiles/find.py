@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    BaseHandler,
     CommandHandler,
     ConversationHandler,
     MessageHandler,
@@ -15,7 +14,7 @@ from bot.context import KamContext
 from handlers.menu import main_menu, menu_button
 from handlers.profiles.card import show_card
 from handlers.profiles.common import FLOW, STATUS_LABELS, state
-from handlers.prompts import elsewhere, leave_handlers, stop
+from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.ui import button, clip, keyboard, show_screen
 
 QUERY = "query"
@@ -96,9 +95,9 @@ async def cancel(update: Update, context: KamContext) -> None:
     raise stop(ConversationHandler.END)
 
 
-def conversation() -> BaseHandler:  # type: ignore[type-arg]
-    """The search box is a prompt (handlers.prompts): register it in PROMPT_GROUP."""
-    return ConversationHandler(
+def conversation() -> PromptConversation:
+    """The search box: a prompt (handlers.prompts)."""
+    return PromptConversation(
         entry_points=[
             CommandHandler("find", find_command),
             MessageHandler(menu_button("menu.find"), ask),

@@ -22,7 +22,8 @@ from telegram.ext import (
 from bot.context import KamContext
 from bot.i18n import translator
 from domain import reminders as rules
-from handlers.prompts import PROMPT_GROUP, elsewhere, leave_handlers, stop
+from handlers import prompts
+from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
@@ -196,8 +197,8 @@ async def cancel_comment(update: Update, context: KamContext) -> None:
     raise stop(ConversationHandler.END)
 
 
-def build_conversation() -> ConversationHandler[KamContext]:
-    return ConversationHandler(
+def build_conversation() -> PromptConversation:
+    return PromptConversation(
         entry_points=[CallbackQueryHandler(start_comment, pattern=r"^sat:cmt:")],
         states={
             COMMENT: [MessageHandler(filters.TEXT & ~elsewhere(), save_comment)],
@@ -215,6 +216,6 @@ def build_conversation() -> ConversationHandler[KamContext]:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(build_conversation(), group=PROMPT_GROUP)
+    prompts.register(application, build_conversation())
     application.add_handler(CallbackQueryHandler(ask_again, pattern=r"^sat:ask:"))
     application.add_handler(CallbackQueryHandler(score, pattern=r"^sat:\d+:"))

@@ -196,3 +196,29 @@ async def test_menu_button_mid_edit_is_not_taken_as_a_value(
     assert "Type a client's name" in admin.last_text
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.goals is None
+
+
+async def test_an_edit_left_open_does_not_take_later_text(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    await admin.press("Goals")
+    await admin.send("📋 Today")  # walked away from the value prompt
+    await admin.send("vt")  # plain text at the menu: a search, not the new goals
+    assert "VT-Metal" in admin.last_text
+    assert "Old value" not in admin.last_text and "New value" not in admin.last_text
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals is None
+
+
+async def test_starting_a_search_closes_an_open_edit(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    await admin.press("Goals")
+    await admin.send("/find")
+    await admin.send("vt")
+    assert "VT-Metal" in admin.last_text
+    await admin.send("Grow exports to Kazakhstan")  # neither a value nor a search now
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals is None

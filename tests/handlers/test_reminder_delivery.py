@@ -560,3 +560,24 @@ async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
     assert "Comment saved" not in " ".join(user.bot_texts())
     check = await storage.satisfaction.get(check_id)
     assert check is not None and check.score == 4 and not check.comment
+
+
+async def test_a_comment_can_follow_an_open_search_box(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user, manager = await kam(make_user, storage, clock, 2001, "Ivan")
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    await tick(app)
+    due = clock.now() + timedelta(minutes=10)
+    check_id = await add_check(
+        storage, manager, account_id, due, now=clock.now(), contact_name="Ivan Petrov"
+    )
+    await run_until(app, clock, due + timedelta(minutes=1), timedelta(minutes=1))
+    await user.press("5")
+    await user.send("🔎 Find client")
+    await user.press("Add a comment")  # on the score message above the search prompt
+    assert "card is closed" not in (user.last_alert or "")
+    await user.send("Very happy with the delivery")
+    assert "Comment saved" in user.last_text
+    check = await storage.satisfaction.get(check_id)
+    assert check is not None and check.comment == "Very happy with the delivery"
