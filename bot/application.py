@@ -107,4 +107,7 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     schedule_reminders(application)
     # dateparser's first use costs about 100 ms (and its import more): pay it in a thread now,
     # not in the first manager's meeting log.
-    application.create_task(asyncio.to_thread(warm_up), name="warm up date parsing")
+    # (A plain task: the application is not running yet; the reference keeps it alive.)
+    application.bot_data["warm_up"] = asyncio.create_task(
+        asyncio.to_thread(warm_up), name="warm up date parsing"
+    )
