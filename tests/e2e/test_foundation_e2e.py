@@ -96,6 +96,7 @@ async def test_graceful_stop_exits_cleanly(bot: BotProcess) -> None:
     await anna.send("/start")
     assert bot.stop() == 0
     assert "Traceback" not in bot.log
+    assert "Warning:" not in bot.log and " ERROR " not in bot.log
     assert "Application.stop() complete" in bot.log
 
 
