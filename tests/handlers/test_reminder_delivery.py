@@ -541,9 +541,10 @@ async def test_digest_across_the_autumn_dst_change_comes_once(
     assert user.sent_count_since(mark) == 1 and "Sun 28 Mar" in user.last_text
 
 
-async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
+async def _asked_satisfaction(
     app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
-) -> None:
+) -> tuple[TelegramUser, int]:
+    """A KAM who has just been asked how satisfied Ivan Petrov (VT-Metal) is."""
     user, manager = await kam(make_user, storage, clock, 2001, "Ivan")
     account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
     await tick(app)
@@ -552,6 +553,13 @@ async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
         storage, manager, account_id, due, now=clock.now(), contact_name="Ivan Petrov"
     )
     await run_until(app, clock, due + timedelta(minutes=1), timedelta(minutes=1))
+    return user, check_id
+
+
+async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user, check_id = await _asked_satisfaction(app, make_user, storage, clock)
     await user.press("4")
     await user.press("Add a comment")
     await user.send("📋 Today")  # the menu answers, and the comment step is over
@@ -565,14 +573,7 @@ async def test_the_comment_step_ends_when_the_manager_goes_elsewhere(
 async def test_a_comment_can_follow_an_open_search_box(
     app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
 ) -> None:
-    user, manager = await kam(make_user, storage, clock, 2001, "Ivan")
-    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
-    await tick(app)
-    due = clock.now() + timedelta(minutes=10)
-    check_id = await add_check(
-        storage, manager, account_id, due, now=clock.now(), contact_name="Ivan Petrov"
-    )
-    await run_until(app, clock, due + timedelta(minutes=1), timedelta(minutes=1))
+    user, check_id = await _asked_satisfaction(app, make_user, storage, clock)
     await user.press("5")
     await user.send("🔎 Find client")
     await user.press("Add a comment")  # on the score message above the search prompt
