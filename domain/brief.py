@@ -8,7 +8,6 @@ from typing import Any
 
 from domain.profile import birthday_month_day
 
-DEADLINE_DAYS = 30
 ROLE_ORDER = ("decision_maker", "champion", "influencer", "gatekeeper", "user")
 
 

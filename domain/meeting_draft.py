@@ -92,7 +92,6 @@ class MeetingDraft:
     remind_before_minutes: int = 60
     source_meeting_id: int | None = None  # a planned meeting being recorded as held
     editing_meeting_id: int | None = None  # an existing meeting being edited
-    had_outcome_step: bool = False
 
     # --- lifecycle ---------------------------------------------------------------------
 

@@ -14,13 +14,12 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from domain.dates import parse_when
-from domain.money import Money, parse_money
+from domain.money import parse_money
 
 FieldKind = Literal["text", "money", "number", "date", "birthday", "choice", "manager", "flag"]
 ListKind = Literal["contact", "related", "team", "deal", "spend", "supplier", "plan"]
 Entity = Literal["account", "contact", "related", "team", "deal", "spend", "supplier", "plan"]
 
-MAX_TEXT_INPUT = 4000
 _EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
 _PHONE = re.compile(r"^\+?[\d\s().\-]+$")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d\d(?!\d)")
@@ -435,7 +434,3 @@ def days_since(moment: datetime | None, now: datetime, tz: ZoneInfo) -> int | No
     if moment is None:
         return None
     return (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
-
-
-def money_or_none(minor: int | None, currency: str | None) -> Money | None:
-    return None if minor is None or not currency else Money(int(minor), currency)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -51,7 +51,6 @@ class QuickGuess:
     when: ParsedWhen | None = None  # None: just now
     follow_ups: tuple[FollowUp, ...] = ()
     summary: str = ""
-    unmatched_names: tuple[str, ...] = field(default_factory=tuple)
 
 
 def clauses(text: str) -> list[str]:

@@ -74,7 +74,6 @@ KINDS: tuple[Kind, ...] = (
     "low_score",
     "missed",
 )
-NOTICE_KINDS: frozenset[str] = frozenset({"escalation", "low_score", "missed"})
 """Kinds sent to a lead about someone else's work; never switched off by the lead."""
 
 

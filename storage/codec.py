@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 _FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
@@ -24,11 +24,3 @@ def opt_dt_from_db(value: str | None) -> datetime | None:
 
 def opt_dt_to_db(value: datetime | None) -> str | None:
     return None if value is None else dt_to_db(value)
-
-
-def date_to_db(value: date) -> str:
-    return value.isoformat()
-
-
-def opt_date_from_db(value: str | None) -> date | None:
-    return None if value is None else date.fromisoformat(value)

@@ -87,10 +87,6 @@ class InviteRepository:
         assert row is not None
         return _row_to_invite(row)
 
-    async def get_by_code(self, code: str) -> Invite | None:
-        row = await self._db.fetch_one("SELECT * FROM invites WHERE code = ?", (code,))
-        return None if row is None else _row_to_invite(row)
-
     async def list_open(self, now: datetime) -> list[Invite]:
         rows = await self._db.fetch_all(
             "SELECT * FROM invites WHERE used_at IS NULL AND revoked_at IS NULL"

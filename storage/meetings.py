@@ -29,7 +29,6 @@ MEETING_KINDS: tuple[MeetingKind, ...] = (
     "negotiation",
 )
 OUTCOMES: tuple[Outcome, ...] = ("positive", "neutral", "negative")
-ATTACHMENT_KINDS: tuple[AttachmentKind, ...] = ("voice", "audio", "photo", "video", "document")
 
 # Columns a save may set on the meeting row; each changed one is audited.
 _AUDITED = (

@@ -482,10 +482,3 @@ class ProfileRepository:
                 for r in rows
             ]
         return snapshot
-
-    async def team_manager_ids(self, account_id: int) -> list[int]:
-        rows = await self._db.fetch_all(
-            "SELECT manager_id FROM account_team WHERE account_id = ? AND manager_id IS NOT NULL",
-            (account_id,),
-        )
-        return [int(r["manager_id"]) for r in rows]

@@ -37,7 +37,6 @@ REMIND = "remind"
 REVIEW = "review"
 CONFIRM_CANCEL = "confirm_cancel"
 RESUME = "resume"
-CONFIRM_DELETE = "confirm_delete"
 
 KIND_LABELS: dict[str, str] = {
     "visit": N_("meeting.kind_visit"),

@@ -259,7 +259,6 @@ async def show_outcome(
     update: Update, context: KamContext, draft: MeetingDraft, note: str = ""
 ) -> str:
     t = context.t
-    draft.had_outcome_step = True
     choices = [
         button(("✓ " if o == draft.outcome else "") + t(c.OUTCOME_LABELS[o]), f"ml:out:{o}")
         for o in OUTCOMES

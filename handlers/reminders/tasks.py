@@ -22,7 +22,6 @@ from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, sh
 from storage.tasks import Task
 
 FLOW = "tasks"
-Rows = list[list[InlineKeyboardButton]]
 PER_PAGE = 8
 PICK_DAYS = 8
 PICK_TIMES = (
