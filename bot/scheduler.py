@@ -102,6 +102,7 @@ async def tick(application: Application[Any, Any, Any, Any, Any, Any]) -> TickRe
     storage, clock = services.storage, services.clock
     report = TickReport()
     report.recorded = await storage.reminders.materialize(clock.now())
+    await storage.reminders.retime_holds(clock.now())  # quiet hours as they are set now
     limit = asyncio.Semaphore(PARALLEL_MANAGERS)
     for _ in range(MAX_BATCHES):
         batch = await storage.reminders.claim(clock.now(), limit=BATCH)
@@ -195,7 +196,7 @@ async def _deliver_to(
             deadline=push.deadline,
         )
         if hold is not None:
-            await storage.reminders.release([delivery.id], not_before=hold, catch_up=bundle)
+            await storage.reminders.hold([delivery.id], until=hold, catch_up=bundle)
             report.held += 1
             continue
         (bundled if bundle else singles).append((delivery, push))

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from telegram.ext import Application
 
 from bot.scheduler import tick
@@ -242,6 +243,72 @@ async def test_quiet_hours_hold_reminders_until_morning_except_explicit_ones(
     await run_until(app, clock, morning + timedelta(minutes=1), timedelta(minutes=1))
     assert len(user.bot_texts()) == 2 and "How satisfied is Ivan" in user.last_text
     assert user.buttons[:5] == ["1", "2", "3", "4", "5"]
+
+
+async def _held_check(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock, language: str
+) -> tuple[TelegramUser, datetime]:
+    """A satisfaction check that came due at 22:30 Moscow, held by quiet hours (21-08)."""
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(
+        storage, 2001, "Ivan", now=clock.now(), language=language, notify_digest=False
+    )
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    await tick(app)
+    at_2230 = datetime(2026, 11, 26, 19, 30, tzinfo=UTC)
+    await add_check(storage, manager, account_id, at_2230, now=clock.now(), contact_name="Ivan")
+    await run_until(app, clock, at_2230 + timedelta(minutes=30), timedelta(minutes=10))
+    assert user.bot_texts() == []
+    return user, at_2230
+
+
+@pytest.mark.parametrize(
+    ("language", "reminders", "quiet", "none", "off"),
+    [
+        ("en", "Reminders", "Quiet hours", "No quiet hours", "Quiet hours: now off"),
+        ("zh", "提醒", "免打扰时段", "不设免打扰", "免打扰时段：当前 已关闭"),
+        ("ru", "Напоминания", "Тихие часы", "Без тихих часов", "Тихие часы: сейчас выключены"),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_switching_quiet_hours_off_releases_what_they_hold(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    reminders: str,
+    quiet: str,
+    none: str,
+    off: str,
+) -> None:
+    user, _ = await _held_check(app, make_user, storage, clock, language)
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(quiet)
+    await user.press(none)
+    assert off in user.last_text
+    mark = user.mark()
+    clock.advance(timedelta(seconds=30))
+    await tick(app)  # the next tick: not at the old end of quiet hours (08:00)
+    assert user.sent_count_since(mark) == 1 and user.buttons[:5] == ["1", "2", "3", "4", "5"]
+
+
+async def test_shortening_quiet_hours_releases_what_they_hold_at_the_new_end(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user, _ = await _held_check(app, make_user, storage, clock, "en")
+    await user.send("/settings")
+    await user.press("Reminders")
+    await user.press("Quiet hours")
+    await user.press("06:00")
+    assert "Quiet hours: now 21:00–06:00" in user.last_text
+    mark = user.mark()
+    six = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 06:00 Moscow
+    await run_until(app, clock, six - timedelta(seconds=1), timedelta(minutes=30))
+    assert user.sent_count_since(mark) == 0
+    await run_until(app, clock, six + timedelta(seconds=30), timedelta(seconds=30))
+    assert user.sent_count_since(mark) == 1 and "How satisfied is Ivan" in user.last_text
 
 
 async def test_the_morning_digest_on_workdays(
