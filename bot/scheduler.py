@@ -47,6 +47,7 @@ MAX_RETRY_AFTER_WAITS = 20
 MAX_ATTEMPTS = 3
 RETRY_LATER = timedelta(minutes=1)
 _PACER_KEY = "reminder_pacer"
+_GUARD_KEY = "reminder_tick_guard"
 
 
 @dataclass
@@ -287,13 +288,37 @@ async def _after_sent(
         await services.storage.tasks.mark_escalated(delivery.ref_id, now=now)
 
 
+class TickGuard:
+    """Keeps ticks from overlapping. A tick that waits out Telegram's 429 answers may outlast
+    the interval; that is normal, so the runs due meanwhile end at once, and the log says so
+    once per long tick (APScheduler's own refusal would log a warning every interval)."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.skipped = 0  # runs skipped during the current long tick
+
+    async def run(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if self.running:
+            if self.skipped == 0:
+                _LOG.info("the reminder tick is still running; the next one starts after it")
+            self.skipped += 1
+            return
+        self.running, self.skipped = True, 0
+        try:
+            await tick(application)
+        finally:
+            self.running = False
+
+
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await tick(context.application)
+    guard = context.application.bot_data.setdefault(_GUARD_KEY, TickGuard())
+    assert isinstance(guard, TickGuard)
+    await guard.run(context.application)
 
 
 def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Starts the repeating tick. A late or skipped run costs nothing (the next one finds
-    everything due), and runs never overlap."""
+    everything due), and ticks never overlap (:class:`TickGuard`)."""
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
@@ -306,6 +331,7 @@ def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -
         job_kwargs={
             "misfire_grace_time": max(600, int(interval * 10)),
             "coalesce": True,
-            "max_instances": 1,
+            # the long tick and a run that ends at once because of it (TickGuard)
+            "max_instances": 2,
         },
     )
