@@ -581,6 +581,67 @@ async def test_reminder_settings_switch_a_kind_off(
     assert user.sent_count_since(mark) == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "labels", "workdays", "every_day", "some_days"),
+    [
+        (
+            "en",
+            ("Reminders", "Digest days", "Every day", "Back", "Digest time", "Sat"),
+            "When should I send your morning digest on workdays?",
+            "When should I send your morning digest every day?",
+            "When should I send your morning digest on Mon, Tue, Wed, Thu, Fri and Sun?",
+        ),
+        (
+            "zh",
+            ("提醒", "摘要日期", "每天", "返回", "摘要时间", "周六"),
+            "工作日几点给您发送早间摘要？",
+            "每天几点给您发送早间摘要？",
+            "每逢周一、周二、周三、周四、周五和周日几点给您发送早间摘要？",
+        ),
+        (
+            "ru",
+            ("Напоминания", "Дни сводки", "Каждый день", "Назад", "Время сводки", "сб"),
+            "Когда присылать утреннюю сводку по рабочим дням?",
+            "Когда присылать утреннюю сводку каждый день?",
+            "Когда присылать утреннюю сводку в пн, вт, ср, чт, пт и вс?",
+        ),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_the_digest_time_prompt_names_the_chosen_days(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    labels: tuple[str, ...],
+    workdays: str,
+    every_day: str,
+    some_days: str,
+) -> None:
+    reminders, days, all_days, back, digest_time, saturday = labels
+    user = await make_user(2001, "Ivan", language_code=language)
+    await add_manager(storage, 2001, "Ivan", now=clock.now(), language=language)
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(digest_time)
+    assert workdays in user.last_text
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(days)
+    await user.press(all_days)
+    await user.press(back)
+    await user.press(digest_time)
+    assert every_day in user.last_text
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(days)
+    await user.press(saturday)
+    await user.press(back)
+    await user.press(digest_time)
+    assert some_days in user.last_text
+
+
 async def test_digest_across_the_autumn_dst_change_comes_once(
     app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
 ) -> None:
