@@ -33,8 +33,7 @@ from bot.context import SERVICES_KEY, KamContext
 from bot.services import Services
 from domain import reminders as rules
 from handlers.reminders.common import Formatter
-from handlers.reminders.pushes import Push, catch_up_text, compose
-from handlers.ui import grid, keyboard
+from handlers.reminders.pushes import Push, catch_up_message, compose
 from storage.managers import Manager
 from storage.reminders import Delivery
 
@@ -206,9 +205,7 @@ async def _deliver_to(
         ([d], p.text, p.markup, False) for d, p in singles
     ]
     if bundled:
-        actions = [p.action for _, p in bundled if p.action is not None][:10]
-        text = catch_up_text(fmt, [p.line for _, p in bundled])
-        markup = keyboard(grid(actions, 1)) if actions else None
+        text, markup = catch_up_message(fmt, [p for _, p in bundled])
         outgoing.insert(0, ([d for d, _ in bundled], text, markup, True))
     for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
         outcome = await _send(application, manager, text, markup, report)
@@ -226,7 +223,9 @@ async def _deliver_to(
         if outcome == "unknown":
             continue  # left 'sending': re-sent after the lease if it never arrived
         assert isinstance(outcome, Message)
-        await storage.reminders.mark_sent([d.id for d in rows], clock.now(), outcome.message_id)
+        await storage.reminders.mark_sent(
+            [d.id for d in rows], clock.now(), outcome.message_id, bundled=is_bundle
+        )
         report.messages.append(outcome.message_id)
         if is_bundle:
             report.bundled += len(rows)

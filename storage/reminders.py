@@ -234,12 +234,24 @@ class ReminderRepository:
             )
         return sorted(map(row_to_delivery, rows), key=lambda d: (d.due_at, d.id))
 
-    async def mark_sent(self, ids: list[int], now: datetime, message_id: int | None) -> None:
+    async def mark_sent(
+        self, ids: list[int], now: datetime, message_id: int | None, *, bundled: bool = False
+    ) -> None:
+        """Confirms deliveries (`bundled`: together, in one "while I was offline" message)."""
         await self._db.execute_many(
             "UPDATE reminder_deliveries SET status = 'sent', sent_at = ?, message_id = ?,"
-            " error = NULL WHERE id = ?",
-            [(dt_to_db(now), message_id, i) for i in ids],
+            " error = NULL, catch_up = max(catch_up, ?) WHERE id = ?",
+            [(dt_to_db(now), message_id, int(bundled), i) for i in ids],
         )
+
+    async def in_message(self, manager_id: int, message_id: int) -> list[Delivery]:
+        """The deliveries sent to the manager as one message (several: a catch-up message)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM reminder_deliveries WHERE manager_id = ? AND message_id = ?"
+            " AND status = 'sent' ORDER BY due_at, id",
+            (manager_id, message_id),
+        )
+        return [row_to_delivery(row) for row in rows]
 
     async def mark_skipped(self, ids: list[int], reason: str) -> None:
         await self._db.execute_many(
