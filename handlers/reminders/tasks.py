@@ -2,8 +2,9 @@
 
 Every button names its task; the task is read again on each press, so a button on an old
 reminder whose task is already done answers "already done" and changes nothing.
-Callback data: task:show:<id>[:l|:d], task:done:<id>, task:snz:<id>, task:sz:<id>:<choice>,
+Callback data: task:show:<id>, task:done:<id>, task:snz:<id>, task:sz:<id>:<choice>,
 task:pick:<id>, task:pd:<id>:<yyyymmdd>, task:pt:<id>:<yyyymmdd>:<hhmm>, task:list:<page>.
+A task opened from a list keeps a way back to it (handlers.reminders.lists).
 """
 
 from __future__ import annotations
