@@ -33,8 +33,7 @@ from bot.context import SERVICES_KEY, KamContext
 from bot.services import Services
 from domain import reminders as rules
 from handlers.reminders.common import Formatter
-from handlers.reminders.pushes import Push, catch_up_text, compose
-from handlers.ui import grid, keyboard
+from handlers.reminders.pushes import Push, catch_up_message, compose
 from storage.managers import Manager
 from storage.reminders import Delivery
 
@@ -47,6 +46,7 @@ MAX_RETRY_AFTER_WAITS = 20
 MAX_ATTEMPTS = 3
 RETRY_LATER = timedelta(minutes=1)
 _PACER_KEY = "reminder_pacer"
+_GUARD_KEY = "reminder_tick_guard"
 
 
 @dataclass
@@ -102,6 +102,7 @@ async def tick(application: Application[Any, Any, Any, Any, Any, Any]) -> TickRe
     storage, clock = services.storage, services.clock
     report = TickReport()
     report.recorded = await storage.reminders.materialize(clock.now())
+    await storage.reminders.retime_holds(clock.now())  # quiet hours as they are set now
     limit = asyncio.Semaphore(PARALLEL_MANAGERS)
     for _ in range(MAX_BATCHES):
         batch = await storage.reminders.claim(clock.now(), limit=BATCH)
@@ -195,7 +196,7 @@ async def _deliver_to(
             deadline=push.deadline,
         )
         if hold is not None:
-            await storage.reminders.release([delivery.id], not_before=hold, catch_up=bundle)
+            await storage.reminders.hold([delivery.id], until=hold, catch_up=bundle)
             report.held += 1
             continue
         (bundled if bundle else singles).append((delivery, push))
@@ -204,9 +205,7 @@ async def _deliver_to(
         ([d], p.text, p.markup, False) for d, p in singles
     ]
     if bundled:
-        actions = [p.action for _, p in bundled if p.action is not None][:10]
-        text = catch_up_text(fmt, [p.line for _, p in bundled])
-        markup = keyboard(grid(actions, 1)) if actions else None
+        text, markup = catch_up_message(fmt, [p for _, p in bundled])
         outgoing.insert(0, ([d for d, _ in bundled], text, markup, True))
     for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
         outcome = await _send(application, manager, text, markup, report)
@@ -224,7 +223,9 @@ async def _deliver_to(
         if outcome == "unknown":
             continue  # left 'sending': re-sent after the lease if it never arrived
         assert isinstance(outcome, Message)
-        await storage.reminders.mark_sent([d.id for d in rows], clock.now(), outcome.message_id)
+        await storage.reminders.mark_sent(
+            [d.id for d in rows], clock.now(), outcome.message_id, bundled=is_bundle
+        )
         report.messages.append(outcome.message_id)
         if is_bundle:
             report.bundled += len(rows)
@@ -286,13 +287,37 @@ async def _after_sent(
         await services.storage.tasks.mark_escalated(delivery.ref_id, now=now)
 
 
+class TickGuard:
+    """Keeps ticks from overlapping. A tick that waits out Telegram's 429 answers may outlast
+    the interval; that is normal, so the runs due meanwhile end at once, and the log says so
+    once per long tick (APScheduler's own refusal would log a warning every interval)."""
+
+    def __init__(self) -> None:
+        self.running = False
+        self.skipped = 0  # runs skipped during the current long tick
+
+    async def run(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+        if self.running:
+            if self.skipped == 0:
+                _LOG.info("the reminder tick is still running; the next one starts after it")
+            self.skipped += 1
+            return
+        self.running, self.skipped = True, 0
+        try:
+            await tick(application)
+        finally:
+            self.running = False
+
+
 async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    await tick(context.application)
+    guard = context.application.bot_data.setdefault(_GUARD_KEY, TickGuard())
+    assert isinstance(guard, TickGuard)
+    await guard.run(context.application)
 
 
 def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Starts the repeating tick. A late or skipped run costs nothing (the next one finds
-    everything due), and runs never overlap."""
+    everything due), and ticks never overlap (:class:`TickGuard`)."""
     queue = application.job_queue
     if queue is None:
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
@@ -305,6 +330,7 @@ def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -
         job_kwargs={
             "misfire_grace_time": max(600, int(interval * 10)),
             "coalesce": True,
-            "max_instances": 1,
+            # the long tick and a run that ends at once because of it (TickGuard)
+            "max_instances": 2,
         },
     )

@@ -158,6 +158,19 @@ def hold_until(
     return until
 
 
+def quiet_hold_limit(now: datetime, prefs: ReminderPrefs) -> datetime:
+    """The latest moment a push held by quiet hours may still wait until, under the manager's
+    current settings: `now` when it is not quiet now (quiet hours were switched off or moved),
+    else the end of the current quiet hours (earlier than the old end when they were shortened).
+
+    A hold is recorded with the end of quiet hours as they were when it began; the scheduler
+    brings it forward to this limit at every tick, so a change of settings applies at once.
+    """
+    if not is_quiet(now, prefs):
+        return now
+    return quiet_ends_after(now, prefs)
+
+
 def is_stale(due: datetime, now: datetime) -> bool:
     """Whether a reminder found now is late enough to go into the catch-up message."""
     return now - due > CATCH_UP_AFTER

@@ -160,7 +160,11 @@ async def _show_digest(update: Update, context: KamContext, note: str = "", **kw
     text = (
         (note + "\n\n" if note else "")
         + _step(context, 3)
-        + context.t("prefs.choose_digest", current=current)
+        + context.t(
+            "prefs.choose_digest",
+            current=current,
+            days=reminder_settings.days_phrase(manager, context.t),
+        )
     )
     rows = [*grid(choices, 4), _nav_row(context)]
     _state(context)["step"] = DIGEST

@@ -28,6 +28,13 @@ from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
 
 WATERMARK = "reminders.watermark"
+QUIET_HOURS = "held: quiet hours"
+"""The reason (in `error`) of a pending delivery that quiet hours hold until `not_before`."""
+
+_SCHEDULE_COLUMNS = (
+    "id, timezone, digest_time, digest_days, quiet_start, quiet_end, notify_digest,"
+    " meeting_lead_minutes, onboarded_at IS NOT NULL AS onboarded"
+)
 
 
 @dataclass(frozen=True)
@@ -165,10 +172,7 @@ class ReminderRepository:
                 for m in map(
                     _schedule_of,
                     await conn.execute_fetchall(
-                        "SELECT id, timezone, digest_time, digest_days, quiet_start, quiet_end,"
-                        " notify_digest, meeting_lead_minutes,"
-                        " onboarded_at IS NOT NULL AS onboarded"
-                        " FROM managers WHERE active = 1"
+                        f"SELECT {_SCHEDULE_COLUMNS} FROM managers WHERE active = 1"
                     ),
                 )
             }
@@ -230,12 +234,24 @@ class ReminderRepository:
             )
         return sorted(map(row_to_delivery, rows), key=lambda d: (d.due_at, d.id))
 
-    async def mark_sent(self, ids: list[int], now: datetime, message_id: int | None) -> None:
+    async def mark_sent(
+        self, ids: list[int], now: datetime, message_id: int | None, *, bundled: bool = False
+    ) -> None:
+        """Confirms deliveries (`bundled`: together, in one "while I was offline" message)."""
         await self._db.execute_many(
             "UPDATE reminder_deliveries SET status = 'sent', sent_at = ?, message_id = ?,"
-            " error = NULL WHERE id = ?",
-            [(dt_to_db(now), message_id, i) for i in ids],
+            " error = NULL, catch_up = max(catch_up, ?) WHERE id = ?",
+            [(dt_to_db(now), message_id, int(bundled), i) for i in ids],
         )
+
+    async def in_message(self, manager_id: int, message_id: int) -> list[Delivery]:
+        """The deliveries sent to the manager as one message (several: a catch-up message)."""
+        rows = await self._db.fetch_all(
+            "SELECT * FROM reminder_deliveries WHERE manager_id = ? AND message_id = ?"
+            " AND status = 'sent' ORDER BY due_at, id",
+            (manager_id, message_id),
+        )
+        return [row_to_delivery(row) for row in rows]
 
     async def mark_skipped(self, ids: list[int], reason: str) -> None:
         await self._db.execute_many(
@@ -249,18 +265,61 @@ class ReminderRepository:
             [(error[:500], i) for i in ids],
         )
 
-    async def release(
-        self, ids: list[int], *, not_before: datetime | None = None, catch_up: bool = False
-    ) -> None:
-        """Puts claimed deliveries back: the manager blocked us (no `not_before`), or quiet
-        hours hold them until `not_before` (`catch_up`: they go in the catch-up message).
-        Only rows still being sent: one confirmed meanwhile stays sent."""
+    async def release(self, ids: list[int], *, not_before: datetime | None = None) -> None:
+        """Puts claimed deliveries back: the manager blocked us (no `not_before`: an earlier
+        hold stays), or they are tried again at `not_before`. Only rows still being sent: one
+        confirmed meanwhile stays sent."""
+        stamp = opt_dt_to_db(not_before)
         await self._db.execute_many(
             "UPDATE reminder_deliveries SET status = 'pending', claimed_at = NULL,"
-            " not_before = coalesce(?, not_before), catch_up = max(catch_up, ?)"
-            " WHERE id = ? AND status = 'sending'",
-            [(opt_dt_to_db(not_before), int(catch_up), i) for i in ids],
+            " not_before = coalesce(:at, not_before),"
+            " error = CASE WHEN :at IS NULL THEN error END"
+            " WHERE id = :id AND status = 'sending'",
+            [{"at": stamp, "id": i} for i in ids],
         )
+
+    async def hold(self, ids: list[int], *, until: datetime, catch_up: bool = False) -> None:
+        """Quiet hours hold claimed deliveries until `until`, their end as set now
+        (`catch_up`: they go in the catch-up message). :meth:`retime_holds` brings the hold
+        forward when the manager's settings change."""
+        await self._db.execute_many(
+            "UPDATE reminder_deliveries SET status = 'pending', claimed_at = NULL,"
+            " not_before = ?, catch_up = max(catch_up, ?), error = ?"
+            " WHERE id = ? AND status = 'sending'",
+            [(dt_to_db(until), int(catch_up), QUIET_HOURS, i) for i in ids],
+        )
+
+    async def retime_holds(self, now: datetime) -> int:
+        """Re-evaluates what quiet hours hold against each manager's current settings: a hold
+        ends now when it is no longer quiet (quiet hours switched off, moved, or another time
+        zone), or at the new end when they were shortened. Returns how many holds moved."""
+        held = (
+            "SELECT manager_id FROM reminder_deliveries"
+            " WHERE status = 'pending' AND error = ? AND not_before > ?"
+        )
+        async with self._db.transaction() as conn:
+            managers = map(
+                _schedule_of,
+                await conn.execute_fetchall(
+                    f"SELECT {_SCHEDULE_COLUMNS} FROM managers WHERE id IN ({held})",
+                    (QUIET_HOURS, dt_to_db(now)),
+                ),
+            )
+            before = conn.total_changes
+            await conn.executemany(
+                "UPDATE reminder_deliveries SET not_before = :limit"
+                " WHERE manager_id = :manager AND status = 'pending' AND error = :reason"
+                " AND not_before > :limit",
+                [
+                    {
+                        "limit": dt_to_db(rules.quiet_hold_limit(now, manager)),
+                        "manager": manager.id,
+                        "reason": QUIET_HOURS,
+                    }
+                    for manager in managers
+                ],
+            )
+            return conn.total_changes - before
 
     async def for_key(self, key: str) -> Delivery | None:
         row = await self._db.fetch_one("SELECT * FROM reminder_deliveries WHERE key = ?", (key,))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram.ext import Application
 
-from handlers.reminders import obligations, satisfaction, tasks, today
+from handlers.reminders import lists, obligations, satisfaction, tasks, today
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -14,3 +14,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     tasks.register(application)
     obligations.register(application)
     today.register(application)
+    lists.register(application)

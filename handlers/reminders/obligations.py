@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler
 
 from bot.context import KamContext
+from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import obligation_answer_rows
 from handlers.ui import answer, button, callback_parts, keyboard
@@ -70,6 +71,7 @@ async def show(update: Update, context: KamContext) -> None:
     fmt = formatter(context)
     rows = obligation_answer_rows(fmt, view.id) if view.status in ("pending", "delayed") else []
     rows.append([button(context.t("reminders.open_account"), f"acc:open:{view.account_id}")])
+    rows += await lists.back_rows(update, context)
     await edit_pressed(update, context, card_text(fmt, view), keyboard(rows))
 
 
@@ -140,7 +142,8 @@ async def act(update: Update, context: KamContext) -> None:
         following = await storage.contracts.obligation(result.next_id)
         if following is not None:
             lines.append(t("reminders.obligation.next", day=fmt.day(following.due_on)))
-    rows = [[button(t("reminders.open_account"), f"acc:open:{updated.account_id}")]]
+    account = [button(t("reminders.open_account"), f"acc:open:{updated.account_id}")]
+    rows = [account, *await lists.back_rows(update, context)]
     await edit_pressed(update, context, "\n".join(lines), keyboard(rows))
 
 

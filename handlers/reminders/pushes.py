@@ -74,7 +74,11 @@ def satisfaction_question(fmt: Formatter, check: CheckView) -> str:
     return t("reminders.sat.question_account", account=check.account_name, what=what)
 
 
-async def compose(context: KamContext, delivery: Delivery, now: datetime) -> Push | None:
+async def compose(
+    context: KamContext, delivery: Delivery, now: datetime, *, listing: bool = False
+) -> Push | None:
+    """The message of a delivery; None when it is obsolete. `listing`: for the "while I was
+    offline" list shown again (a check already asked, a task snoozed since, still count)."""
     manager = context.require_manager()
     fmt = Formatter(manager)
     storage = context.services.storage
@@ -98,7 +102,8 @@ async def compose(context: KamContext, delivery: Delivery, now: datetime) -> Pus
         remind_at = task.snoozed_until or task.due_at
         if remind_at is None:
             return None
-        if rules.task_occasion(task.id, task.assignee_id, remind_at).key != delivery.key:
+        key = rules.task_occasion(task.id, task.assignee_id, remind_at).key
+        if key != delivery.key and not listing:
             return None  # snoozed again since: that is another occasion
         account = await storage.accounts.get(task.account_id) if task.account_id else None
         where = t("reminders.task.account", account=account.name) if account else ""
@@ -152,7 +157,8 @@ async def compose(context: KamContext, delivery: Delivery, now: datetime) -> Pus
 
     if kind == "sat":
         check = await storage.satisfaction.get(ref)
-        if check is None or check.status != "scheduled" or not manager.notify_satisfaction:
+        waiting = ("scheduled", "asked") if listing else ("scheduled",)
+        if check is None or check.status not in waiting or not manager.notify_satisfaction:
             return None
         question = satisfaction_question(fmt, check)
         text = question + "\n" + t("reminders.sat.scale")
@@ -324,10 +330,24 @@ async def _brief_body(context: KamContext, account_id: int) -> str:
         return ""
 
 
-def catch_up_text(fmt: Formatter, lines: list[str]) -> str:
+def catch_up_message(
+    fmt: Formatter, pushes: list[Push], *, of: int | None = None
+) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The "while I was offline" message of these pushes, with a button for each (up to 10)."""
+    actions = [p.action for p in pushes if p.action is not None][:10]
+    text = catch_up_text(fmt, [p.line for p in pushes], of=of)
+    return text, keyboard([[action] for action in actions]) if actions else None
+
+
+def catch_up_text(fmt: Formatter, lines: list[str], *, of: int | None = None) -> str:
+    """The "while I was offline" message; `of`: how many it listed when sent, when some of
+    them have been dealt with since."""
     t = fmt.t
     shown = lines[:30]
-    text = t.plural("reminders.catchup.title", len(lines)) + "\n\n"
+    if of is None or of == len(lines):
+        text = t.plural("reminders.catchup.title", len(lines)) + "\n\n"
+    else:
+        text = t("reminders.catchup.still_open", count=len(lines), total=of) + "\n\n"
     text += "\n".join(f"• {line}" for line in shown)
     if len(lines) > len(shown):
         text += "\n" + t.plural("reminders.digest.more", len(lines) - len(shown))

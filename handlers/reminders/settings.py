@@ -12,6 +12,7 @@ from datetime import time
 from typing import Any
 
 from babel.dates import get_day_names
+from babel.lists import format_list
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
@@ -59,6 +60,20 @@ def days_label(manager: Manager, t: Any) -> str:
         return str(t("reminders.settings.no_days"))
     names = _day_names(manager.language)
     return ", ".join(names[d] for d in days)
+
+
+def days_phrase(manager: Manager, t: Any) -> str:
+    """The digest days inside a sentence: 'on workdays', 'every day', 'on Mon, Wed and Sat'."""
+    days = tuple(sorted(manager.digest_days))
+    if days == WORKDAYS:
+        return str(t("reminders.settings.on_workdays"))
+    if days == EVERY_DAY:
+        return str(t("reminders.settings.on_every_day"))
+    if not days:
+        return str(t("reminders.settings.on_no_days"))
+    names = _day_names(manager.language)
+    listed = format_list([names[d] for d in days], locale=babel_locale(manager.language))
+    return str(t("reminders.settings.on_days", days=listed))
 
 
 def _quiet_label(manager: Manager, context: KamContext) -> str:

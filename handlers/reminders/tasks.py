@@ -2,8 +2,9 @@
 
 Every button names its task; the task is read again on each press, so a button on an old
 reminder whose task is already done answers "already done" and changes nothing.
-Callback data: task:show:<id>[:l|:d], task:done:<id>, task:snz:<id>, task:sz:<id>:<choice>,
+Callback data: task:show:<id>, task:done:<id>, task:snz:<id>, task:sz:<id>:<choice>,
 task:pick:<id>, task:pd:<id>:<yyyymmdd>, task:pt:<id>:<yyyymmdd>:<hhmm>, task:list:<page>.
+A task opened from a list keeps a way back to it (handlers.reminders.lists).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.context import KamContext
 from domain import reminders as rules
 from handlers.menu import menu_button
+from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
 from handlers.reminders.pushes import task_buttons
 from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, show_screen
@@ -77,17 +79,14 @@ def card_text(fmt: Formatter, task: Task, account_name: str | None, now: datetim
     return "\n".join(lines)
 
 
-async def _show_card(update: Update, context: KamContext, task: Task, origin: str) -> None:
+async def _show_card(update: Update, context: KamContext, task: Task) -> None:
     fmt = formatter(context)
     now = context.services.clock.now()
     account = (
         await context.services.storage.accounts.get(task.account_id) if task.account_id else None
     )
     rows = task_buttons(fmt, task.id, task.account_id)
-    if origin == "l":
-        rows.append([button(context.t("button.back"), "task:list:0")])
-    elif origin == "d":
-        rows.append([button(context.t("reminders.back_to_today"), "rem:today")])
+    rows += await lists.back_rows(update, context)
     text = card_text(fmt, task, account.name if account else None, now)
     await edit_pressed(update, context, text, keyboard(rows))
 
@@ -98,7 +97,7 @@ async def show(update: Update, context: KamContext) -> None:
     if task is None:
         return
     await answer(update)
-    await _show_card(update, context, task, parts[1] if len(parts) > 1 else "")
+    await _show_card(update, context, task)  # an old ":l" or ":d" after the id changes nothing
 
 
 async def done(update: Update, context: KamContext) -> None:
@@ -114,10 +113,24 @@ async def done(update: Update, context: KamContext) -> None:
         await refuse(update, context, "reminders.task.already_done")
         return
     await answer(update, context.t("reminders.task.done_toast"))
+    origin = await lists.origin_of(update, context)
+    if origin is not None:  # back to the list it was done from
+        await _back_to(update, context, origin)
+        return
     await edit_pressed(update, context, context.t("reminders.task.done_text", text=task.text))
 
 
-def _snooze_rows(fmt: Formatter, task_id: int, now: datetime) -> list[list[InlineKeyboardButton]]:
+async def _back_to(update: Update, context: KamContext, origin: lists.Origin) -> None:
+    if origin.data.startswith(lists.TASKS):
+        text, rows = await _list_screen(context, lists.tasks_page(context))
+        await edit_pressed(update, context, text, keyboard(rows) if rows else None)
+    else:
+        await lists.show_again(update, context, origin)
+
+
+def _snooze_rows(
+    fmt: Formatter, task_id: int, now: datetime, back: list[InlineKeyboardButton]
+) -> list[list[InlineKeyboardButton]]:
     t = fmt.t
     rows: list[list[InlineKeyboardButton]] = []
     for choice, key in (
@@ -130,7 +143,7 @@ def _snooze_rows(fmt: Formatter, task_id: int, now: datetime) -> list[list[Inlin
         label = t(key, when=fmt.moment(target, now=now))
         rows.append([button(label, f"task:sz:{task_id}:{choice}")])
     rows.append([button(t("reminders.snooze.pick"), f"task:pick:{task_id}")])
-    rows.append([button(t("button.back"), f"task:show:{task_id}")])
+    rows.append(back)
     return rows
 
 
@@ -142,8 +155,14 @@ async def snooze_menu(update: Update, context: KamContext) -> None:
     await answer(update)
     fmt = formatter(context)
     now = context.services.clock.now()
+    origin = await lists.origin_of(update, context)
+    back = (
+        lists.back_row(context, origin)
+        if origin is not None
+        else [button(context.t("button.back"), f"task:show:{task.id}")]
+    )
     text = context.t("reminders.snooze.title", text=task.text)
-    await edit_pressed(update, context, text, keyboard(_snooze_rows(fmt, task.id, now)))
+    await edit_pressed(update, context, text, keyboard(_snooze_rows(fmt, task.id, now, back)))
 
 
 async def _snooze_to(update: Update, context: KamContext, task: Task, until: datetime) -> None:
@@ -161,6 +180,10 @@ async def _snooze_to(update: Update, context: KamContext, task: Task, until: dat
     fmt = formatter(context)
     when = fmt.moment(until, now=now)
     await answer(update, context.t("reminders.snooze.toast", when=when))
+    origin = await lists.origin_of(update, context)
+    if origin is not None:  # back to the list it was snoozed from
+        await _back_to(update, context, origin)
+        return
     await edit_pressed(
         update, context, context.t("reminders.snooze.done", text=task.text, when=when)
     )
@@ -261,21 +284,21 @@ async def _list_screen(
         return context.t("reminders.tasks.empty"), []
     pages = (total + PER_PAGE - 1) // PER_PAGE
     page = min(max(page, 0), pages - 1)
+    lists.remember_page(context, page)
     tasks = await storage.tasks.open_page(manager.id, offset=page * PER_PAGE, limit=PER_PAGE)
-    names: dict[int, str] = {}
-    for task in tasks:
-        if task.account_id is not None and task.account_id not in names:
-            found = await storage.accounts.get(task.account_id)
-            names[task.account_id] = found.name if found else ""
+    names = await _account_names(context, tasks)
     lines = [context.t.plural("reminders.tasks.title", total)]
     if pages > 1:
         lines[0] += " " + context.t("reminders.tasks.page", page=page + 1, pages=pages)
     lines.append("")
-    choices = []
+    rows: list[list[InlineKeyboardButton]] = []
     for number, task in enumerate(tasks, start=page * PER_PAGE + 1):
         mark = ""
         when = ""
-        if task.due_at is not None:
+        if task.snoozed_until is not None and task.snoozed_until > now:
+            snoozed = fmt.moment(task.snoozed_until, now=now)
+            when = " — " + context.t("reminders.task.snoozed", when=snoozed)
+        elif task.due_at is not None:
             late = (
                 task.due_at < now
                 if task.due_has_time
@@ -286,8 +309,13 @@ async def _list_screen(
         account = names.get(task.account_id or 0)
         where = f" ({esc(account, 40)})" if account else ""
         lines.append(f"{number}. {mark}{esc(task.text, 90)}{where}{when}")
-        choices.append(button(f"{number}. {clip(task.text, 30)}", f"task:show:{task.id}:l"))
-    rows = grid(choices, 2)
+        rows.append(
+            [  # the task (its card: Open account), and Done and Snooze right on the list
+                button(f"{number}. {clip(task.text, 24)}", f"task:show:{task.id}"),
+                button(context.t("reminders.task.done"), f"task:done:{task.id}"),
+                button(context.t("reminders.task.snooze"), f"task:snz:{task.id}"),
+            ]
+        )
     nav = []
     if page > 0:
         nav.append(button("◀", f"task:list:{page - 1}"))
@@ -296,6 +324,15 @@ async def _list_screen(
     if nav:
         rows.append(nav)
     return "\n".join(lines), rows
+
+
+async def _account_names(context: KamContext, tasks: list[Task]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    for task in tasks:
+        if task.account_id is not None and task.account_id not in names:
+            found = await context.services.storage.accounts.get(task.account_id)
+            names[task.account_id] = found.name if found else ""
+    return names
 
 
 async def list_tasks(update: Update, context: KamContext) -> None:

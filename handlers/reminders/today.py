@@ -24,6 +24,11 @@ async def today(update: Update, context: KamContext) -> None:
 
 async def today_again(update: Update, context: KamContext) -> None:
     await answer(update)
+    await redraw(update, context)
+
+
+async def redraw(update: Update, context: KamContext) -> None:
+    """Today's digest in place of the pressed message."""
     manager = context.require_manager()
     now = context.services.clock.now()
     digest = await load_digest(context.services.storage, manager, now)

@@ -6,8 +6,10 @@ import asyncio
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from telegram.ext import Application
 
+from bot.i18n import translator
 from bot.scheduler import tick
 from domain.clock import FakeClock
 from storage import Storage
@@ -162,6 +164,69 @@ async def test_after_downtime_one_message_lists_what_was_missed(
     assert "How satisfied is Ivan Petrov (VT-Metal)" in user.last_text
 
 
+@pytest.mark.parametrize(
+    ("language", "back", "done", "still_open"),
+    [
+        ("en", "◀ Back", "✔ Done", "still open: 4"),
+        ("zh", "◀ 返回", "✔ 完成", "还有 4 条未处理"),
+        ("ru", "◀ Назад", "✔ Сделано", "ещё не сделано: 4"),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_an_item_opened_from_the_offline_message_keeps_the_way_back(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    back: str,
+    done: str,
+    still_open: str,
+) -> None:
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(
+        storage, 2001, "Ivan", now=clock.now(), language=language, notify_digest=False
+    )
+    manager = await storage.managers.update(
+        manager.id, actor_id=manager.id, now=clock.now(), digest_time=hm("11:00")
+    )
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    start = clock.now()
+    await tick(app)
+    for minutes in (20, 40, 60):
+        await add_task(
+            storage, manager, f"Task {minutes}", start + timedelta(minutes=minutes), now=start
+        )
+    await add_check(
+        storage, manager, account_id, start + timedelta(minutes=50), now=start, contact_name="Olga"
+    )
+    await add_obligation(storage, manager, account_id, date(2026, 11, 26), "Batch 2", now=start)
+    clock.advance(timedelta(hours=3))  # the bot was down; it starts again now
+    await tick(app)
+    listed = user.last_message
+    assert len(listed.buttons) == 5
+    # a task opens in place, with a way back to the list as it was
+    await user.press("Task 20")
+    assert user.last_message.message_id == listed.message_id and done in user.buttons
+    await user.press(back)
+    assert user.last_text == listed.text and len(user.buttons) == 5
+    # done: the list comes back without it
+    await user.press("Task 20")
+    await user.press(done)
+    assert user.last_message.message_id == listed.message_id
+    assert still_open in user.last_text and "Task 20" not in user.last_text
+    assert len(user.buttons) == 4
+    # an obligation too
+    await user.press("Batch 2")
+    assert "Batch 2" in user.last_text and user.buttons[-1] == back
+    await user.press(back)
+    assert still_open in user.last_text and len(user.buttons) == 4
+    # a forged "back" on another message changes nothing
+    await user.send("/tasks")
+    await user.press_data("rem:missed")
+    assert user.last_alert == translator(language)("error.stale_button")
+
+
 async def test_two_concurrent_ticks_send_each_reminder_once(
     app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
 ) -> None:
@@ -244,6 +309,72 @@ async def test_quiet_hours_hold_reminders_until_morning_except_explicit_ones(
     assert user.buttons[:5] == ["1", "2", "3", "4", "5"]
 
 
+async def _held_check(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock, language: str
+) -> tuple[TelegramUser, datetime]:
+    """A satisfaction check that came due at 22:30 Moscow, held by quiet hours (21-08)."""
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(
+        storage, 2001, "Ivan", now=clock.now(), language=language, notify_digest=False
+    )
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    await tick(app)
+    at_2230 = datetime(2026, 11, 26, 19, 30, tzinfo=UTC)
+    await add_check(storage, manager, account_id, at_2230, now=clock.now(), contact_name="Ivan")
+    await run_until(app, clock, at_2230 + timedelta(minutes=30), timedelta(minutes=10))
+    assert user.bot_texts() == []
+    return user, at_2230
+
+
+@pytest.mark.parametrize(
+    ("language", "reminders", "quiet", "none", "off"),
+    [
+        ("en", "Reminders", "Quiet hours", "No quiet hours", "Quiet hours: now off"),
+        ("zh", "提醒", "免打扰时段", "不设免打扰", "免打扰时段：当前 已关闭"),
+        ("ru", "Напоминания", "Тихие часы", "Без тихих часов", "Тихие часы: сейчас выключены"),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_switching_quiet_hours_off_releases_what_they_hold(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    reminders: str,
+    quiet: str,
+    none: str,
+    off: str,
+) -> None:
+    user, _ = await _held_check(app, make_user, storage, clock, language)
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(quiet)
+    await user.press(none)
+    assert off in user.last_text
+    mark = user.mark()
+    clock.advance(timedelta(seconds=30))
+    await tick(app)  # the next tick: not at the old end of quiet hours (08:00)
+    assert user.sent_count_since(mark) == 1 and user.buttons[:5] == ["1", "2", "3", "4", "5"]
+
+
+async def test_shortening_quiet_hours_releases_what_they_hold_at_the_new_end(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user, _ = await _held_check(app, make_user, storage, clock, "en")
+    await user.send("/settings")
+    await user.press("Reminders")
+    await user.press("Quiet hours")
+    await user.press("06:00")
+    assert "Quiet hours: now 21:00–06:00" in user.last_text
+    mark = user.mark()
+    six = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)  # 06:00 Moscow
+    await run_until(app, clock, six - timedelta(seconds=1), timedelta(minutes=30))
+    assert user.sent_count_since(mark) == 0
+    await run_until(app, clock, six + timedelta(seconds=30), timedelta(seconds=30))
+    assert user.sent_count_since(mark) == 1 and "How satisfied is Ivan" in user.last_text
+
+
 async def test_the_morning_digest_on_workdays(
     app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
 ) -> None:
@@ -322,6 +453,73 @@ async def test_today_and_tasks_commands(
     await user.press("Done")
     await user.send("/tasks")
     assert "9 open tasks" in user.last_text
+    # done from today's digest: the digest again, without it
+    await user.send("/today")
+    await user.press("Task 0")
+    await user.press("Done")
+    assert "Today, Thu 26 Nov" in user.last_text and "Task 0" not in user.last_text
+
+
+@pytest.mark.parametrize(
+    ("language", "done", "snooze", "back", "snoozed_line", "toast"),
+    [
+        ("en", "✔ Done", "⏰ Snooze", "◀ Back", "💤 Snoozed until tomorrow 09:00", "Marked"),
+        ("zh", "✔ 完成", "⏰ 稍后提醒", "◀ 返回", "💤 已推迟到 明天 09:00", "已标记为完成"),
+        ("ru", "✔ Сделано", "⏰ Отложить", "◀ Назад", "💤 Отложено до завтра в 09:00", "Отмечено"),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_tasks_list_has_done_and_snooze_and_shows_snoozed_tasks_by_their_new_time(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    done: str,
+    snooze: str,
+    back: str,
+    snoozed_line: str,
+    toast: str,
+) -> None:
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(storage, 2001, "Ivan", now=clock.now(), language=language)
+    now = clock.now()
+    late = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday, overdue
+    snoozed = await add_task(storage, manager, "Call Ivan", late, now=now)
+    await storage.tasks.snooze(
+        snoozed, datetime(2026, 11, 27, 6, 0, tzinfo=UTC), actor_id=manager.id, now=now
+    )
+    await add_task(storage, manager, "Send the offer", late, now=now)
+    await add_task(storage, manager, "Book the hall", now + timedelta(days=3), now=now)
+    await user.send("/tasks")
+    lines = user.last_text.splitlines()
+    assert lines[2] == f"1. Call Ivan — {snoozed_line}"  # not the old date, no ⚠️
+    assert lines[3].startswith("2. ⚠️ Send the offer — ")
+    assert user.buttons[:3] == ["1. Call Ivan", done, snooze]
+    assert user.buttons[3:6] == ["2. Send the offer", done, snooze]
+    screen = user.last_message.message_id
+    # Done right on the list: the list again, without the task
+    await user.press_data(f"task:done:{snoozed}", screen)
+    assert user.last_alert is not None and toast in user.last_alert
+    assert user.last_message.message_id == screen
+    assert user.buttons[0] == "1. Send the offer" and "Call Ivan" not in user.last_text
+    # Snooze right on the list: its choices, a way back, then the list with the new time
+    await user.press(snooze)
+    assert user.buttons[-1] == back
+    await user.press(back)
+    assert user.buttons[0] == "1. Send the offer"
+    await user.press(snooze)
+    await user.press_data(user_data_of(user, 0))
+    assert user.last_message.message_id == screen
+    assert user.last_text.splitlines()[2].startswith("1. Send the offer — 💤")
+
+
+def user_data_of(user: TelegramUser, index: int) -> str:
+    """The callback data of the newest keyboard's button `index`."""
+    message = next(m for m in reversed(user.fake.bot_messages(user.chat_id)) if m.buttons)
+    data = message.buttons[index].get("callback_data")
+    assert isinstance(data, str)
+    return data
 
 
 async def test_a_low_score_creates_a_recovery_task_and_tells_the_lead(
@@ -512,6 +710,67 @@ async def test_reminder_settings_switch_a_kind_off(
     )
     await run_until(app, clock, clock.now() + timedelta(minutes=30), timedelta(minutes=5))
     assert user.sent_count_since(mark) == 0
+
+
+@pytest.mark.parametrize(
+    ("language", "labels", "workdays", "every_day", "some_days"),
+    [
+        (
+            "en",
+            ("Reminders", "Digest days", "Every day", "Back", "Digest time", "Sat"),
+            "When should I send your morning digest on workdays?",
+            "When should I send your morning digest every day?",
+            "When should I send your morning digest on Mon, Tue, Wed, Thu, Fri and Sun?",
+        ),
+        (
+            "zh",
+            ("提醒", "摘要日期", "每天", "返回", "摘要时间", "周六"),
+            "工作日几点给您发送早间摘要？",
+            "每天几点给您发送早间摘要？",
+            "每逢周一、周二、周三、周四、周五和周日几点给您发送早间摘要？",
+        ),
+        (
+            "ru",
+            ("Напоминания", "Дни сводки", "Каждый день", "Назад", "Время сводки", "сб"),
+            "Когда присылать утреннюю сводку по рабочим дням?",
+            "Когда присылать утреннюю сводку каждый день?",
+            "Когда присылать утреннюю сводку в пн, вт, ср, чт, пт и вс?",
+        ),
+    ],
+    ids=["en", "zh", "ru"],
+)
+async def test_the_digest_time_prompt_names_the_chosen_days(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    labels: tuple[str, ...],
+    workdays: str,
+    every_day: str,
+    some_days: str,
+) -> None:
+    reminders, days, all_days, back, digest_time, saturday = labels
+    user = await make_user(2001, "Ivan", language_code=language)
+    await add_manager(storage, 2001, "Ivan", now=clock.now(), language=language)
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(digest_time)
+    assert workdays in user.last_text
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(days)
+    await user.press(all_days)
+    await user.press(back)
+    await user.press(digest_time)
+    assert every_day in user.last_text
+    await user.send("/settings")
+    await user.press(reminders)
+    await user.press(days)
+    await user.press(saturday)
+    await user.press(back)
+    await user.press(digest_time)
+    assert some_days in user.last_text
 
 
 async def test_digest_across_the_autumn_dst_change_comes_once(

@@ -109,6 +109,19 @@ def test_hold_until_quiet_hours_end_unless_timed_explicitly() -> None:
     assert rules.hold_until(utc(2026, 11, 26, 10, 0), at_22, prefs, explicit=False) is None
 
 
+def test_a_hold_is_limited_by_the_quiet_hours_set_now() -> None:
+    at_2230 = utc(2026, 11, 26, 19, 30)
+    assert rules.quiet_hold_limit(at_2230, Prefs()) == utc(2026, 11, 27, 5, 0)  # 08:00
+    off = Prefs(quiet_start=time(0), quiet_end=time(0))
+    assert rules.quiet_hold_limit(at_2230, off) == at_2230
+    shorter = Prefs(quiet_end=time(6, 0))
+    assert rules.quiet_hold_limit(at_2230, shorter) == utc(2026, 11, 27, 3, 0)
+    later_start = Prefs(quiet_start=time(23, 0))
+    assert rules.quiet_hold_limit(at_2230, later_start) == at_2230
+    elsewhere = Prefs(timezone="Asia/Vladivostok")  # 05:30 there: quiet until 08:00
+    assert rules.quiet_hold_limit(at_2230, elsewhere) == utc(2026, 11, 26, 22, 0)
+
+
 def test_stale_after_the_catch_up_threshold() -> None:
     due = utc(2026, 11, 26, 6, 0)
     assert not rules.is_stale(due, due + timedelta(minutes=5))

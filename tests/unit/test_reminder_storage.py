@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from domain import reminders as rules
 from domain.clock import FakeClock
@@ -80,10 +80,43 @@ async def test_quiet_hours_hold_keeps_the_reminder(storage: Storage, clock: Fake
     await storage.reminders.materialize(clock.now())
     (claimed,) = await storage.reminders.claim(clock.now())
     until = clock.now() + timedelta(hours=3)
-    await storage.reminders.release([claimed.id], not_before=until, catch_up=True)
+    await storage.reminders.hold([claimed.id], until=until, catch_up=True)
     assert await storage.reminders.claim(until - timedelta(seconds=1)) == []
     (again,) = await storage.reminders.claim(until)
     assert again.catch_up and again.due_at == claimed.due_at
+
+
+async def test_a_hold_follows_the_quiet_hours_set_now(storage: Storage, clock: FakeClock) -> None:
+    clock.set(datetime(2026, 11, 26, 19, 0, tzinfo=UTC))  # 22:00 in Moscow: quiet
+    now = clock.now()
+    kam = await add_manager(storage, 11, now=now)
+    other = await add_manager(storage, 12, "Olga", now=now)
+    await storage.reminders.materialize(now)
+    for manager in (kam, other):
+        await add_task(storage, manager, "Call", now + timedelta(minutes=1), now=now)
+    clock.advance(timedelta(minutes=2))
+    await storage.reminders.materialize(clock.now())
+    morning = datetime(2026, 11, 27, 5, 0, tzinfo=UTC)  # 08:00 Moscow
+    claimed = await storage.reminders.claim(clock.now())
+    await storage.reminders.hold([d.id for d in claimed], until=morning)
+    assert await storage.reminders.retime_holds(clock.now()) == 0  # nothing changed
+    # Ivan ends his quiet hours at 06:00 now: his hold is shortened, Olga's stays
+    await storage.managers.update(kam.id, actor_id=kam.id, now=now, quiet_end=time(6, 0))
+    assert await storage.reminders.retime_holds(clock.now()) == 1
+    six = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)
+    assert await storage.reminders.claim(six - timedelta(seconds=1)) == []
+    # then he switches them off: released at once
+    await storage.managers.update(kam.id, actor_id=kam.id, now=now, quiet_end=time(21, 0))
+    assert await storage.reminders.retime_holds(clock.now()) == 1
+    assert [d.manager_id for d in await storage.reminders.claim(clock.now())] == [kam.id]
+    # a retry after an error is not a quiet-hours hold: it keeps its time
+    await storage.managers.update(other.id, actor_id=other.id, now=now, quiet_end=time(21, 0))
+    retry = clock.now() + timedelta(minutes=1)
+    mine = await storage.reminders.for_manager(kam.id)
+    await storage.reminders.release([d.id for d in mine], not_before=retry)
+    assert await storage.reminders.retime_holds(clock.now()) == 1  # Olga's only
+    assert [d.manager_id for d in await storage.reminders.claim(clock.now())] == [other.id]
+    assert [d.manager_id for d in await storage.reminders.claim(retry)] == [kam.id]
 
 
 async def test_a_low_score_creates_a_recovery_task_and_tells_the_lead(
