@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from domain.formatting import number
 from domain.languages import LANGUAGES
 
 _LOG = logging.getLogger(__name__)
@@ -103,7 +104,8 @@ class Translator:
         return text.format(**{k: _escape(v) for k, v in values.items()}) if values else text
 
     def plural(self, key: str, count: int, /, **values: Any) -> str:
-        """A message with plural forms; ``{count}`` is available to the text."""
+        """A message with plural forms for ``count``, shown in ``{count}`` as the language
+        writes numbers (1,981 / 1 981)."""
         forms = self._lookup(key)
         if isinstance(forms, str):
             text = forms
@@ -111,7 +113,7 @@ class Translator:
             index = int(self._catalog.plural(count)) if self._catalog.plural else 0
             text = forms[min(index, len(forms) - 1)]
         escaped = {k: _escape(v) for k, v in values.items()}
-        return text.format(count=count, **escaped)
+        return text.format(count=number(count, self.language), **escaped)
 
 
 @cache

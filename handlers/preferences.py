@@ -83,7 +83,7 @@ def _describe(context: KamContext, manager: Manager) -> str:
         language=translator(manager.language)("language.autonym"),
         timezone=manager.timezone,
         offset=utc_offset_label(manager.timezone, now),
-        digest=manager.digest_time.strftime("%H:%M"),
+        digest=context.fmt.time(manager.digest_time),
     )
 
 
@@ -160,7 +160,7 @@ async def _show_digest(update: Update, context: KamContext, note: str = "", **kw
     text = (
         (note + "\n\n" if note else "")
         + _step(context, 3)
-        + context.t("prefs.choose_digest", current=current)
+        + context.t("prefs.choose_digest", current=context.fmt.time(manager.digest_time))
     )
     rows = [*grid(choices, 4), _nav_row(context)]
     _state(context)["step"] = DIGEST
