@@ -75,7 +75,7 @@ async def test_invalid_values_are_explained_and_asked_again(
     await admin.press("📋 General")
     await admin.press("Goals")
     await admin.send("g" * 2001)
-    assert "Too long: 2001 characters, at most 2000" in admin.last_text
+    assert "Too long: 2,001 characters, at most 2,000" in admin.last_text
     assert "kept the first part" in admin.last_text and "Will be: ggg" in admin.last_text
     await admin.send("Grow <b>exports</b> to Asia")
     assert "Grow <b>exports</b> to Asia" in admin.last_text  # shown as text, not markup

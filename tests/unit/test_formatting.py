@@ -247,3 +247,11 @@ def test_team_size_is_a_plural(language: str, count: int, expected: str) -> None
 def test_counts_in_plurals_are_formatted() -> None:
     assert "1,981 characters" in Translator("en").plural("meeting.view_summary_cut", 1981)
     assert f"1{NBSP}981 символ " in Translator("ru").plural("meeting.view_summary_cut", 1981)
+
+
+def test_whole_numbers_in_any_message_are_formatted() -> None:
+    assert Translator("en")("profile.invalid.too_long", length=2001, limit=2000) == (
+        "Too long: 2,001 characters, at most 2,000. Please shorten it."
+    )
+    ru = Translator("ru")("profile.invalid.too_long", length=2001, limit=2000)
+    assert f"символов: 2{NBSP}001, можно не больше 2{NBSP}000" in ru
