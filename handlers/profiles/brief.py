@@ -53,11 +53,11 @@ async def render_brief(
 async def _render(context: KamContext, account_id: int) -> str:
     t = context.t
     now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now)
-    if snap is None:
-        return t("profile.not_found")
     tz = zone(context)
     today = now.astimezone(tz).date()
+    snap = await context.services.storage.profile.snapshot(account_id, now=now, today=today)
+    if snap is None:
+        return t("profile.not_found")
     account = snap.account
     out = [t("profile.brief.title", name=account.name)]
     contacts = [c.values for c in snap.list("contact")]

@@ -149,3 +149,22 @@ async def test_counts_of_one_are_singular(
     await _speak(storage, clock, admin, "ru")
     await admin.press_data(f"tl:{account_id}:0")
     assert "1 встреча ·" in admin.last_text
+
+
+async def test_a_contract_ending_today_is_in_the_brief_west_of_utc(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    """23:30 on 25 Nov in Los Angeles is already 26 Nov in UTC: the contract ending on the
+    manager's today (25 Nov) is still one of the brief's deadlines."""
+    await create(admin, "VT-Metal")
+    account_id, me = await _account_and_me(storage)
+    await storage.managers.update(me, actor_id=me, now=clock.now(), timezone="America/Los_Angeles")
+    stamp = dt_to_db(clock.now())
+    async with storage.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO contracts (account_id, title, ends_on, status, created_at, updated_at)"
+            " VALUES (?, 'Supply 2026', '2026-11-25', 'active', ?, ?)",
+            (account_id, stamp, stamp),
+        )
+    await admin.press_data(f"acc:brief:{account_id}")
+    assert "25 Nov 2026 — Supply 2026" in admin.last_text
