@@ -119,14 +119,20 @@ def birthday_text(context: KamContext, birthday: str | None) -> str | None:
 
 
 def value_text(
-    context: KamContext, spec: FieldSpec, values: dict[str, Any], names: dict[int, str]
+    context: KamContext,
+    spec: FieldSpec,
+    values: dict[str, Any],
+    names: dict[int, str],
+    *,
+    compact: bool = False,
 ) -> str | None:
-    """A field's stored value as plain text for display, or None when empty."""
+    """A field's stored value as plain text for display, or None when empty; ``compact``
+    for buttons (amounts as 1.2M ₽)."""
     t = context.t
     raw = values.get(spec.col)
     if spec.kind == "money":
         assert spec.currency_column is not None
-        return money_text(context, raw, values.get(spec.currency_column))
+        return money_text(context, raw, values.get(spec.currency_column), compact=compact)
     if raw is None or raw == "":
         return None
     if spec.kind == "choice":

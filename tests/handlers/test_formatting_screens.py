@@ -168,3 +168,22 @@ async def test_a_contract_ending_today_is_in_the_brief_west_of_utc(
         )
     await admin.press_data(f"acc:brief:{account_id}")
     assert "25 Nov 2026 — Supply 2026" in admin.last_text
+
+
+async def test_edit_buttons_show_amounts_compact(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id, me = await _account_and_me(storage)
+    await storage.accounts.update(
+        account_id,
+        actor_id=me,
+        now=clock.now(),
+        opportunity_1y_minor=120_000_000,
+        opportunity_1y_currency="CNY",
+    )
+    await _speak(storage, clock, admin, "zh")
+    await admin.press_data(f"ed:sec:{account_id}:prospects")
+    assert any(
+        label.endswith("：120万元") or label.endswith(": 120万元") for label in admin.buttons
+    )
