@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.i18n import Translator, translator
 from bot.services import Services
+from domain.formatting import Formats, formats
 from domain.languages import language_from_telegram
 from storage.managers import Manager
 
@@ -54,6 +55,12 @@ class KamContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
     @property
     def t(self) -> Translator:
         return translator(self.language)
+
+    @property
+    def fmt(self) -> Formats:
+        """Dates, numbers and money in this user's language and time zone."""
+        zone = self.manager.timezone if self.manager else self.services.settings.default_timezone
+        return formats(self.language, zone)
 
     def require_manager(self) -> Manager:
         """The registered manager behind this update (the access gate guarantees one)."""

@@ -19,6 +19,7 @@ from typing import Any
 
 from babel.messages.pofile import read_po
 
+from domain.formatting import number
 from domain.languages import LANGUAGES
 
 _LOG = logging.getLogger(__name__)
@@ -100,18 +101,26 @@ class Translator:
         text = self._lookup(key)
         if isinstance(text, tuple):
             text = text[-1]
-        return text.format(**{k: _escape(v) for k, v in values.items()}) if values else text
+        return text.format(**{k: self._value(v) for k, v in values.items()}) if values else text
+
+    def _value(self, value: Any) -> str:
+        """A value for a placeholder: whole numbers as the language writes them (2,000 /
+        2 000), everything else escaped."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return number(value, self.language)
+        return _escape(value)
 
     def plural(self, key: str, count: int, /, **values: Any) -> str:
-        """A message with plural forms; ``{count}`` is available to the text."""
+        """A message with plural forms for ``count``, shown in ``{count}`` as the language
+        writes numbers (1,981 / 1 981)."""
         forms = self._lookup(key)
         if isinstance(forms, str):
             text = forms
         else:
             index = int(self._catalog.plural(count)) if self._catalog.plural else 0
             text = forms[min(index, len(forms) - 1)]
-        escaped = {k: _escape(v) for k, v in values.items()}
-        return text.format(count=count, **escaped)
+        escaped = {k: self._value(v) for k, v in values.items()}
+        return text.format(count=number(count, self.language), **escaped)
 
 
 @cache

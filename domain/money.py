@@ -3,7 +3,9 @@
 ``parse_money`` understands an amount with optional thousands/decimal separators, an
 optional multiplier (k, тыс, млн, 万, 亿, bn, ...) and an optional currency written as a
 symbol, an ISO code or a word in one of the three languages, before or after the
-number: "1,2 млн руб", "$2.5k", "€1 200,50", "50万元", "USD 10000".
+number: "1,2 млн руб", "$2.5k", "€1 200,50", "50万元", "USD 10000".  Whole numbers may be
+written in Chinese numerals, alone or mixed with digits: "一百万", "两百万", "三千五百元",
+"一千二百万", "十万", "一万五" (15 000), "3千5百".
 
 Separators:
 
@@ -33,9 +35,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from babel.numbers import format_currency, get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, list_currencies
 
-__all__ = ["Money", "currency_exponent", "format_money", "parse_money"]
+__all__ = ["Money", "currency_exponent", "parse_money"]
 
 MAX_AMOUNT_MINOR = 10**15
 _MAX_INPUT_LENGTH = 100
@@ -60,13 +62,6 @@ def currency_exponent(code: str) -> int:
     if upper not in _known_currencies():
         raise ValueError(f"unknown currency code: {code!r}")
     return int(get_currency_precision(upper))
-
-
-def format_money(money: Money, locale: str) -> str:
-    """Format for display, e.g. ``"1 200 000,00 ₽"`` for ``locale="ru"`` (babel)."""
-    exponent = currency_exponent(money.currency)
-    value = Decimal(money.amount_minor).scaleb(-exponent)
-    return str(format_currency(value, money.currency, locale=locale))
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -242,6 +237,90 @@ _MONEY_RE = re.compile(
 )
 
 
+# --------------------------------------------------------------------------- Chinese numerals
+
+_CN_DIGITS: dict[str, int] = {
+    **dict.fromkeys("零〇", 0),
+    **dict.fromkeys("一壹", 1),
+    **dict.fromkeys("二两兩贰貳", 2),
+    **dict.fromkeys("三叁參", 3),
+    **dict.fromkeys("四肆", 4),
+    **dict.fromkeys("五伍", 5),
+    **dict.fromkeys("六陆陸", 6),
+    **dict.fromkeys("七柒", 7),
+    **dict.fromkeys("八捌", 8),
+    **dict.fromkeys("九玖", 9),
+}
+_CN_SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+_CN_BIG_UNITS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CN_CHARS = "".join([*_CN_DIGITS, *_CN_SMALL_UNITS, *_CN_BIG_UNITS])
+# A run of Chinese numerals, possibly mixed with plain digits ("3千5百"), that does not
+# touch a decimal mark or separator ("1.5亿" keeps its digits and multiplier).
+_CN_RUN = re.compile(r"(?<![\d.,'])[\d" + _CN_CHARS + r"]+(?![\d.,'])")
+_CN_TOKEN = re.compile(r"\d+|.")
+# "一点五亿" = 1.5亿: a Chinese decimal point before a multiplier.
+_CN_POINT = re.compile(
+    r"(?<![\d.,'])([\d" + _CN_CHARS + r"]+)点([\d零〇一二两三四五六七八九]+)(?=[十百千万萬亿億])"
+)
+
+
+def _chinese_value(run: str) -> int | None:
+    """一千二百万 → 12000000, 一万五 → 15000 (a last digit after a unit is one unit lower)."""
+    total = wan = section = 0
+    number: int | None = None
+    last_unit = 0  # the unit just before a trailing lone digit, for "一万五", "三千五"
+    below = 10**4  # units within a section go down: 千 then 百 then 十
+    for token in _CN_TOKEN.findall(run):
+        if token.isdigit() or token in _CN_DIGITS:
+            if number is not None:
+                return None  # two numbers in a row ("五五", "5五")
+            number = int(token) if token.isdigit() else _CN_DIGITS[token]
+            if token in "零〇":
+                number, last_unit = None, 0
+        elif token in _CN_SMALL_UNITS:
+            unit = _CN_SMALL_UNITS[token]
+            if unit >= below:
+                return None  # "一百一千"
+            section += (1 if number is None else number) * unit
+            number, last_unit, below = None, unit, unit
+        elif (unit := _CN_BIG_UNITS[token]) == 10**4:
+            if wan:
+                return None  # "一百万一百万"
+            wan = (section + (number or 0) or 1) * unit
+            section, number, last_unit, below = 0, None, unit, 10**4
+        else:
+            if total:
+                return None
+            total = (wan + section + (number or 0) or 1) * unit
+            wan = section = 0
+            number, last_unit, below = None, unit, 10**4
+    if number is not None and last_unit >= 100 and number < 10:
+        number *= last_unit // 10
+    return total + wan + section + (number or 0)
+
+
+def _arabic(match: re.Match[str]) -> str:
+    run = match[0]
+    has_chinese_digit = any(ch in _CN_DIGITS for ch in run)
+    starts_with_ten = run[0] in "十拾"
+    unit_inside = re.search(r"[" + _CN_CHARS + r"]\d", run) is not None
+    if not (has_chinese_digit or starts_with_ten or unit_inside):
+        return run  # "50万", "5百万": digits and a multiplier, parsed below
+    value = _chinese_value(run)
+    return run if value is None or value == 0 else str(value)
+
+
+def _decimal_point(match: re.Match[str]) -> str:
+    whole = match[1] if match[1].isdigit() else _chinese_value(match[1])
+    fraction = "".join(str(_CN_DIGITS.get(ch, ch)) for ch in match[2])
+    return match[0] if whole is None else f"{whole}.{fraction}"
+
+
+def _chinese_numerals(text: str) -> str:
+    """Chinese numerals in an amount as digits: "一百万元" → "1000000元"."""
+    return _CN_RUN.sub(_arabic, _CN_POINT.sub(_decimal_point, text))
+
+
 # --------------------------------------------------------------------------- parsing
 
 
@@ -342,7 +421,7 @@ def parse_money(text: str, *, default_currency: str) -> Money | None:
     currency_exponent(default)  # validates the code
     if len(text) > _MAX_INPUT_LENGTH:
         return None
-    normalised = _normalise(text)
+    normalised = _chinese_numerals(_normalise(text))
     match = _MONEY_RE.fullmatch(normalised)
     if match is None or match["neg1"] or match["neg2"]:
         return None

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import KamContext
 from bot.i18n import N_, Html
-from domain.languages import babel_locale
 from handlers.menu import menu_button
 from handlers.ui import (
     answer,
@@ -42,12 +39,7 @@ def _roles_for(role: Role) -> tuple[Role, ...]:
 
 
 def _local(context: KamContext, invite: Invite) -> str:
-    manager = context.require_manager()
-    return format_datetime(
-        invite.expires_at.astimezone(ZoneInfo(manager.timezone)),
-        "d MMM HH:mm",
-        locale=babel_locale(manager.language),
-    )
+    return context.fmt.datetime(invite.expires_at)
 
 
 async def start_invite(update: Update, context: KamContext) -> None:

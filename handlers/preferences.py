@@ -83,7 +83,7 @@ def _describe(context: KamContext, manager: Manager) -> str:
         language=translator(manager.language)("language.autonym"),
         timezone=manager.timezone,
         offset=utc_offset_label(manager.timezone, now),
-        digest=manager.digest_time.strftime("%H:%M"),
+        digest=context.fmt.time(manager.digest_time),
     )
 
 
@@ -162,7 +162,7 @@ async def _show_digest(update: Update, context: KamContext, note: str = "", **kw
         + _step(context, 3)
         + context.t(
             "prefs.choose_digest",
-            current=current,
+            current=context.fmt.time(manager.digest_time),
             days=reminder_settings.days_phrase(manager, context.t),
         )
     )

@@ -48,7 +48,7 @@ async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
         nav.append(button("▶", f"team:page:{page + 1}"))
     rows.append(nav)
     rows.append([button(t("button.done"), "team:close")])
-    text = t("team.title", count=len(members))
+    text = t.plural("team.title", len(members))
     await show_screen(
         update, context, FLOW, text, keyboard(rows), new_message=update.callback_query is None
     )

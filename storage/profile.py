@@ -410,9 +410,14 @@ class ProfileRepository:
 
     # --- the whole profile ----------------------------------------------------------------
 
-    async def snapshot(self, account_id: int, *, now: datetime) -> ProfileSnapshot | None:
-        """The account with its lists, open tasks, scores, meetings and deadlines (30 days)."""
-        today = now.date()
+    async def snapshot(
+        self, account_id: int, *, now: datetime, today: date | None = None
+    ) -> ProfileSnapshot | None:
+        """The account with its lists, open tasks, scores, meetings and deadlines (30 days).
+
+        `today` is the manager's local day (contract ends from it on); UTC's when not given.
+        """
+        today = today or now.date()
         horizon = (today + timedelta(days=30)).isoformat()
         async with self._db.reading() as conn:
             row = await (

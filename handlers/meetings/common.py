@@ -5,12 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_datetime
 from telegram import InlineKeyboardButton
 
 from bot.context import KamContext
 from bot.i18n import N_
-from domain.languages import babel_locale
 from domain.meeting_draft import MeetingDraft
 from handlers.ui import button
 
@@ -103,15 +101,11 @@ def now(context: KamContext) -> datetime:
 
 def fmt_when(context: KamContext, at: datetime, has_time: bool = True) -> str:
     """ "Tue 24 Nov, 15:00" in the manager's zone and language (the year when not this one)."""
-    local = at.astimezone(zone(context))
-    this_year = now(context).astimezone(zone(context)).year
-    if context.language == "zh":
-        pattern = "M月d日 EEE" if local.year == this_year else "y年M月d日 EEE"
-        pattern += " HH:mm" if has_time else ""
-    else:
-        pattern = "EEE d MMM" if local.year == this_year else "EEE d MMM y"
-        pattern += ", HH:mm" if has_time else ""
-    return str(format_datetime(local, pattern, locale=babel_locale(context.language)))
+    fmt = context.fmt
+    year = fmt.local(at).year != fmt.local(now(context)).year
+    if has_time:
+        return fmt.datetime(at, weekday=True, year=year)
+    return fmt.weekday_date(at, year=year)
 
 
 def fmt_day(context: KamContext, at: datetime) -> str:

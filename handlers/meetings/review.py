@@ -64,7 +64,7 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
     shown = clip(text, SUMMARY_PREVIEW) if text else "—"
     lines.append(t(key, text=shown))
     if len(text) > SUMMARY_PREVIEW:
-        lines.append(t("meeting.card_summary_long", count=len(text)))
+        lines.append(t.plural("meeting.card_summary_long", len(text)))
     if draft.attachments:
         lines.append(t.plural("meeting.card_files", len(draft.attachments)))
     if planned:

@@ -47,12 +47,12 @@ async def show_timeline(update: Update, context: KamContext, account_id: int, pa
     if not found.total:
         text = t("meeting.timeline_empty", account=account.name)
     else:
-        text = t(
+        text = t.plural(
             "meeting.timeline_title",
+            found.total,
             account=account.name,
             page=found.page + 1,
             pages=found.pages,
-            count=found.total,
         )
         text += "\n\n" + "\n\n".join(_line(context, m) for m in found.meetings)
     rows: list[list[InlineKeyboardButton]] = []

@@ -85,7 +85,7 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
         if len(summary) > SUMMARY_ON_CARD:
             parts = split_parts(summary, SUMMARY_ON_CARD)
             lines.append(t("meeting.view_summary", text=parts[0] + " …"))
-            lines.append(t("meeting.view_summary_cut", count=len(summary)))
+            lines.append(t.plural("meeting.view_summary_cut", len(summary)))
         else:
             lines.append(t("meeting.view_summary", text=summary))
     if meeting.attachment_count:

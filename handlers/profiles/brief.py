@@ -53,11 +53,11 @@ async def render_brief(
 async def _render(context: KamContext, account_id: int) -> str:
     t = context.t
     now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now)
-    if snap is None:
-        return t("profile.not_found")
     tz = zone(context)
     today = now.astimezone(tz).date()
+    snap = await context.services.storage.profile.snapshot(account_id, now=now, today=today)
+    if snap is None:
+        return t("profile.not_found")
     account = snap.account
     out = [t("profile.brief.title", name=account.name)]
     contacts = [c.values for c in snap.list("contact")]
@@ -77,7 +77,7 @@ async def _render(context: KamContext, account_id: int) -> str:
     birthdays = birthdays_this_month(contacts, today)
     if birthdays:
         names = ", ".join(
-            f"{esc(c.get('full_name'), 40)} ({date_text(context, today.replace(day=d))})"
+            f"{esc(c.get('full_name'), 40)} ({context.fmt.birthday(today.month, d)})"
             for d, c in birthdays
         )
         out.append("🎂 " + t("profile.brief.birthdays", names=Html(names)))
@@ -119,8 +119,12 @@ async def _render(context: KamContext, account_id: int) -> str:
         for deadline in snap.deadlines[:5]:
             overdue = " ⚠️" if deadline.on < today else ""
             out.append(f"• {date_text(context, deadline.on)} — {esc(deadline.what, 80)}{overdue}")
-    one = money_text(context, account.opportunity_1y_minor, account.opportunity_1y_currency)
-    five = money_text(context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency)
+    one = money_text(
+        context, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
+    )
+    five = money_text(
+        context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
+    )
     out.append("\n" + t("profile.card.opportunity", one=one or "—", five=five or "—"))
     step = next_plan_step([s.values for s in snap.list("plan")])
     if step is not None:

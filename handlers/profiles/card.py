@@ -89,12 +89,16 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
                 "profile.card.satisfaction",
                 latest=trend.latest,
                 trend=mark,
-                average=f"{trend.average:.1f}",
+                average=context.fmt.number(trend.average, digits=1),
                 count=trend.count,
             )
         )
-    one = money_text(context, account.opportunity_1y_minor, account.opportunity_1y_currency)
-    five = money_text(context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency)
+    one = money_text(
+        context, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
+    )
+    five = money_text(
+        context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
+    )
     lines.append(t("profile.card.opportunity", one=one or "—", five=five or "—"))
     filled = completeness(vars(account), lists_of(snap))
     if filled.missing:

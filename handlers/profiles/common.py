@@ -7,13 +7,12 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
 from telegram import Update
 
 from bot.context import KamContext
 from bot.i18n import N_
 from domain.languages import babel_locale
-from domain.money import Money, format_money
+from domain.money import Money
 from domain.profile import FieldSpec, birthday_month_day
 from handlers.ui import answer, clip
 from storage.accounts import Account
@@ -85,26 +84,29 @@ def int_part(parts: list[str], index: int) -> int | None:
     return int(parts[index])
 
 
-def money_text(context: KamContext, minor: int | None, currency: str | None) -> str | None:
+def money_text(
+    context: KamContext, minor: int | None, currency: str | None, *, compact: bool = False
+) -> str | None:
+    """An amount as a person writes it; ``compact`` where space is short (1.2M ₽, 120万元)."""
     if minor is None or not currency:
         return None
     try:
-        return format_money(Money(int(minor), currency), locale(context))
+        money = Money(int(minor), currency)
+        return context.fmt.money_compact(money) if compact else context.fmt.money(money)
     except ValueError:
         return f"{minor} {currency}"
 
 
 def date_text(context: KamContext, day: date | datetime | str | None) -> str | None:
+    """A day: a date (or "YYYY-MM-DD") as it is, a moment (or stored UTC text) locally."""
     if day is None or day == "":
         return None
     if isinstance(day, str):
         try:
-            day = date.fromisoformat(day[:10])
+            day = datetime.fromisoformat(day) if "T" in day else date.fromisoformat(day[:10])
         except ValueError:
             return str(day)
-    if isinstance(day, datetime):
-        day = day.astimezone(zone(context)).date()
-    return str(format_date(day, format="medium", locale=locale(context)))
+    return context.fmt.date(day)
 
 
 def birthday_text(context: KamContext, birthday: str | None) -> str | None:
@@ -112,21 +114,25 @@ def birthday_text(context: KamContext, birthday: str | None) -> str | None:
     if found is None or birthday is None:
         return None
     month, day = found
-    shown = str(format_date(date(2000, month, day), format="d MMMM", locale=locale(context)))
-    if not birthday.startswith("--"):
-        shown += f" {birthday[:4]}"
-    return shown
+    year = None if birthday.startswith("--") else int(birthday[:4])
+    return context.fmt.birthday(month, day, year)
 
 
 def value_text(
-    context: KamContext, spec: FieldSpec, values: dict[str, Any], names: dict[int, str]
+    context: KamContext,
+    spec: FieldSpec,
+    values: dict[str, Any],
+    names: dict[int, str],
+    *,
+    compact: bool = False,
 ) -> str | None:
-    """A field's stored value as plain text for display, or None when empty."""
+    """A field's stored value as plain text for display, or None when empty; ``compact``
+    for buttons (amounts as 1.2M ₽)."""
     t = context.t
     raw = values.get(spec.col)
     if spec.kind == "money":
         assert spec.currency_column is not None
-        return money_text(context, raw, values.get(spec.currency_column))
+        return money_text(context, raw, values.get(spec.currency_column), compact=compact)
     if raw is None or raw == "":
         return None
     if spec.kind == "choice":

@@ -173,7 +173,7 @@ async def _show_fields(update: Update, context: KamContext, note: str = "") -> s
     for key in section.fields:
         spec = field_spec("account", key)
         assert spec is not None
-        shown = value_text(context, spec, values, names)
+        shown = value_text(context, spec, values, names, compact=True)
         label = t(spec.label) + (f": {clip(shown, 24)}" if shown else " ➕")
         rows.append([button(label, f"ed:f:{key}")])
     for entity in section.lists:
@@ -203,7 +203,7 @@ async def _show_item(update: Update, context: KamContext, note: str = "") -> str
     names = await manager_names(context)
     rows = []
     for spec in FIELDS[entity]:
-        shown = value_text(context, spec, item.values, names)
+        shown = value_text(context, spec, item.values, names, compact=True)
         label = t(spec.label) + (f": {clip(shown, 24)}" if shown else " ➕")
         rows.append(button(label, f"ed:f:{spec.key}"))
     keyboard_rows = [

@@ -5,15 +5,13 @@ from __future__ import annotations
 import html
 import logging
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
-from babel.dates import format_skeleton
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
 from bot.context import KamContext
 from bot.i18n import Translator, translator
-from domain.languages import babel_locale
+from domain.formatting import Formats
 from domain.reminders import zone_of
 from handlers.ui import answer, clip, shorten
 from storage.managers import Manager
@@ -26,33 +24,23 @@ def esc(value: str | None, limit: int = 120) -> str:
     return html.escape(clip(value or "", limit), quote=False)
 
 
-class Formatter:
-    """Dates and times in one manager's zone and language."""
+class Formatter(Formats):
+    """The formatting service for one manager, with the relative forms reminders use."""
 
     def __init__(self, manager: Manager) -> None:
+        super().__init__(manager.language, zone_of(manager))
         self.manager = manager
-        self.tz: ZoneInfo = zone_of(manager)
-        self.locale = babel_locale(manager.language)
         self.t: Translator = translator(manager.language)
-
-    def local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.tz)
 
     def today(self, now: datetime) -> date:
         return self.local(now).date()
 
-    def time(self, moment: datetime) -> str:
-        return self.local(moment).strftime("%H:%M")
-
     def day(self, day: date | datetime, *, weekday: bool = True) -> str:
-        """'Thu, 26 Nov' / '11月26日周四' / 'чт, 26 нояб.'"""
-        if isinstance(day, datetime):
-            day = self.local(day).date()
-        moment = datetime(day.year, day.month, day.day, 12)
-        return str(format_skeleton("MMMEd" if weekday else "MMMd", moment, locale=self.locale))
+        """'Thu 26 Nov' / '11月26日周四' / 'чт, 26 нояб.' (a date as it is, a moment locally)."""
+        return self.weekday_date(day) if weekday else self.day_month(day)
 
     def moment(self, moment: datetime, *, now: datetime | None = None) -> str:
-        """'14:00' today, 'tomorrow 14:00', or 'Fri, 27 Nov 14:00'."""
+        """'14:00' today, 'tomorrow 14:00', or 'Fri 27 Nov, 14:00'."""
         local = self.local(moment)
         if now is not None:
             today = self.today(now)
@@ -60,7 +48,7 @@ class Formatter:
                 return self.time(moment)
             if (local.date() - today).days == 1:
                 return self.t("reminders.tomorrow_at", time=self.time(moment))
-        return f"{self.day(local.date())} {self.time(moment)}"
+        return self.datetime(moment, weekday=True)
 
     def task_due(self, due_at: datetime, has_time: bool, now: datetime) -> str:
         if has_time:

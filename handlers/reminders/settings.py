@@ -79,7 +79,7 @@ def days_phrase(manager: Manager, t: Any) -> str:
 def _quiet_label(manager: Manager, context: KamContext) -> str:
     if manager.quiet_start == manager.quiet_end:
         return context.t("reminders.settings.quiet_off")
-    return f"{manager.quiet_start:%H:%M}–{manager.quiet_end:%H:%M}"
+    return f"{context.fmt.time(manager.quiet_start)}–{context.fmt.time(manager.quiet_end)}"
 
 
 def _mark(on: bool) -> str:
@@ -107,7 +107,7 @@ async def show_reminders(update: Update, context: KamContext, note: str = "", **
     t = context.t
     text = (note + "\n\n" if note else "") + t(
         "reminders.settings.title",
-        digest_time=manager.digest_time.strftime("%H:%M"),
+        digest_time=context.fmt.time(manager.digest_time),
         days=days_label(manager, t),
         quiet=_quiet_label(manager, context),
     )

@@ -35,10 +35,10 @@ async def test_money_field_old_new_confirm_and_audit(admin: TelegramUser, storag
     assert {"opportunity_1y_minor", "opportunity_1y_currency"} <= fields
     await admin.press("Opportunity, 3-5 years")
     await admin.send("50万元")
-    assert "500,000" in admin.last_text and "CN¥" in admin.last_text
+    assert "Will be: ¥500,000" in admin.last_text
     await admin.press("Save")
     await admin.press("Done")
-    assert "1 year RUB" in admin.last_text or "1,200,000" in admin.last_text
+    assert "1 year: 1,200,000 ₽\nOpportunity, 3-5 years: ¥500,000" in admin.last_text
 
 
 async def test_invalid_values_are_explained_and_asked_again(
@@ -75,7 +75,7 @@ async def test_invalid_values_are_explained_and_asked_again(
     await admin.press("📋 General")
     await admin.press("Goals")
     await admin.send("g" * 2001)
-    assert "Too long: 2001 characters, at most 2000" in admin.last_text
+    assert "Too long: 2,001 characters, at most 2,000" in admin.last_text
     assert "kept the first part" in admin.last_text and "Will be: ggg" in admin.last_text
     await admin.send("Grow <b>exports</b> to Asia")
     assert "Grow <b>exports</b> to Asia" in admin.last_text  # shown as text, not markup

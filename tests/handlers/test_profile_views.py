@@ -125,7 +125,7 @@ async def test_card_header_and_every_section(
     await admin.press_data(f"acc:open:{account_id}")
     card = admin.last_text
     assert "Satisfaction: 5/5 ↗" in card
-    assert "Opportunity: 1 year RUB" in card or "1,200,000" in card
+    assert "Opportunity: 1 year 1.2M\u00a0₽ · 3-5 years —" in card
     assert "Next: Visit the plant" in card
     assert "missing: decision process" in card
     assert "🏢 Structure (32)" in admin.buttons
@@ -183,7 +183,7 @@ async def test_inline_mode_lists_clients_without_confidential_fields(
     assert result["title"] == "VT-Metal"
     text = result["input_message_content"]["message_text"]
     assert "VT-Metal" in text and "Owner" in text
-    assert "916" not in text and "1,200,000" not in text and "RUB" not in text
+    assert "916" not in text and "1.2M" not in text and "₽" not in text
 
 
 async def test_export_sends_a_docx_with_all_sections(

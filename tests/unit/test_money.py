@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from domain.money import Money, currency_exponent, format_money, parse_money
+from domain.money import Money, currency_exponent, parse_money
 
 NBSP = "\u00a0"
 NNBSP = "\u202f"
@@ -163,30 +163,48 @@ def test_currency_exponent_unknown() -> None:
         currency_exponent("ABC")
 
 
-FORMAT_CASES = [
-    (Money(120_000_000, "RUB"), "en", "RUB1,200,000.00"),
-    (Money(250_000, "USD"), "en", "$2,500.00"),
-    (Money(120_050, "EUR"), "en", "€1,200.50"),
-    (Money(1_000, "JPY"), "en", "¥1,000"),
-    (Money(50_000_000, "CNY"), "en", "CN¥500,000.00"),
-    (Money(120_000_000, "RUB"), "ru", f"1{NBSP}200{NBSP}000,00{NBSP}₽"),
-    (Money(250_000, "USD"), "ru", f"2{NBSP}500,00{NBSP}$"),
-    (Money(120_050, "EUR"), "ru", f"1{NBSP}200,50{NBSP}€"),
-    (Money(50_000_000, "CNY"), "zh", "¥500,000.00"),
-    (Money(250_000, "USD"), "zh", "US$2,500.00"),
-    (Money(1_000, "JPY"), "zh", "JP¥1,000"),
+CHINESE_NUMERALS = [
+    ("一百万", 100_000_000, "CNY"),
+    ("两百万", 200_000_000, "CNY"),
+    ("三千五百元", 350_000, "CNY"),
+    ("一千二百万", 1_200_000_000, "CNY"),
+    ("1.5亿", 15_000_000_000, "CNY"),
+    ("十万", 10_000_000, "CNY"),
+    ("十万元", 10_000_000, "CNY"),
+    ("一百万元", 100_000_000, "CNY"),
+    ("人民币一百万", 100_000_000, "CNY"),
+    ("二十五万", 25_000_000, "CNY"),
+    ("五十万卢布", 50_000_000, "RUB"),
+    ("两千万美元", 2_000_000_000, "USD"),
+    ("一亿二千万", 12_000_000_000, "CNY"),
+    ("十亿", 100_000_000_000, "CNY"),
+    ("一千零五元", 100_500, "CNY"),
+    ("一万五", 1_500_000, "CNY"),  # spoken: 15 000
+    ("三千五", 350_000, "CNY"),
+    ("3千5百", 350_000, "CNY"),
+    ("1万2千", 1_200_000, "CNY"),
+    ("一点五亿", 15_000_000_000, "CNY"),
+    ("壹佰万元", 100_000_000, "CNY"),
+    ("一百万 RUB", 100_000_000, "RUB"),
+    # already understood before: must not change
+    ("50万元", 50_000_000, "CNY"),
+    ("5百万", 500_000_000, "CNY"),
+    ("3千万", 3_000_000_000, "CNY"),
+    ("3.5亿人民币", 35_000_000_000, "CNY"),
 ]
 
 
-@pytest.mark.parametrize(("money", "locale", "expected"), FORMAT_CASES)
-def test_format_money(money: Money, locale: str, expected: str) -> None:
-    assert format_money(money, locale) == expected
+@pytest.mark.parametrize(("text", "minor", "currency"), CHINESE_NUMERALS)
+def test_chinese_numerals(text: str, minor: int, currency: str) -> None:
+    assert parse_money(text, default_currency="CNY") == Money(minor, currency)
 
 
-@pytest.mark.parametrize("locale", ["en", "ru", "zh"])
-@pytest.mark.parametrize(
-    "money",
-    [Money(120_000_000, "RUB"), Money(120_050, "EUR"), Money(50_000_000, "CNY"), Money(7, "USD")],
-)
-def test_format_then_parse_round_trip(money: Money, locale: str) -> None:
-    assert parse_money(format_money(money, locale), default_currency="KZT") == money
+@pytest.mark.parametrize("text", ["万元", "百万", "五五万", "一点五", "一百万一百万"])
+def test_chinese_garbage_is_none(text: str) -> None:
+    assert parse_money(text, default_currency="CNY") is None
+
+
+def test_russian_and_english_word_multipliers_still_work() -> None:
+    assert parse_money("2 миллиона рублей", default_currency="USD") == Money(200_000_000, "RUB")
+    assert parse_money("3 thousand dollars", default_currency="RUB") == Money(300_000, "USD")
+    assert parse_money("1,5 млрд", default_currency="RUB") == Money(150_000_000_000, "RUB")
