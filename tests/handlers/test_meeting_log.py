@@ -150,7 +150,6 @@ async def test_when_kind_where_edits_from_the_card(
     await admin.press("VT-Metal")
     await admin.press("Next")
     await admin.send("Notes")
-    await admin.press("Skip")
     await admin.press("No next step")
     await admin.press("🕒 Just now")
     await admin.send("a sticker-ish nonsense text")
@@ -207,7 +206,6 @@ async def test_future_time_turns_into_a_planned_meeting(
     await admin.press("VT-Metal")
     await admin.press("Next")
     await admin.send("Prices for Q3")
-    await admin.press("Skip")
     await admin.press("No next step")
     await admin.press("🕒 Just now")
     await admin.send("завтра в 9")
@@ -249,13 +247,13 @@ async def test_bad_input_gets_a_hint_and_the_step_again(
     assert "Who was there?" in admin.last_text
     await admin.press("Next")
     await admin.send("<b>HTML</b> & more " + "x" * 10_000)
-    assert "&lt;b&gt;HTML" in admin.last_html
     await admin.send("/nonsense")
     assert "/cancel" in admin.last_text
     await admin.press_data("ml:out:bogus")
     assert "How did it go?" in admin.last_text
     await admin.press("Positive")
     await admin.press("No next step")
+    assert "&lt;b&gt;HTML" in admin.last_html
     await admin.press("Save")
     rows = await storage.db.fetch_all("SELECT summary FROM meetings")
     assert len(rows[0]["summary"]) > 10_000  # stored whole
@@ -376,8 +374,10 @@ async def test_voice_note_and_files_are_kept(
         {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]}
     )
     assert "File added" in admin.last_text and "How did it go?" in admin.last_text
-    await admin.send("and a typed part")
-    assert "Added to the summary" in admin.last_text
+    await admin.send("and a typed part")  # read as a next step without a date...
+    assert "When is it due?" in admin.last_text
+    await admin.press("Not a step")  # ...and moved to the summary in one tap
+    assert "Added to the summary" in admin.last_text and "How did it go?" in admin.last_text
     await admin.press("Positive")
     await admin.press("No next step")
     assert "2 files" in admin.last_text
