@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -192,9 +192,11 @@ def next_step(text: str, *, now: datetime, tz: ZoneInfo) -> FollowUp:
     one-message log reads its follow-ups."""
     text = " ".join(text.split())
     follow = _follow_up(text, now=now, tz=tz, any_words=True)
-    if follow is None or follow.due is None or follow.due.at <= now:
+    if follow is None or follow.due is None:
         return FollowUp(text, None)
-    return follow
+    # a day without a time is due until its end ("by Friday" typed on a Friday)
+    ends = follow.due.at if follow.due.has_time else follow.due.at + timedelta(days=1)
+    return follow if ends > now else FollowUp(text, None)
 
 
 def guess(

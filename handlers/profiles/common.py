@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -99,9 +99,13 @@ def date_text(context: KamContext, day: date | datetime | str | None) -> str | N
         return None
     if isinstance(day, str):
         try:
-            day = date.fromisoformat(day[:10])
+            # a stored moment ("2026-12-20T21:00:00Z", a plan step's due) is a day in the
+            # manager's zone, not the UTC day of its text
+            day = datetime.fromisoformat(day) if len(day) > 10 else date.fromisoformat(day)
         except ValueError:
             return str(day)
+        if isinstance(day, datetime) and day.tzinfo is None:
+            day = day.replace(tzinfo=UTC)
     if isinstance(day, datetime):
         day = day.astimezone(zone(context)).date()
     return str(format_date(day, format="medium", locale=locale(context)))

@@ -31,7 +31,7 @@ async def _seed(storage: Storage, clock: FakeClock) -> dict[str, int]:
     return {"vt": vt.id, "other": other.id, "ivan": ivan.id, "olga": olga.id, "admin": admin.id}
 
 
-async def test_typical_held_meeting_takes_ten_actions(
+async def test_typical_held_meeting_takes_seven_actions(
     admin: TelegramUser, storage: Storage, clock: FakeClock
 ) -> None:
     ids = await _seed(storage, clock)
@@ -48,18 +48,18 @@ async def test_typical_held_meeting_takes_ten_actions(
     await act(admin.press("Ivan Petrov"))
     await act(admin.press("Olga Smirnova"))
     assert "✅ Ivan Petrov" in admin.buttons and "✅ Olga Smirnova" in admin.buttons
-    await act(admin.press("Next"))
+    # the notes typed on the people screen: the marked people and the notes at once
     await act(admin.send("Agreed Q3 prices, they want a 5% discount"))
-    assert "How did it go?" in admin.last_text
-    await act(admin.press("Positive"))
-    await act(admin.send("send the offer"))
-    await act(admin.press("In 3 days"))
+    assert "How did it go?" in admin.last_text and "Next step?" in admin.last_text
+    # the date inside the next step is its due date: no date screen
+    await act(admin.send("send the offer by Friday"))
     card = admin.last_text
     assert "Just now" in card and "Visit" in card and "Ivan Petrov, Olga Smirnova" in card
     assert "in 7 days" in card  # the manager's default satisfaction check, visible
-    assert "send the offer" in card
+    assert "1. send the offer — Fri 27 Nov" in card
+    assert "📅 1: Fri 27 Nov" in admin.buttons  # changeable in one tap
     await act(admin.press("Save"))
-    assert actions <= 10
+    assert actions <= 7
     assert "Saved" in admin.last_text and "VT-Metal" in admin.last_text
     assert "🏢 View account" in admin.buttons and "📝 Log another" in admin.buttons
 
@@ -67,21 +67,48 @@ async def test_typical_held_meeting_takes_ten_actions(
     assert page.total == 1
     meeting = await storage.meetings.get(page.meetings[0].id)
     assert meeting is not None
-    assert meeting.status == "held" and meeting.kind == "visit" and meeting.outcome == "positive"
+    assert meeting.status == "held" and meeting.kind == "visit" and meeting.outcome is None
     assert meeting.summary == "Agreed Q3 prices, they want a 5% discount"
     assert {p.id for p in meeting.contacts} == {ids["ivan"], ids["olga"]}
     assert meeting.starts_at == clock.now()
     tasks = await storage.tasks.open_for_account(ids["vt"])
     assert [t.text for t in tasks] == ["send the offer"]
     assert tasks[0].meeting_id == meeting.id and tasks[0].origin == "follow_up"
-    # in 3 days, local midnight in Moscow
-    assert tasks[0].due_at == datetime(2026, 11, 28, 21, 0, tzinfo=UTC)
+    # Friday, local midnight in Moscow, a date without a time
+    assert tasks[0].due_at == datetime(2026, 11, 26, 21, 0, tzinfo=UTC)
+    assert not tasks[0].due_has_time
     account = await storage.accounts.get(ids["vt"])
     assert account is not None and account.last_contact_at == clock.now()
     checks = await storage.db.fetch_all("SELECT * FROM satisfaction_checks")
     assert len(checks) == 1 and checks[0]["due_at"] == "2026-12-03T07:30:00Z"
     audit = await storage.audit.for_entity("meeting", meeting.id)
     assert audit and audit[0].action == "create"
+
+
+async def test_the_outcome_is_one_tap_on_the_next_step_screen(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    ids = await _seed(storage, clock)
+    await admin.send("📝 Log meeting")
+    await admin.press("VT-Metal")
+    await admin.press("Ivan Petrov")
+    await admin.send("Agreed Q3 prices")
+    await admin.press("Positive")
+    assert "✓ 👍 Positive" in admin.buttons and "Next step?" in admin.last_text
+    await admin.send("send the offer")  # no date in it: the date screen, as before
+    assert "When is it due?" in admin.last_text
+    await admin.press("In 3 days")
+    assert "📅 1: Sun 29 Nov" in admin.buttons
+    await admin.press("📅 1: Sun 29 Nov")  # changed from the card in one tap
+    await admin.press("Tomorrow")
+    assert "📅 1: Fri 27 Nov" in admin.buttons
+    await admin.press("Save")
+    meeting = (await storage.meetings.timeline(ids["vt"])).meetings[0]
+    assert meeting.outcome == "positive"
+    tasks = await storage.tasks.open_for_account(ids["vt"])
+    assert [(t.text, t.due_at) for t in tasks] == [
+        ("send the offer", datetime(2026, 11, 26, 21, 0, tzinfo=UTC))
+    ]
 
 
 async def test_each_step_edits_one_message(
