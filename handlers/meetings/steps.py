@@ -119,6 +119,8 @@ async def back(update: Update, context: KamContext, draft: MeetingDraft) -> Step
     planned = draft.mode == "planned" and draft.editing_meeting_id is None
     if current in BACK_TO:
         target = BACK_TO[current]
+        if current == c.TEAM and draft.return_to_review and draft.step == c.TEAM:
+            target = c.CONTACTS
         if current == c.REASON and not draft.return_to_review:
             target = c.NEXT_TEXT
         if current == c.NEXT_DUE and draft.redate is not None:
