@@ -137,10 +137,14 @@ async def back(update: Update, context: KamContext, draft: MeetingDraft) -> Step
         target = order[max(index - 1, 0)]
         if current == c.REVIEW:
             draft.return_to_review = False
+    note = ""
     if current == c.NEXT_DUE:
+        if draft.pending_step and draft.redate is None:
+            # shown once more, so that going back never silently loses what was typed
+            note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
         draft.pending_step, draft.redate = None, None
     draft.step = target
-    return await s.show_step(update, context, draft)
+    return await s.show_step(update, context, draft, note)
 
 
 # --- account -----------------------------------------------------------------------------

@@ -97,6 +97,9 @@ async def test_the_outcome_is_one_tap_on_the_next_step_screen(
     assert "✓ 👍 Positive" in admin.buttons and "Next step?" in admin.last_text
     await admin.send("send the offer")  # no date in it: the date screen, as before
     assert "When is it due?" in admin.last_text
+    await admin.press("Back")  # going back shows what was typed; nothing is lost silently
+    assert "Not added: “send the offer”" in admin.last_text and "Next step?" in admin.last_text
+    await admin.send("send the offer")
     await admin.press("In 3 days")
     assert "📅 1: Sun 29 Nov" in admin.buttons
     await admin.press("📅 1: Sun 29 Nov")  # changed from the card in one tap
