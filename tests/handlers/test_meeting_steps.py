@@ -184,7 +184,15 @@ async def test_a_next_steps_date_is_shown_on_the_day_typed(
     assert "1. prepare the specs — Mon 21 Dec" in user.last_text
     await user.send("send the samples 21.12.2026")  # typed inside the step
     assert "2. send the samples — Mon 21 Dec" in user.last_text
+    await user.press("🕒 Just now")
+    await user.press("Yesterday")  # a day without a time: its local midnight
+    assert "Wed 25 Nov ·" in user.last_text
     await user.press("Save")
+    assert "Wed 25 Nov" in user.last_text
+    await user.press("📄 Meeting")
+    assert "Wed 25 Nov" in user.last_text  # the meeting view
+    await user.press("Timeline")
+    assert "Wed 25 Nov" in user.last_text  # the timeline
     tasks = await storage.tasks.open_for_account(ids["vt"])
     assert {t.due_at for t in tasks} == {
         datetime(2026, 12, 20, 16 if "Shanghai" in zone else 21, 0, tzinfo=UTC)
