@@ -86,7 +86,7 @@ class MeetingDraft:
     outcome_reason: str | None = None
     next_steps: list[NextStep] = field(default_factory=list)
     pending_step: str | None = None  # a next step's text waiting for its due date
-    pending_due: str | None = None  # a due date guessed from that text (ISO UTC)
+    redate: int | None = None  # the next step whose due date is being changed on the card
     pending_name: str | None = None  # a typed client name offered as "New client"
     satisfaction_days: int = 7
     remind_before_minutes: int = 60
@@ -149,8 +149,21 @@ class MeetingDraft:
         return now if self.starts_at is None else from_iso(self.starts_at)
 
     def is_planned(self, now: datetime) -> bool:
-        """A time ahead of now makes it a planned meeting (agenda, reminder, no outcome)."""
-        return self.starts_at is not None and from_iso(self.starts_at) > now + PLANNED_SLACK
+        """A time ahead of now makes it a planned meeting (agenda, reminder, no outcome).
+
+        When logging, a few minutes ahead is still "now" (clocks and typing take time); when
+        planning, any time ahead stays planned, even one that passes while the card is open.
+        """
+        if self.starts_at is None:
+            return False
+        at = from_iso(self.starts_at)
+        if self.mode == "planned":
+            return at > now - PLANNED_SLACK
+        return at > now + PLANNED_SLACK
+
+    def speaks_of_future(self, now: datetime) -> bool:
+        """Whether the steps ask about a meeting to come ("Who will attend?")."""
+        return self.is_planned(now) or (self.mode == "planned" and self.starts_at is None)
 
     @property
     def is_new_account(self) -> bool:
@@ -240,6 +253,7 @@ class MeetingDraft:
 
 
 _SENTENCE_MARKS = set(".!?;:%。！？；：…")
+_NAME_PARTICLES = frozenset({"van", "von", "der", "de", "da", "di", "del", "la", "le", "bin", "al"})
 
 
 def looks_like_a_person(text: str) -> bool:
@@ -255,7 +269,15 @@ def looks_like_a_person(text: str) -> bool:
         return False
     if all("\u4e00" <= ch <= "\u9fff" for ch in name.replace(" ", "")):
         return len(name.replace(" ", "")) <= 4
-    return len(name.split()) <= 4
+    words = name.split()
+    if len(words) > 4:
+        return False
+    # "Talked about logistics": a capital and then lower-case words is a sentence, as are
+    # three lower-case words; "Ivan Petrov", "ivan petrov", "Ludwig van Beethoven" are names.
+    lower = [w for w in words if w[:1].islower() and w not in _NAME_PARTICLES]
+    if lower and len(lower) < len(words):
+        return False
+    return not lower or len(words) <= 2
 
 
 def split_name_and_position(text: str) -> tuple[str, str | None]:

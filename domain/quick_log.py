@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -160,7 +160,9 @@ def _names(parts: list[str], words: list[str]) -> bool:
     return hits == len(parts) or (surname_hit and len(parts[-1]) >= 4)
 
 
-def _follow_up(clause: str, *, now: datetime, tz: ZoneInfo) -> FollowUp | None:
+def _follow_up(
+    clause: str, *, now: datetime, tz: ZoneInfo, any_words: bool = False
+) -> FollowUp | None:
     marked = _DUE_PREFIX.search(clause)
     if marked:
         due = parse_when(marked["when"], now=now, tz=tz, prefer="future")
@@ -174,7 +176,7 @@ def _follow_up(clause: str, *, now: datetime, tz: ZoneInfo) -> FollowUp | None:
             if due is not None:
                 text = (clause[: zh.start()] + zh["when"][:start] + zh["rest"]).strip()
                 return FollowUp(text or clause, due)
-    if _FOLLOW_UP_WORDS.search(clause):
+    if any_words or _FOLLOW_UP_WORDS.search(clause):
         found = find_when(clause, now=now, tz=tz, prefer="future")
         if found is not None and found[1].at > now:
             window, due = found
@@ -182,6 +184,19 @@ def _follow_up(clause: str, *, now: datetime, tz: ZoneInfo) -> FollowUp | None:
             return FollowUp(text, due)
         return FollowUp(clause, None)
     return None
+
+
+def next_step(text: str, *, now: datetime, tz: ZoneInfo) -> FollowUp:
+    """A next step typed on its own ("call Ivan back tomorrow at 15:30"): its text without
+    the date phrase, and the date (a future one, with its time if one was typed), read as the
+    one-message log reads its follow-ups."""
+    text = " ".join(text.split())
+    follow = _follow_up(text, now=now, tz=tz, any_words=True)
+    if follow is None or follow.due is None:
+        return FollowUp(text, None)
+    # a day without a time is due until its end ("by Friday" typed on a Friday)
+    ends = follow.due.at if follow.due.has_time else follow.due.at + timedelta(days=1)
+    return follow if ends > now else FollowUp(text, None)
 
 
 def guess(

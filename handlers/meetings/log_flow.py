@@ -374,7 +374,9 @@ def build_conversation(application: Application) -> ConversationHandler[KamConte
             c.NEXT_TEXT: [
                 cb(steps.next_steps_done, r"^ml:next$"),
                 cb(steps.remove_next_step, r"^ml:ns:del:\d+$"),
+                cb(steps.choose_outcome, r"^ml:out:\w+$"),
                 MessageHandler(text, steps.type_next_step),
+                MessageHandler(media, steps.more_content),
             ],
             c.NEXT_DUE: [
                 cb(steps.choose_due, r"^ml:due:"),
@@ -388,6 +390,7 @@ def build_conversation(application: Application) -> ConversationHandler[KamConte
             c.REMIND: [cb(steps.choose_remind, r"^ml:rem:\d+$")],
             c.REVIEW: [
                 cb(steps.edit_field, r"^ml:ed:\w+$"),
+                cb(steps.redate_step, r"^ml:ed:due:\d+$"),
                 cb(save, r"^ml:save$"),
                 more,
             ],

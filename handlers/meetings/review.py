@@ -8,7 +8,7 @@ from bot.context import KamContext
 from bot.i18n import Html
 from domain.meeting_draft import MeetingDraft, from_iso
 from handlers.meetings import common as c
-from handlers.ui import button, clip
+from handlers.ui import button, clip, grid
 
 SUMMARY_PREVIEW = 600
 
@@ -100,6 +100,20 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
     return Html("\n".join(lines))
 
 
+def _due_buttons(context: KamContext, draft: MeetingDraft) -> list[InlineKeyboardButton]:
+    """One 📅 per next step: its due date, changed in one tap."""
+    found = []
+    for index, step in enumerate(draft.next_steps):
+        due = (
+            c.fmt_when(context, from_iso(step.due_at), step.due_has_time)
+            if step.due_at
+            else context.t("meeting.due_none")
+        )
+        label = context.t("meeting.edit_due", number=index + 1, due=due)
+        found.append(button(label, f"ml:ed:due:{index}"))
+    return found
+
+
 async def render_review(
     context: KamContext, draft: MeetingDraft
 ) -> tuple[str, list[list[InlineKeyboardButton]]]:
@@ -142,6 +156,7 @@ async def render_review(
                 button("⭐ " + c.satisfaction_label(context, draft.satisfaction_days), "ml:ed:sat"),
             ]
         )
+        rows += grid(_due_buttons(context, draft), 2)
     rows.append([button(t("meeting.edit_account"), "ml:ed:account")])
     rows.append([button(t("meeting.save"), "ml:save")])
     rows.append([button(t("button.cancel"), "ml:cancel")])

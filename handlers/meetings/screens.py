@@ -118,7 +118,7 @@ async def show_when(
 ) -> str:
     t = context.t
     current = c.when_label(context, draft)
-    if draft.mode == "planned" and draft.editing_meeting_id is None:
+    if draft.mode == "planned" or draft.speaks_of_future(c.now(context)):
         choices = [button(t(f"meeting.when_preset_{p}"), f"ml:when:{p}") for p in PLAN_PRESETS]
         text = t("meeting.when_prompt_plan", current=current)
         rows = grid(choices, 2)
@@ -192,6 +192,8 @@ async def show_contacts(
     rows.append([button(label, "ml:next")])
     rows.append(c.nav_row(context))
     key = "meeting.contacts_prompt" if known or draft.new_contacts else "meeting.contacts_none"
+    if draft.speaks_of_future(c.now(context)):
+        key += "_plan"
     text = _title(context, draft) + "\n" + t(key)
     return await _show(update, context, draft, c.CONTACTS, text, rows, note)
 
@@ -221,6 +223,8 @@ async def show_team(
     rows = grid(toggles, 2)
     rows.append([button(context.t("button.done"), "ml:back")])
     key = "meeting.team_prompt" if colleagues else "meeting.team_none"
+    if colleagues and draft.speaks_of_future(c.now(context)):
+        key = "meeting.team_prompt_plan"
     return await _show(update, context, draft, c.TEAM, context.t(key), rows, note)
 
 
@@ -241,10 +245,11 @@ async def show_notes(
     update: Update, context: KamContext, draft: MeetingDraft, note: str = ""
 ) -> str:
     t = context.t
-    planned = draft.is_planned(c.now(context)) or (
-        draft.mode == "planned" and draft.editing_meeting_id is None
+    key = (
+        "meeting.agenda_prompt"
+        if draft.speaks_of_future(c.now(context))
+        else "meeting.notes_prompt"
     )
-    key = "meeting.agenda_prompt" if planned else "meeting.notes_prompt"
     text = _title(context, draft) + "\n" + t(key)
     state = _notes_state(context, draft)
     if state:
@@ -306,11 +311,31 @@ def _next_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
     return lines
 
 
+def _outcome_part(
+    context: KamContext, draft: MeetingDraft
+) -> tuple[str, list[list[InlineKeyboardButton]]]:
+    """ "How did it go?" on the next-step screen: one optional tap, no screen of its own."""
+    t = context.t
+    if draft.speaks_of_future(c.now(context)) or (
+        draft.editing_meeting_id is not None and draft.source_meeting_id is None
+    ):
+        return "", []
+    text = t("meeting.outcome_prompt")
+    if draft.outcome_reason:
+        text += "\n" + t("meeting.outcome_reason_is", reason=draft.outcome_reason)
+    choices = [
+        button(("✓ " if o == draft.outcome else "") + t(c.OUTCOME_LABELS[o]), f"ml:out:{o}")
+        for o in OUTCOMES
+    ]
+    return text + "\n\n", [choices, [button(t("meeting.outcome_add_reason"), "ml:out:reason")]]
+
+
 async def show_next_text(
     update: Update, context: KamContext, draft: MeetingDraft, note: str = ""
 ) -> str:
     t = context.t
-    text = t("meeting.next_prompt")
+    head, rows = _outcome_part(context, draft)
+    text = head + t("meeting.next_prompt")
     lines = _next_lines(context, draft)
     if lines:
         text += "\n\n" + "\n".join(lines)
@@ -318,7 +343,7 @@ async def show_next_text(
         button(t("meeting.next_remove", number=n), f"ml:ns:del:{n - 1}")
         for n in range(1, len(draft.next_steps) + 1)
     ]
-    rows = grid(removes, 3)
+    rows += grid(removes, 3)
     label = t("button.done") if draft.next_steps else t("meeting.no_next_step")
     rows.append([button(label, "ml:next")])
     rows.append(c.nav_row(context))
@@ -332,19 +357,20 @@ async def show_next_due(
     update: Update, context: KamContext, draft: MeetingDraft, note: str = ""
 ) -> str:
     t = context.t
-    rows: list[list[InlineKeyboardButton]] = []
-    if draft.pending_due:
-        guessed = c.fmt_day(context, from_iso(draft.pending_due))
-        rows.append([button("📅 " + guessed, "ml:due:guess")])
-    rows += grid([button(t(f"meeting.due_{p}"), f"ml:due:{p}") for p in DUE_PRESETS], 3)
+    rows = grid([button(t(f"meeting.due_{p}"), f"ml:due:{p}") for p in DUE_PRESETS], 3)
     rows.append(
         [
             button(t("meeting.due_pick"), "ml:due:pick"),
             button(t("meeting.due_none_button"), "ml:due:none"),
         ]
     )
+    if draft.redate is None and not draft.speaks_of_future(c.now(context)):
+        rows.append([button(t("meeting.due_to_summary"), "ml:due:notes")])
     rows.append(c.nav_row(context))
-    text = t("meeting.due_prompt", step=clip(draft.pending_step or "", 200))
+    step = draft.pending_step or ""
+    if draft.redate is not None and draft.redate < len(draft.next_steps):
+        step = draft.next_steps[draft.redate].text
+    text = t("meeting.due_prompt", step=clip(step, 200))
     return await _show(update, context, draft, c.NEXT_DUE, text, rows, note)
 
 

@@ -29,7 +29,7 @@ from domain.meeting_draft import (
     looks_like_a_person,
     split_name_and_position,
 )
-from domain.quick_log import find_when
+from domain.quick_log import next_step
 from domain.search import Candidate, rank
 from handlers.meetings import common as c
 from handlers.meetings import screens as s
@@ -89,14 +89,15 @@ async def advance(
         if planned and draft.starts_at is None:
             return await s.show_when(update, context, draft, note)
         return await s.show_contacts(update, context, draft, note)
-    if done == c.WHEN and planned:
+    if done == c.WHEN:
         return await s.show_contacts(update, context, draft, note)
     if done == c.CONTACTS:
         return await s.show_notes(update, context, draft, note)
     if done == c.NOTES:
-        if draft.is_planned(c.now(context)) or planned:
+        if draft.speaks_of_future(c.now(context)) or planned:
             return await s.show_review(update, context, draft, note)
-        return await s.show_outcome(update, context, draft, note)
+        # how it went and the next step share one screen
+        return await s.show_next_text(update, context, draft, note)
     if done == c.OUTCOME:
         return await s.show_next_text(update, context, draft, note)
     return await s.show_review(update, context, draft, note)
@@ -120,10 +121,14 @@ async def back(update: Update, context: KamContext, draft: MeetingDraft) -> Step
         target = BACK_TO[current]
         if current == c.TEAM and draft.return_to_review and draft.step == c.TEAM:
             target = c.CONTACTS
+        if current == c.REASON and not draft.return_to_review:
+            target = c.NEXT_TEXT
+        if current == c.NEXT_DUE and draft.redate is not None:
+            target = c.REVIEW
     elif draft.return_to_review and current != c.REVIEW:
         target = c.REVIEW
     else:
-        held = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.OUTCOME, c.NEXT_TEXT, c.REVIEW]
+        held = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.NEXT_TEXT, c.REVIEW]
         plan = [c.ACCOUNT, c.WHEN, c.CONTACTS, c.NOTES, c.REVIEW]
         order = plan if planned else held
         if draft.is_planned(c.now(context)) and not planned:
@@ -132,10 +137,14 @@ async def back(update: Update, context: KamContext, draft: MeetingDraft) -> Step
         target = order[max(index - 1, 0)]
         if current == c.REVIEW:
             draft.return_to_review = False
+    note = ""
     if current == c.NEXT_DUE:
-        draft.pending_step, draft.pending_due = None, None
+        if draft.pending_step and draft.redate is None:
+            # shown once more, so that going back never silently loses what was typed
+            note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
+        draft.pending_step, draft.redate = None, None
     draft.step = target
-    return await s.show_step(update, context, draft)
+    return await s.show_step(update, context, draft, note)
 
 
 # --- account -----------------------------------------------------------------------------
@@ -213,9 +222,14 @@ async def choose_when(update: Update, context: KamContext, draft: MeetingDraft) 
 
 
 def _when_note(context: KamContext, draft: MeetingDraft) -> str:
+    """Echoes the time; says so when it changes what is saved (planned or held)."""
     note = context.t("meeting.understood", when=c.when_label(context, draft))
     if draft.mode != "planned" and draft.is_planned(c.now(context)):
         note += "\n" + context.t("meeting.becomes_planned")
+    elif draft.mode == "planned" and not draft.is_planned(c.now(context)):
+        # "Just now" or a time gone by while planning: the meeting is being logged
+        draft.mode = "held"
+        note += "\n" + context.t("meeting.becomes_held")
     return note
 
 
@@ -228,7 +242,8 @@ async def type_when(update: Update, context: KamContext, draft: MeetingDraft) ->
     else:
         parsed = parse_when(text, now=when_now, tz=tz, prefer="past")
     if parsed is None:
-        note = context.t("meeting.when_unparsed", text=clip(text, 60))
+        key = "meeting.when_unparsed_plan" if draft.mode == "planned" else "meeting.when_unparsed"
+        note = context.t(key, text=clip(text, 60))
         return await s.show_when(update, context, draft, note)
     draft.starts_at, draft.starts_has_time = iso(parsed.at), parsed.has_time
     return await advance(update, context, draft, c.WHEN, _when_note(context, draft))
@@ -307,7 +322,8 @@ async def type_contact(update: Update, context: KamContext, draft: MeetingDraft)
     if not text:
         return await s.show_contacts(update, context, draft, context.t("meeting.use_buttons"))
     if draft.step == c.CONTACTS and not looks_like_a_person(text):
-        # The manager skipped the people and started telling what happened: keep it as notes.
+        # What was discussed, typed on the people screen: the marked people and the notes at
+        # once, and on to the next screen.
         note = take_content(context, draft, update) or ""
         return await advance(update, context, draft, c.NOTES, note)
     name, position = split_name_and_position(text)
@@ -373,9 +389,10 @@ def take_content(context: KamContext, draft: MeetingDraft, update: Update) -> st
     text = message.text or ""
     if not text.strip():
         return None
+    future = draft.speaks_of_future(c.now(context))
     if not draft.add_note(text):
-        return context.t("meeting.notes_full")
-    return context.t("meeting.note_added")
+        return context.t("meeting.agenda_full" if future else "meeting.notes_full")
+    return context.t("meeting.agenda_added" if future else "meeting.note_added")
 
 
 @step
@@ -408,9 +425,11 @@ async def choose_outcome(update: Update, context: KamContext, draft: MeetingDraf
     if choice == "skip":
         draft.outcome = None
     elif choice in OUTCOMES:
-        draft.outcome = choice
+        draft.outcome = None if draft.outcome == choice and draft.step == c.NEXT_TEXT else choice
     else:
-        return await s.show_outcome(update, context, draft)
+        return await s.show_step(update, context, draft)
+    if draft.step == c.NEXT_TEXT:
+        return await s.show_next_text(update, context, draft)
     return await advance(update, context, draft, c.OUTCOME)
 
 
@@ -420,7 +439,9 @@ async def type_reason(update: Update, context: KamContext, draft: MeetingDraft) 
     if not text:
         return await s.show_reason(update, context, draft, context.t("meeting.need_text"))
     draft.outcome_reason = clip(text, MAX_LINE)
-    if draft.outcome and draft.return_to_review:
+    if not draft.return_to_review:
+        return await s.show_next_text(update, context, draft)
+    if draft.outcome:
         return await s.show_review(update, context, draft)
     return await s.show_outcome(update, context, draft)
 
@@ -435,10 +456,16 @@ async def type_next_step(update: Update, context: KamContext, draft: MeetingDraf
         return await s.show_next_text(update, context, draft, context.t("meeting.need_text"))
     if len(draft.next_steps) >= MAX_NEXT_STEPS:
         return await s.show_next_text(update, context, draft, context.t("meeting.too_many"))
-    draft.pending_step = clip(text, MAX_STEP_TEXT)
-    found = find_when(text, now=c.now(context), tz=c.zone(context), prefer="future")
-    draft.pending_due = iso(found[1].at) if found and found[1].at > c.now(context) else None
-    return await s.show_next_due(update, context, draft)
+    found = next_step(text, now=c.now(context), tz=c.zone(context))
+    if found.due is None:
+        draft.pending_step = clip(text, MAX_STEP_TEXT)
+        return await s.show_next_due(update, context, draft)
+    # the date inside the text is its due date (with its time); the card can change it
+    draft.next_steps.append(
+        NextStep(clip(found.text, MAX_STEP_TEXT), iso(found.due.at), found.due.has_time)
+    )
+    due = c.fmt_when(context, found.due.at, found.due.has_time)
+    return await s.show_review(update, context, draft, context.t("meeting.due_read", due=due))
 
 
 @step
@@ -468,10 +495,15 @@ def _next_monday(context: KamContext) -> str:
 async def _add_next_step(
     update: Update, context: KamContext, draft: MeetingDraft, due: str | None, has_time: bool
 ) -> StepResult:
+    if draft.redate is not None:
+        index, draft.redate = draft.redate, None
+        if index < len(draft.next_steps):
+            draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
+        return await s.show_review(update, context, draft)
     if not draft.pending_step:
         return await s.show_next_text(update, context, draft)
     draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
-    draft.pending_step, draft.pending_due = None, None
+    draft.pending_step = None
     return await s.show_review(update, context, draft)
 
 
@@ -480,6 +512,11 @@ async def choose_due(update: Update, context: KamContext, draft: MeetingDraft) -
     choice = _data(update, "ml:due")
     if choice == "pick":
         return await s.show_pick_date(update, context, draft)
+    if choice == "notes" and draft.pending_step and draft.redate is None:
+        # not a next step after all, but more of what was discussed: nothing typed is lost
+        text, draft.pending_step = draft.pending_step, None
+        key = "meeting.note_added" if draft.add_note(text) else "meeting.notes_full"
+        return await s.show_next_text(update, context, draft, context.t(key))
     due: str | None
     if choice == "tomorrow":
         due = _local_day(context, 1)
@@ -487,8 +524,6 @@ async def choose_due(update: Update, context: KamContext, draft: MeetingDraft) -
         due = _local_day(context, 3)
     elif choice == "week":
         due = _next_monday(context)
-    elif choice == "guess" and draft.pending_due:
-        due = draft.pending_due
     elif choice == "none":
         due = None
     elif choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit():
@@ -563,6 +598,16 @@ async def edit_field(update: Update, context: KamContext, draft: MeetingDraft) -
     result = await screen(update, context, draft)
     assert isinstance(result, str)
     return result
+
+
+@step
+async def redate_step(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+    """📅 on the card: change one next step's due date."""
+    choice = _data(update, "ml:ed:due")
+    if not choice.isdigit() or int(choice) >= len(draft.next_steps):
+        return await s.show_review(update, context, draft)
+    draft.redate = int(choice)
+    return await s.show_next_due(update, context, draft)
 
 
 @step

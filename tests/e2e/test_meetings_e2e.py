@@ -23,13 +23,12 @@ async def _first_meeting_creates_client_and_contacts(anna: TelegramUser) -> None
     await anna.send("Olga Smirnova, CFO")
     await anna.press("Next")
     await anna.press("Skip")
-    await anna.press("Skip")
     await anna.press("No next step")
     await anna.press("Save")
     assert "Saved" in anna.last_text
 
 
-async def test_one_full_held_meeting_in_ten_actions(bot: BotProcess) -> None:
+async def test_one_full_held_meeting_in_seven_actions(bot: BotProcess) -> None:
     anna = await _onboard(bot)
     await _first_meeting_creates_client_and_contacts(anna)
     actions = 0
@@ -38,11 +37,8 @@ async def test_one_full_held_meeting_in_ten_actions(bot: BotProcess) -> None:
         ("press", "VT-Metal"),
         ("press", "Ivan Petrov"),
         ("press", "Olga Smirnova"),
-        ("press", "Next"),
-        ("send", "Agreed Q3 prices; they want 5% off for 2 years"),
-        ("press", "Positive"),
-        ("send", "Send the offer"),
-        ("press", "In 3 days"),
+        ("send", "Agreed Q3 prices; they want 5% off for 2 years"),  # the notes, at once
+        ("send", "Send the offer tomorrow"),  # its date inside: no date screen
         ("press", "Save"),
     ]
     for kind, value in steps:
@@ -55,17 +51,17 @@ async def test_one_full_held_meeting_in_ten_actions(bot: BotProcess) -> None:
             if c.method in ("sendMessage", "editMessageText") and c.ok
         ]
         assert len(edits_or_sends) <= 1, (value, [c.method for c in edits_or_sends])
-    assert actions <= 10
+    assert actions <= 7
     assert "Saved" in anna.last_text
     rows = bot.query(
-        "SELECT m.status, m.kind, m.outcome, m.summary, count(mc.contact_id) FROM meetings m"
+        "SELECT m.status, m.kind, m.summary, count(mc.contact_id) FROM meetings m"
         " LEFT JOIN meeting_contacts mc ON mc.meeting_id = m.id"
         " WHERE m.summary IS NOT NULL GROUP BY m.id"
     )
-    assert rows == [
-        ("held", "visit", "positive", "Agreed Q3 prices; they want 5% off for 2 years", 2)
+    assert rows == [("held", "visit", "Agreed Q3 prices; they want 5% off for 2 years", 2)]
+    assert bot.query("SELECT text, origin, due_at > created_at, due_has_time FROM tasks") == [
+        ("Send the offer", "follow_up", 1, 0)
     ]
-    assert bot.query("SELECT text, origin FROM tasks") == [("Send the offer", "follow_up")]
     assert len(bot.query("SELECT id FROM satisfaction_checks")) == 2
     assert bot.query("SELECT last_contact_at IS NOT NULL FROM accounts") == [(1,)]
 

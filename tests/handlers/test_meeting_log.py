@@ -31,7 +31,7 @@ async def _seed(storage: Storage, clock: FakeClock) -> dict[str, int]:
     return {"vt": vt.id, "other": other.id, "ivan": ivan.id, "olga": olga.id, "admin": admin.id}
 
 
-async def test_typical_held_meeting_takes_ten_actions(
+async def test_typical_held_meeting_takes_seven_actions(
     admin: TelegramUser, storage: Storage, clock: FakeClock
 ) -> None:
     ids = await _seed(storage, clock)
@@ -48,18 +48,18 @@ async def test_typical_held_meeting_takes_ten_actions(
     await act(admin.press("Ivan Petrov"))
     await act(admin.press("Olga Smirnova"))
     assert "✅ Ivan Petrov" in admin.buttons and "✅ Olga Smirnova" in admin.buttons
-    await act(admin.press("Next"))
+    # the notes typed on the people screen: the marked people and the notes at once
     await act(admin.send("Agreed Q3 prices, they want a 5% discount"))
-    assert "How did it go?" in admin.last_text
-    await act(admin.press("Positive"))
-    await act(admin.send("send the offer"))
-    await act(admin.press("In 3 days"))
+    assert "How did it go?" in admin.last_text and "Next step?" in admin.last_text
+    # the date inside the next step is its due date: no date screen
+    await act(admin.send("send the offer by Friday"))
     card = admin.last_text
     assert "Just now" in card and "Visit" in card and "Ivan Petrov, Olga Smirnova" in card
     assert "in 7 days" in card  # the manager's default satisfaction check, visible
-    assert "send the offer" in card
+    assert "1. send the offer — Fri 27 Nov" in card
+    assert "📅 1: Fri 27 Nov" in admin.buttons  # changeable in one tap
     await act(admin.press("Save"))
-    assert actions <= 10
+    assert actions <= 7
     assert "Saved" in admin.last_text and "VT-Metal" in admin.last_text
     assert "🏢 View account" in admin.buttons and "📝 Log another" in admin.buttons
 
@@ -67,21 +67,51 @@ async def test_typical_held_meeting_takes_ten_actions(
     assert page.total == 1
     meeting = await storage.meetings.get(page.meetings[0].id)
     assert meeting is not None
-    assert meeting.status == "held" and meeting.kind == "visit" and meeting.outcome == "positive"
+    assert meeting.status == "held" and meeting.kind == "visit" and meeting.outcome is None
     assert meeting.summary == "Agreed Q3 prices, they want a 5% discount"
     assert {p.id for p in meeting.contacts} == {ids["ivan"], ids["olga"]}
     assert meeting.starts_at == clock.now()
     tasks = await storage.tasks.open_for_account(ids["vt"])
     assert [t.text for t in tasks] == ["send the offer"]
     assert tasks[0].meeting_id == meeting.id and tasks[0].origin == "follow_up"
-    # in 3 days, local midnight in Moscow
-    assert tasks[0].due_at == datetime(2026, 11, 28, 21, 0, tzinfo=UTC)
+    # Friday, local midnight in Moscow, a date without a time
+    assert tasks[0].due_at == datetime(2026, 11, 26, 21, 0, tzinfo=UTC)
+    assert not tasks[0].due_has_time
     account = await storage.accounts.get(ids["vt"])
     assert account is not None and account.last_contact_at == clock.now()
     checks = await storage.db.fetch_all("SELECT * FROM satisfaction_checks")
     assert len(checks) == 1 and checks[0]["due_at"] == "2026-12-03T07:30:00Z"
     audit = await storage.audit.for_entity("meeting", meeting.id)
     assert audit and audit[0].action == "create"
+
+
+async def test_the_outcome_is_one_tap_on_the_next_step_screen(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    ids = await _seed(storage, clock)
+    await admin.send("📝 Log meeting")
+    await admin.press("VT-Metal")
+    await admin.press("Ivan Petrov")
+    await admin.send("Agreed Q3 prices")
+    await admin.press("Positive")
+    assert "✓ 👍 Positive" in admin.buttons and "Next step?" in admin.last_text
+    await admin.send("send the offer")  # no date in it: the date screen, as before
+    assert "When is it due?" in admin.last_text
+    await admin.press("Back")  # going back shows what was typed; nothing is lost silently
+    assert "Not added: “send the offer”" in admin.last_text and "Next step?" in admin.last_text
+    await admin.send("send the offer")
+    await admin.press("In 3 days")
+    assert "📅 1: Sun 29 Nov" in admin.buttons
+    await admin.press("📅 1: Sun 29 Nov")  # changed from the card in one tap
+    await admin.press("Tomorrow")
+    assert "📅 1: Fri 27 Nov" in admin.buttons
+    await admin.press("Save")
+    meeting = (await storage.meetings.timeline(ids["vt"])).meetings[0]
+    assert meeting.outcome == "positive"
+    tasks = await storage.tasks.open_for_account(ids["vt"])
+    assert [(t.text, t.due_at) for t in tasks] == [
+        ("send the offer", datetime(2026, 11, 26, 21, 0, tzinfo=UTC))
+    ]
 
 
 async def test_each_step_edits_one_message(
@@ -150,7 +180,6 @@ async def test_when_kind_where_edits_from_the_card(
     await admin.press("VT-Metal")
     await admin.press("Next")
     await admin.send("Notes")
-    await admin.press("Skip")
     await admin.press("No next step")
     await admin.press("🕒 Just now")
     await admin.send("a sticker-ish nonsense text")
@@ -207,7 +236,6 @@ async def test_future_time_turns_into_a_planned_meeting(
     await admin.press("VT-Metal")
     await admin.press("Next")
     await admin.send("Prices for Q3")
-    await admin.press("Skip")
     await admin.press("No next step")
     await admin.press("🕒 Just now")
     await admin.send("завтра в 9")
@@ -249,13 +277,13 @@ async def test_bad_input_gets_a_hint_and_the_step_again(
     assert "Who was there?" in admin.last_text
     await admin.press("Next")
     await admin.send("<b>HTML</b> & more " + "x" * 10_000)
-    assert "&lt;b&gt;HTML" in admin.last_html
     await admin.send("/nonsense")
     assert "/cancel" in admin.last_text
     await admin.press_data("ml:out:bogus")
     assert "How did it go?" in admin.last_text
     await admin.press("Positive")
     await admin.press("No next step")
+    assert "&lt;b&gt;HTML" in admin.last_html
     await admin.press("Save")
     rows = await storage.db.fetch_all("SELECT summary FROM meetings")
     assert len(rows[0]["summary"]) > 10_000  # stored whole
@@ -376,8 +404,10 @@ async def test_voice_note_and_files_are_kept(
         {"photo": [{"file_id": "photo-1", "file_unique_id": "p1", "width": 90, "height": 90}]}
     )
     assert "File added" in admin.last_text and "How did it go?" in admin.last_text
-    await admin.send("and a typed part")
-    assert "Added to the summary" in admin.last_text
+    await admin.send("and a typed part")  # read as a next step without a date...
+    assert "When is it due?" in admin.last_text
+    await admin.press("Not a step")  # ...and moved to the summary in one tap
+    assert "Added to the summary" in admin.last_text and "How did it go?" in admin.last_text
     await admin.press("Positive")
     await admin.press("No next step")
     assert "2 files" in admin.last_text

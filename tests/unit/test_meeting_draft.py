@@ -110,3 +110,27 @@ def test_names_of_people(text: str) -> None:
 )
 def test_sentences_are_not_people(text: str) -> None:
     assert not looks_like_a_person(text)
+
+
+def test_planning_keeps_a_near_start_planned() -> None:
+    draft = MeetingDraft.start("tok", NOW, mode="planned")
+    draft.starts_at = iso(NOW + timedelta(minutes=5))
+    assert draft.is_planned(NOW) and draft.speaks_of_future(NOW)
+    # a start that passes while the card is open stays planned
+    assert draft.is_planned(NOW + timedelta(minutes=8))
+    draft.starts_at = iso(NOW - timedelta(days=1))
+    assert not draft.is_planned(NOW) and not draft.speaks_of_future(NOW)
+    draft.starts_at = None  # before the time is chosen, planning speaks of the future
+    assert not draft.is_planned(NOW) and draft.speaks_of_future(NOW)
+
+
+@pytest.mark.parametrize(
+    "text", ["Talked about logistics", "Обсудили логистику", "discussed the new prices"]
+)
+def test_short_sentences_are_not_people(text: str) -> None:
+    assert not looks_like_a_person(text)
+
+
+@pytest.mark.parametrize("text", ["ivan petrov", "Ludwig van Beethoven", "Олег Смирнов"])
+def test_names_in_any_case_are_people(text: str) -> None:
+    assert looks_like_a_person(text)
