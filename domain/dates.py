@@ -306,9 +306,10 @@ _EN_WEEKDAY = (
     r"|friday|fri|saturday|sat|sunday|sun"
 )
 _EN_WEEKDAYS = {k: i for i, k in enumerate(["mo", "tu", "we", "th", "fr", "sa", "su"])}
+# Every case a deadline puts them in: "к пятнице", "до понедельника", "перед средой".
 _RU_WEEKDAY = (
-    r"понедельник|пн|вторник|вт|сред[ауы]|ср|четверг|чт|пятниц[аыу]|пт"
-    r"|суббот[аыу]|сб|воскресенье|воскресенья|вс"
+    r"понедельник(?:ом|а|у)?|пн|вторник(?:ом|а|у)?|вт|сред(?:ой|[ауые])|ср|четверг(?:ом|а|у)?"
+    r"|чт|пятниц(?:ей|[аыуе])|пт|суббот(?:ой|[аыуе])|сб|воскресень(?:ем|[еяю])|вс"
 )
 _RU_WEEKDAYS = {
     "по": 0,
@@ -1003,7 +1004,7 @@ def _midnight(m: re.Match[str], st: _State) -> None:
 # --- filler
 
 _FILLER = re.compile(
-    r"(?:at|on|the|of|by|around|about|approx|в|во|на|к|около|примерно|г|года)"
+    r"(?:at|on|the|of|by|around|about|approx|в|во|на|к|ко|около|примерно|г|года)"
     + _B
     + r"|[在于於的左右,;@~—–-]|大约|大概"
 )
