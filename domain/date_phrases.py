@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from domain.dates import ParsedWhen, parse_when
+from domain.dates import CJK_DATE_CHARACTERS, ParsedWhen, may_start_a_date, parse_when
 
 __all__ = ["DatePhrase", "find_date_phrase", "is_ahead", "tokens"]
 
@@ -25,7 +25,7 @@ MAX_TOKENS = 12  # "2026年12月15日下午3点" is ten tokens, "next Tuesday at
 _CJK_CHAR = r"\u3040-\u30ff\u3400-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK_CHAR}]|[^\s{_CJK_CHAR}，。；！？、：（）()\"«»“”]+")
 _EDGE_PUNCTUATION = " \t\n,;:!?…，。；！？、：—–-"
-_TRAILING = ",;:!?…，。；！？、："
+_TRAILING = ".,;:!?…，。；！？、："
 
 # Before the date: a deadline ("by", "до", "不晚于") or only a position ("on", "в", "在").
 _DEADLINE_BEFORE = (
@@ -80,8 +80,17 @@ def _best_window(
     spans = tokens(text)
     best: tuple[int, int, ParsedWhen] | None = None
     best_length = 0
+    # a Chinese character no date contains ends every window before it
+    stops = [_is_cjk(text[a]) and text[a] not in CJK_DATE_CHARACTERS for a, _ in spans]
     for i, (start, _) in enumerate(spans):
-        for j in range(min(len(spans), i + MAX_TOKENS) - 1, i - 1, -1):  # longest first
+        if stops[i]:
+            continue
+        last = i
+        while last + 1 < min(len(spans), i + MAX_TOKENS) and not stops[last + 1]:
+            last += 1
+        if not may_start_a_date(text[start : spans[last][1]]):
+            continue
+        for j in range(last, i - 1, -1):  # longest first
             end = spans[j][1]
             while end > start and text[end - 1] in _TRAILING:
                 end -= 1
@@ -96,6 +105,10 @@ def _best_window(
                 best, best_length = (start, end, parsed), length
                 break
     return best
+
+
+def _is_cjk(character: str) -> bool:
+    return "\u3400" <= character <= "\u9fff"
 
 
 def _reads_as_a_date(text: str, window: str, end: int) -> bool:

@@ -55,7 +55,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-__all__ = ["ParsedWhen", "add_local_days", "day_bounds", "parse_when"]
+__all__ = [
+    "CJK_DATE_CHARACTERS",
+    "ParsedWhen",
+    "add_local_days",
+    "day_bounds",
+    "may_start_a_date",
+    "parse_when",
+]
 
 Prefer = Literal["past", "future"]
 
@@ -1009,6 +1016,23 @@ _FILLER = re.compile(
     + r"|[在于於的左右,;@~—–-]|大约|大概"
 )
 _SPACE = re.compile(r" +")
+
+
+def _cjk_characters(patterns: list[str]) -> frozenset[str]:
+    return frozenset(ch for pattern in patterns for ch in pattern if "\u3400" <= ch <= "\u9fff")
+
+
+def may_start_a_date(text: str) -> bool:
+    """Whether some rule of the lexer (or a filler word) reads the start of ``text``: a quick
+    test before trying every phrase that starts there."""
+    normalised = _normalise(text)
+    return any(pattern.match(normalised) for pattern, _ in _RULES) or bool(
+        _FILLER.match(normalised)
+    )
+
+
+# Every Chinese character a date can contain: text around any other one is not a date.
+CJK_DATE_CHARACTERS = _cjk_characters([p.pattern for p, _ in _RULES] + [_FILLER.pattern])
 
 
 def _lex(text: str) -> _State | None:

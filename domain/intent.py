@@ -29,6 +29,7 @@ SEARCH_MAX_CHARS = 60
 SEARCH_MAX_CJK = 12  # "北京华信物流科技有限公司" is a name, not a sentence
 _MIN_MORE_WORDS = 2  # "VT-Metal Petrov" is a search; "VT-Metal agreed prices" is not
 _MIN_MORE_CJK = 4
+_DATE_SEARCH_CHARS = 300  # a date further on changes nothing: such a text is long anyway
 
 _MEETING_WORDS = re.compile(
     r"(?<![\w-])(?:met|meet|meeting|visited|visit|called|talked|spoke|discussed|agreed"
@@ -97,14 +98,12 @@ def read_intent(
     whole_name, named_with_more = _names_known(text, accounts)
     if not text or whole_name or _PHONE_OR_EMAIL.match(text):
         return "search"
-    strong = sum(
-        (
-            _MEETING_WORDS.search(text) is not None,
-            _FOLLOW_UP_WORDS.search(text) is not None,
-            find_date_phrase(text, now=now, tz=tz, prefer="past") is not None,
-        )
-    )
+    words = (_MEETING_WORDS.search(text) is not None) + (_FOLLOW_UP_WORDS.search(text) is not None)
     weak = sum((named_with_more, _CLAUSE_MARK.search(text) is not None, _is_long(text)))
+    if words and words + weak >= 2:
+        return "meeting"
+    dated = find_date_phrase(text[:_DATE_SEARCH_CHARS], now=now, tz=tz, prefer="past")
+    strong = words + (dated is not None)
     if strong and strong + weak >= 2:
         return "meeting"
     if strong or weak:

@@ -538,3 +538,29 @@ def test_relative_hours_are_elapsed_time() -> None:
     result = parse_when("in 3 hours", now=SPRING_EVE, tz=BER)
     assert result is not None
     assert result.at - SPRING_EVE == timedelta(hours=3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("к пятнице", "2026-11-27 00:00"),
+        ("перед пятницей", None),  # "перед" is for the phrase finder (domain.date_phrases)
+        ("пятницей", "2026-11-27 00:00"),
+        ("к понедельнику", "2026-11-30 00:00"),
+        ("понедельника", "2026-11-30 00:00"),
+        ("ко вторнику", "2026-12-01 00:00"),
+        ("вторником", "2026-12-01 00:00"),
+        ("к среде", "2026-12-02 00:00"),
+        ("среды", "2026-12-02 00:00"),
+        ("средой", "2026-12-02 00:00"),
+        ("к четвергу", "2026-12-03 00:00"),
+        ("четверга", "2026-12-03 00:00"),
+        ("к субботе", "2026-11-28 00:00"),
+        ("субботой", "2026-11-28 00:00"),
+        ("к воскресенью", "2026-11-29 00:00"),
+        ("воскресеньем", "2026-11-29 00:00"),
+    ],
+)
+def test_russian_weekdays_in_every_case(text: str, expected: str | None) -> None:
+    result = parse_when(text, now=NOW_MSK, tz=MSK)
+    assert (_local(result, MSK) if result else None) == expected
