@@ -39,7 +39,7 @@ CASES = [
     ("wait until Monday", "until Monday", "wait", True, "Mon 30"),
     ("no later than Dec 3 send invoice", "no later than Dec 3", "send invoice", True, "Thu 03"),
     ("call Ivan tomorrow at 15:30", "tomorrow at 15:30", "call Ivan", False, "Fri 27 15:30"),
-    ("meet on Monday at 10am with Olga", "on Monday at 10am", "meet with Olga", False, "Mon 30 10:00"),
+    ("meet Olga on Monday at 10am", "on Monday at 10am", "meet Olga", False, "Mon 30 10:00"),
     ("send offer by Friday at the office", "by Friday", "send offer at the office", True, "Fri 27"),
     ("send the price list today.", "today", "send the price list.", False, "Thu 26"),
     ("in 2 weeks follow up", "in 2 weeks", "follow up", False, "Thu 10"),

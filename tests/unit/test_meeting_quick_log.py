@@ -128,9 +128,7 @@ def test_the_chinese_notes_of_issue_8() -> None:
         contacts_of=CONTACTS,
     )
     assert found.account_id == 1 and found.contact_ids == (10,)
-    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [
-        ("发报价", FRIDAY)
-    ]
+    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [("发报价", FRIDAY)]
     found = guess(
         "今天拜访了华信物流的王伟，讨论了托盘需求，下周三前发送规格",
         now=NOW,
