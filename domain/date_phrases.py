@@ -26,6 +26,7 @@ _CJK_CHAR = r"\u3040-\u30ff\u3400-\u9fff"
 _TOKEN = re.compile(rf"[{_CJK_CHAR}]|[^\s{_CJK_CHAR}，。；！？、：（）()\"«»“”]+")
 _EDGE_PUNCTUATION = " \t\n,;:!?…，。；！？、：—–-"
 _TRAILING = ".,;:!?…，。；！？、："
+_CJK_PUNCTUATION = "，。；！？、："
 
 # Before the date: a deadline ("by", "до", "不晚于") or only a position ("on", "в", "在").
 _DEADLINE_BEFORE = (
@@ -134,10 +135,17 @@ def _extend(text: str, start: int, end: int) -> tuple[int, int, bool]:
     return start, end, deadline
 
 
-def _tidy(text: str) -> str:
-    text = re.sub(r"[ \t]+", " ", text)
-    text = re.sub(r" (?=[,.;:!?，。；！？、])", "", text)
-    return text.strip(_EDGE_PUNCTUATION)
+def _without(text: str, start: int, end: int) -> str:
+    """``text`` without ``text[start:end]``, spaces and punctuation tidied (no space is put
+    between Chinese characters)."""
+    left, right = text[:start].rstrip(), text[end:].lstrip()
+    close = (left and (_is_cjk(left[-1]) or left[-1] in _CJK_PUNCTUATION)) or (
+        right and _is_cjk(right[0])
+    )
+    joined = left + ("" if close else " ") + right
+    joined = re.sub(r"[ \t]+", " ", joined)
+    joined = re.sub(r" (?=[,.;:!?，。；！？、])", "", joined)
+    return joined.strip(_EDGE_PUNCTUATION)
 
 
 def find_date_phrase(
@@ -151,7 +159,7 @@ def find_date_phrase(
     start, end, deadline = _extend(text, start, end)
     first = text[start:end].split(maxsplit=1)[0].lower()
     deadline = deadline or bool(_DEADLINE_WORD.fullmatch(first))  # "by" was read as filler
-    rest = _tidy(text[:start] + " " + text[end:])
+    rest = _without(text, start, end)
     return DatePhrase(start, end, text[start:end], rest, when, deadline)
 
 

@@ -106,3 +106,10 @@ def test_is_ahead_counts_today_for_a_date_without_time() -> None:
     assert today is not None and earlier is not None
     assert is_ahead(today.when, NOW, MSK)
     assert not is_ahead(earlier.when, NOW, MSK)
+
+
+def test_no_space_is_put_into_chinese_text() -> None:
+    found = find_date_phrase("见了王伟，周五前发报价，然后打电话", now=NOW, tz=MSK)
+    assert found is not None and found.rest == "见了王伟，发报价，然后打电话"
+    found = find_date_phrase("讨论了需求 明天 再联系", now=NOW, tz=MSK)
+    assert found is not None and found.rest == "讨论了需求再联系"
