@@ -33,9 +33,8 @@ _DATE_SEARCH_CHARS = 300  # a date further on changes nothing: such a text is lo
 
 _MEETING_WORDS = re.compile(
     r"(?<![\w-])(?:met|meet|meeting|visited|visit|called|talked|spoke|discussed|agreed"
-    r"|negotiated|presented|signed|lunch|dinner|coffee|call with|call to|conversation"
-    r"|talked|visit(?:ed)? to"
-    r"|встретил(?:ся|ась|ись)?|встреч[аеуи]|встречались|виделись|созвонились|созвон"
+    r"|negotiated|presented|signed|lunch|dinner|coffee|call with|call to|conversation|saw"
+    r"|встретил(?:ся|ась|ись)?|встреч[аеуи]|встречались|виделись|созвонил(?:ся|ась|ись)|созвон"
     r"|звонил[аи]?|позвонил[аи]?|обсудили|обсуждали|договорились|согласовали|был[аи]? у"
     r"|ездил[аи]?|посетил[аи]?|переговоры|презентовал[аи]?|подписали)(?![\w-])"
     r"|见了|见面|拜访|会见|开会|会议|讨论|商定|谈了|聊了|通话|打电话|打了电话|约了|沟通"
