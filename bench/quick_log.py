@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from domain.dates import warm_up
 from domain.quick_log import guess
 from domain.search import Candidate
 
@@ -32,7 +31,6 @@ MESSAGES = [
 
 
 def main(rounds: int) -> None:
-    warm_up()
     accounts = [
         Candidate(1, "VT-Metal", ("VT-Metal", "ВТ-Металл")),
         Candidate(2, "Sinopec", ("中国石化",)),

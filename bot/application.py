@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import warnings
 from typing import Any
@@ -22,7 +21,6 @@ from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
 from bot.services import Services
 from domain.clock import Clock
-from domain.dates import warm_up
 from storage import Storage
 
 _LOG = logging.getLogger(__name__)
@@ -105,9 +103,3 @@ async def _post_init(application: Application) -> None:  # type: ignore[type-arg
     except Exception:  # the bot works without the command menu; do not refuse to start
         _LOG.exception("could not publish the command list")
     schedule_reminders(application)
-    # dateparser's first use costs about 100 ms (and its import more): pay it in a thread now,
-    # not in the first manager's meeting log.
-    # (A plain task: the application is not running yet; the reference keeps it alive.)
-    application.bot_data["warm_up"] = asyncio.create_task(
-        asyncio.to_thread(warm_up), name="warm up date parsing"
-    )

@@ -16,18 +16,13 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from domain.dates import ParsedWhen, parse_when
+from domain.date_phrases import find_date_phrase, is_ahead
+from domain.dates import ParsedWhen
 from domain.search import Candidate, normalize, transliterate
 
 MAX_TEXT = 4000
 MIN_FUZZY_ACCOUNT = 84.0  # a typo or two in a client's name
 _CLAUSES = re.compile(r"[,;.!?\n，。；！？、]+|\s+(?:and|и|а|then|затем|потом)\s+")
-# Words that announce a follow-up with a deadline, and the Chinese "before" suffix.
-_DUE_PREFIX = re.compile(
-    r"(?:^|\s)(?:by|until|till|before|due|no later than|до|к|не позднее|不晚于|在)\s+(?P<when>.+)$",
-    re.IGNORECASE,
-)
-_ZH_DUE = re.compile(r"(?P<when>[^\s]{1,12}?)(?:之前|以前|前)(?P<rest>.*)$")
 _FOLLOW_UP_WORDS = re.compile(
     r"\b(?:send|prepare|call|email|follow up|remind|check|deliver|sign|share|schedule|"
     r"отправить|выслать|прислать|подготовить|позвонить|написать|согласовать|подписать|"
@@ -35,6 +30,9 @@ _FOLLOW_UP_WORDS = re.compile(
     re.IGNORECASE,
 )
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_SCRIPT_BOUNDARY = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff\s])|(?<=[^\u4e00-\u9fff\s])(?=[\u4e00-\u9fff])"
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,12 @@ class QuickGuess:
     when: ParsedWhen | None = None  # None: just now
     follow_ups: tuple[FollowUp, ...] = ()
     summary: str = ""
+
+
+def _spaced(text: str) -> str:
+    """Normalized, with a space where Chinese meets Latin or Cyrillic ("见了ivan petrov，" →
+    "见了 ivan petrov"), so that names written inside Chinese text are words of their own."""
+    return " ".join(_SCRIPT_BOUNDARY.sub(" ", normalize(text)).split())
 
 
 def clauses(text: str) -> list[str]:
@@ -75,16 +79,14 @@ def _windows(clause: str, max_words: int = 5) -> list[str]:
 def find_when(
     text: str, *, now: datetime, tz: ZoneInfo, prefer: Literal["past", "future"] = "past"
 ) -> tuple[str, ParsedWhen] | None:
-    """The longest date phrase inside ``text`` (first found wins among equals)."""
-    for window in _windows(text):
-        parsed = parse_when(window, now=now, tz=tz, prefer=prefer)
-        if parsed is not None and not window.strip().isdigit():
-            return window, parsed
-    return None
+    """The date phrase inside ``text``, its prepositions included ("до пятницы", "周五前");
+    see ``domain.date_phrases.find_date_phrase`` for the text without it."""
+    found = find_date_phrase(text, now=now, tz=tz, prefer=prefer)
+    return None if found is None else (found.phrase, found.when)
 
 
 def _account_match(text: str, accounts: Sequence[Candidate]) -> list[int]:
-    folded = f" {normalize(text)} "
+    folded = f" {_spaced(text)} "
     compact = folded.replace(" ", "")
     exact: list[int] = []
     for candidate in accounts:
@@ -133,7 +135,7 @@ def _word_like(word: str, name_part: str) -> bool:
 def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
     """Contacts named in the text; across scripts ("Иваном Петровым" → "Ivan Petrov") only
     when nobody is named in their own script."""
-    words = normalize(text).split()
+    words = _spaced(text).split()
     latin_words = [transliterate(word) for word in words]
     compact = normalize(text).replace(" ", "")
     same_script: list[int] = []
@@ -163,27 +165,14 @@ def _names(parts: list[str], words: list[str]) -> bool:
 def _follow_up(
     clause: str, *, now: datetime, tz: ZoneInfo, any_words: bool = False
 ) -> FollowUp | None:
-    marked = _DUE_PREFIX.search(clause)
-    if marked:
-        due = parse_when(marked["when"], now=now, tz=tz, prefer="future")
-        if due is not None:
-            text = clause[: marked.start()].strip() or clause
-            return FollowUp(text, due)
-    zh = _ZH_DUE.search(clause)
-    if zh:
-        for start in range(len(zh["when"])):
-            due = parse_when(zh["when"][start:], now=now, tz=tz, prefer="future")
-            if due is not None:
-                text = (clause[: zh.start()] + zh["when"][:start] + zh["rest"]).strip()
-                return FollowUp(text or clause, due)
-    if any_words or _FOLLOW_UP_WORDS.search(clause):
-        found = find_when(clause, now=now, tz=tz, prefer="future")
-        if found is not None and found[1].at > now:
-            window, due = found
-            text = " ".join(clause.replace(window, " ").split()) or clause
-            return FollowUp(text, due)
-        return FollowUp(clause, None)
-    return None
+    """A clause with a deadline ("до пятницы", "by Friday", "周五前") or a verb of a follow-up
+    ("send", "отправить", "发送") is a next step; its date phrase is its due date. With
+    ``any_words`` every clause counts as a next step (the meeting flow's next-step screen)."""
+    found = find_date_phrase(clause, now=now, tz=tz, prefer="future")
+    verb = any_words or _FOLLOW_UP_WORDS.search(clause) is not None
+    if found is not None and (found.deadline or (verb and is_ahead(found.when, now, tz))):
+        return FollowUp(found.rest or clause, found.when)
+    return FollowUp(clause, None) if verb else None
 
 
 def next_step(text: str, *, now: datetime, tz: ZoneInfo) -> FollowUp:

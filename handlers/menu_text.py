@@ -1,33 +1,87 @@
-"""Plain text typed at the main menu: a few words look a client up, a sentence logs a meeting.
+"""Plain text typed at the main menu: a client to look up, or a meeting to log.
 
 "vt metal" or "Иван Петров" → search; "Met Ivan Petrov at VT-Metal today, agreed Q3 prices,
-send offer by Friday" → a prefilled meeting card (nothing is saved without Save).
+send offer by Friday" or "今天拜访了华信物流的王伟，讨论了托盘需求，下周三前发送规格" → a
+prefilled meeting card (nothing is saved without Save). The decision is domain.intent's; when
+it is unsure the manager chooses ("Log as a meeting" / "Find client"), and the text is kept
+for whichever is chosen, the other choice staying on offer.
 """
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from telegram import Update
-from telegram.ext import Application, MessageHandler, filters
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KamContext
+from domain.intent import Intent, read_intent
+from domain.search import Candidate
 from handlers.meetings.quick_log import offer_quick_log
 from handlers.profiles.find import find_and_show
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    clip,
+    is_current_screen,
+    keyboard,
+    show_screen,
+)
 
-SEARCH_MAX_WORDS = 3
-SEARCH_MAX_CHARS = 60
+FLOW = "menu_text"
+_PENDING = "menu_text_pending"  # the text waiting for the manager's choice
+_CHOICES = {"log": "meeting.quick_as_meeting", "find": "meeting.quick_as_search"}
 
 
-def looks_like_a_search(text: str) -> bool:
-    return len(text.split()) <= SEARCH_MAX_WORDS and len(text) <= SEARCH_MAX_CHARS
+async def read_menu_intent(context: KamContext, text: str) -> Intent:
+    """Search, meeting note or unsure, against the clients this manager sees."""
+    manager = context.require_manager()
+    accounts = await context.services.storage.accounts.visible(
+        manager.id, sees_all=manager.sees_all_accounts
+    )
+    candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]
+    now = context.services.clock.now()
+    return read_intent(text, now=now, tz=ZoneInfo(manager.timezone), accounts=candidates)
+
+
+async def route(update: Update, context: KamContext, text: str, intent: Intent) -> None:
+    if intent == "search":
+        await find_and_show(update, context, text)
+    elif intent == "meeting":
+        await offer_quick_log(update, context, text)
+    else:
+        assert context.user_data is not None
+        context.user_data[_PENDING] = text
+        await _show_choice(update, context, text, tuple(_CHOICES), new_message=True)
+
+
+async def _show_choice(
+    update: Update, context: KamContext, text: str, offered: tuple[str, ...], **kwargs: bool
+) -> None:
+    t = context.t
+    rows = [[button(t(_CHOICES[choice]), f"mt:{choice}")] for choice in offered]
+    body = t("meeting.quick_unsure", text=clip(text, 300))
+    await show_screen(update, context, FLOW, body, keyboard(rows), **kwargs)
 
 
 async def route_text(update: Update, context: KamContext) -> None:
     assert update.message is not None and update.message.text is not None
     text = update.message.text.strip()
-    if looks_like_a_search(text):
-        await find_and_show(update, context, text)
-    else:
-        await offer_quick_log(update, context, text)
+    await route(update, context, text, await read_menu_intent(context, text))
+
+
+async def choose(update: Update, context: KamContext) -> None:
+    """ "Log as a meeting" / "Find client" under an unsure text: the other stays on offer."""
+    parts = callback_parts(update, "mt")
+    text = context.user_data.get(_PENDING) if context.user_data is not None else None
+    if not isinstance(text, str) or not is_current_screen(update, context, FLOW) or not parts:
+        await answer(update, context.t("error.stale_button"))
+        return
+    await answer(update)
+    chosen = parts[0]
+    await _show_choice(update, context, text, tuple(c for c in _CHOICES if c != chosen))
+    await route(update, context, text, "meeting" if chosen == "log" else "search")
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
@@ -35,3 +89,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, route_text)
     )
+    application.add_handler(CallbackQueryHandler(choose, pattern=r"^mt:(?:log|find)$"))

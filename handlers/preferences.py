@@ -31,6 +31,7 @@ from domain.timezones import (
     resolve_zone,
     utc_offset_label,
 )
+from handlers import menu_text
 from handlers.menu import main_menu, menu_button
 from handlers.registration import register_stranger
 from handlers.reminders import settings as reminder_settings
@@ -42,6 +43,7 @@ from handlers.ui import (
     grid,
     is_current_screen,
     keyboard,
+    retire_screen,
     show_screen,
 )
 from storage.managers import Manager
@@ -385,11 +387,14 @@ async def close(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-async def hint(update: Update, context: KamContext) -> str | None:
-    """Anything unexpected inside the flow: say what is expected and show the step again."""
+async def hint(update: Update, context: KamContext) -> str | int | None:
+    """Anything unexpected inside the flow: say what is expected and show the step again.
+    A meeting note or a search typed where settings wait for a button leaves settings."""
     if update.callback_query is not None:
         await _stale(update, context)
         return None
+    if await _left_for_typed_text(update, context):
+        return ConversationHandler.END
     note = context.t("prefs.use_buttons")
     step = _state(context).get("step")
     if step == TIMEZONE:
@@ -401,6 +406,38 @@ async def hint(update: Update, context: KamContext) -> str | None:
     if step == reminder_settings.STATE:
         return await reminder_settings.show_reminders(update, context, note=note, new_message=True)
     return await _show_menu(update, context, note=note, new_message=True)
+
+
+async def _left_for_typed_text(update: Update, context: KamContext) -> bool:
+    """Text that is clearly a meeting note, or a search that finds a client, goes where it
+    would go from the menu; settings close. Only where no typed answer is expected (the
+    time zone and digest steps take typed text) and never in onboarding."""
+    message = update.message
+    step = _state(context).get("step")
+    if (
+        message is None
+        or not message.text
+        or _onboarding(context)
+        or step not in (MENU, LANGUAGE, reminder_settings.STATE)
+    ):
+        return False
+    text = message.text.strip()
+    intent = await menu_text.read_menu_intent(context, text)
+    if intent == "search":
+        manager = context.require_manager()
+        query = " ".join(text.split())[:100]
+        hits = await context.services.storage.search.search(
+            query, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=1
+        )
+        if not hits:
+            return False
+    elif intent != "meeting":
+        return False
+    closed = context.t("settings.closed") + "\n\n" + _describe(context, context.require_manager())
+    await retire_screen(context, message.chat_id, FLOW, closed)
+    _state(context).clear()
+    await menu_text.route(update, context, text, intent)
+    return True
 
 
 def build_conversation() -> ConversationHandler[KamContext]:

@@ -59,6 +59,18 @@ def forget_screen(context: KamContext, flow: str) -> None:
     _screens(context).pop(flow, None)
 
 
+async def retire_screen(context: KamContext, chat_id: int, flow: str, text: str) -> None:
+    """Turns the flow's live message into a plain note without buttons and forgets it, when
+    the manager left the flow by typing (no button of that message was pressed)."""
+    message_id = _screens(context).pop(flow, None)
+    if not isinstance(message_id, int):
+        return
+    try:
+        await context.bot.edit_message_text(shorten(text), chat_id=chat_id, message_id=message_id)
+    except BadRequest as error:  # deleted, too old, or unchanged: nothing to retire
+        _LOG.info("could not retire the %s screen: %s", flow, error)
+
+
 async def show_screen(
     update: Update,
     context: KamContext,

@@ -100,6 +100,15 @@ async def test_graceful_stop_exits_cleanly(bot: BotProcess) -> None:
     assert "Application.stop() complete" in bot.log
 
 
+def test_a_stop_right_after_start_leaves_no_task_behind(bot: BotProcess) -> None:
+    # `bot` returns as soon as the process polls: this stop comes within its first second,
+    # while anything started in post_init may still be running.
+    assert bot.stop() == 0
+    assert "Task was destroyed but it is pending" not in bot.log
+    assert " ERROR " not in bot.log and "Traceback" not in bot.log
+    assert "Application.stop() complete" in bot.log
+
+
 @pytest.mark.parametrize(
     ("env", "named"),
     [

@@ -94,3 +94,65 @@ def test_a_contact_written_in_latin_is_found_from_russian_text() -> None:
         contacts_of=contacts,
     )
     assert found.account_id == 1 and set(found.contact_ids) == {10, 11}
+
+
+HUAXIN = Candidate(4, "华信物流", ("华信物流", "Huaxin Logistics"))
+HUAXIN_PEOPLE = [Candidate(40, "王伟", ("王伟",)), Candidate(41, "李娜", ("李娜",))]
+
+
+@pytest.mark.parametrize(
+    ("text", "step"),
+    [
+        ("Встретились с Петровым, до пятницы отправить предложение", "отправить предложение"),
+        ("Встретились с Петровым, к пятнице отправить предложение", "отправить предложение"),
+        ("Встретились с Петровым, отправить предложение до пятницы", "отправить предложение"),
+        ("Встретились с Петровым, в пятницу отправить предложение", "отправить предложение"),
+        ("Met Petrov, by Friday send the offer", "send the offer"),
+        ("Met Petrov, before Friday send the offer", "send the offer"),
+        ("Met Petrov, send the offer on Friday", "send the offer"),
+        ("见了王伟，周五前发报价", "发报价"),
+        ("见了王伟，在周五之前发送报价", "发送报价"),
+    ],
+)
+def test_the_date_phrase_leaves_the_next_step_whole(text: str, step: str) -> None:
+    found = _guess(text)
+    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [(step, FRIDAY)]
+
+
+def test_the_chinese_notes_of_issue_8() -> None:
+    found = guess(
+        "今天在VT-Metal见了Ivan Petrov，商定了第三季度价格，周五前发报价",
+        now=NOW,
+        tz=TZ,
+        accounts=ACCOUNTS,
+        contacts_of=CONTACTS,
+    )
+    assert found.account_id == 1 and found.contact_ids == (10,)
+    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [("发报价", FRIDAY)]
+    found = guess(
+        "今天拜访了华信物流的王伟，讨论了托盘需求，下周三前发送规格",
+        now=NOW,
+        tz=TZ,
+        accounts=[*ACCOUNTS, HUAXIN],
+        contacts_of={4: HUAXIN_PEOPLE},
+    )
+    assert found.account_id == 4 and found.contact_ids == (40,)
+    assert found.when is not None and found.when.at.astimezone(TZ).date().isoformat() == (
+        "2026-11-26"
+    )
+    wednesday = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)  # Wed 2 Dec, local midnight
+    assert [(f.text, f.due.at if f.due else None) for f in found.follow_ups] == [
+        ("发送规格", wednesday)
+    ]
+
+
+def test_latin_names_inside_chinese_text_are_words() -> None:
+    contacts = {1: [Candidate(13, "Li Na", ("Li Na",)), Candidate(10, "Ivan Petrov", ("x",))]}
+    found = guess(
+        "昨天在VT-Metal见了Li Na和Ivan Petrov，商定了价格",
+        now=NOW,
+        tz=TZ,
+        accounts=ACCOUNTS,
+        contacts_of=contacts,
+    )
+    assert found.account_id == 1 and set(found.contact_ids) == {13, 10}
