@@ -86,3 +86,20 @@ async def test_a_lead_invited_by_link_gets_the_lead_menu_a_kam_does_not(
         user = await make_user(user_id, "Lena", "zh")
         await onboard(user, start=f"/start {match[1]}")
         assert (set(_menu(fake, user_id)) >= LEAD_ONLY) is expected
+
+
+async def test_the_lead_menu_follows_the_language_chosen(
+    make_user: MakeUser, fake: FakeTelegram
+) -> None:
+    anna = await make_user(ADMIN_ID, "Anna", "en")
+    await anna.send("/start")
+    await anna.press("Русский")  # onboarding: the language step
+    described = {c["command"]: c["description"] for c in fake.commands("chat", chat_id=ADMIN_ID)}
+    assert described["help"] == "Что я умею"
+    await anna.press("Москва")
+    await anna.press("09:00")
+    await anna.send("/settings")
+    await anna.press("Язык")
+    await anna.press("简体中文")
+    described = {c["command"]: c["description"] for c in fake.commands("chat", chat_id=ADMIN_ID)}
+    assert described["help"] == "我能做什么"
