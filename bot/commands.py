@@ -1,12 +1,26 @@
-"""The command list Telegram shows in the chat's menu, in each language."""
+"""The command list Telegram shows in the chat's menu, in each language.
+
+The default list (every private chat, in each language) holds what every manager may use.
+Leads and admins get their own list in their chat (``BotCommandScopeChat``), with /invite and
+/team added, in the language they chose. It is set at start-up, when someone registers, and
+when an admin changes a role or switches access off or on.
+"""
 
 from __future__ import annotations
 
-from telegram import BotCommand
+import logging
+
+from telegram import Bot, BotCommand, BotCommandScopeChat
+from telegram.error import TelegramError
 from telegram.ext import Application
 
+from bot.context import SERVICES_KEY
 from bot.i18n import translator
+from bot.services import Services
 from domain.languages import LANGUAGES
+from storage.managers import Manager
+
+_LOG = logging.getLogger(__name__)
 
 COMMANDS: tuple[str, ...] = (
     "start",
@@ -20,20 +34,43 @@ COMMANDS: tuple[str, ...] = (
     "edit",
     "help",
     "settings",
-    "invite",
-    "team",
     "cancel",
 )
+LEAD_COMMANDS: tuple[str, ...] = ("invite", "team")
 
 
-def commands_for(language: str) -> list[BotCommand]:
+def commands_for(language: str, *, leads: bool = False) -> list[BotCommand]:
+    """Everyone's commands; with ``leads``, /invite and /team before /cancel."""
     t = translator(language)
-    return [BotCommand(name, t(f"command.{name}")) for name in COMMANDS]
+    names = (*COMMANDS[:-1], *LEAD_COMMANDS, COMMANDS[-1]) if leads else COMMANDS
+    return [BotCommand(name, t(f"command.{name}")) for name in names]
 
 
 async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
-    """setMyCommands for every language (English also as the default for all others)."""
+    """setMyCommands for every language (English also as the default for all others), then
+    the lists of the leads and admins."""
     bot = application.bot
     await bot.set_my_commands(commands_for("en"))
     for language in LANGUAGES:
         await bot.set_my_commands(commands_for(language), language_code=language)
+    services = application.bot_data[SERVICES_KEY]
+    assert isinstance(services, Services)
+    for manager in await services.storage.managers.list_all():
+        if manager.active and manager.can_invite:
+            await publish_manager_commands(bot, manager)
+
+
+async def publish_manager_commands(bot: Bot, manager: Manager) -> None:
+    """The menu of one manager's chat: the lead's list, or back to the default one.
+
+    A failure is logged, not raised: the menu is a convenience, and the commands themselves
+    check who may use them.
+    """
+    scope = BotCommandScopeChat(manager.telegram_id)
+    try:
+        if manager.active and manager.can_invite:
+            await bot.set_my_commands(commands_for(manager.language, leads=True), scope=scope)
+        else:
+            await bot.delete_my_commands(scope=scope)
+    except TelegramError as error:
+        _LOG.warning("could not set the command menu of manager %s: %s", manager.id, error)

@@ -1,57 +1,38 @@
-"""HTTP to the Bot API with retries on network errors."""
+"""HTTP to the Bot API: a connection that could not be established is tried again.
+
+Only the connection is retried (refused, reset while connecting, DNS failure, connect
+time-out): nothing has reached Telegram yet, so trying again cannot send a message twice. An
+error after the request went out (a read error, a dropped connection, a read time-out) is not
+retried, since Telegram may already have acted on the request.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
+from typing import Any
 
-from telegram._utils.defaultvalue import DEFAULT_NONE
-from telegram._utils.types import ODVInput
-from telegram.error import NetworkError, TimedOut
-from telegram.request import HTTPXRequest, RequestData
+import httpx
+from telegram.request import HTTPXRequest
 
-_LOG = logging.getLogger(__name__)
+CONNECT_RETRIES = 3  # httpx waits 0, 0.5 and 1 s before the retries
 
 
 class RetryingRequest(HTTPXRequest):
-    """Retries a request that failed to reach Telegram (connection refused, reset, DNS).
+    """An ``HTTPXRequest`` whose transport retries failed connections, and nothing else."""
 
-    A read time-out is not retried: Telegram may already have acted on the request, and a
-    second message would be a duplicate.
-    """
-
-    def __init__(self, *, attempts: int = 4, backoff: float = 0.5, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._attempts = attempts
-        self._backoff = backoff
-
-    async def do_request(
+    def __init__(
         self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: ODVInput[float] = DEFAULT_NONE,
-        write_timeout: ODVInput[float] = DEFAULT_NONE,
-        connect_timeout: ODVInput[float] = DEFAULT_NONE,
-        pool_timeout: ODVInput[float] = DEFAULT_NONE,
-    ) -> tuple[int, bytes]:
-        for attempt in range(1, self._attempts + 1):
-            try:
-                return await super().do_request(
-                    url,
-                    method,
-                    request_data,
-                    read_timeout=read_timeout,
-                    write_timeout=write_timeout,
-                    connect_timeout=connect_timeout,
-                    pool_timeout=pool_timeout,
-                )
-            except TimedOut:
-                raise
-            except NetworkError as error:
-                if attempt == self._attempts:
-                    raise
-                delay = self._backoff * 2 ** (attempt - 1)
-                _LOG.warning("network error (%s); retry %d in %.1fs", error, attempt, delay)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+        *,
+        connect_retries: int = CONNECT_RETRIES,
+        connection_pool_size: int = 1,
+        **kwargs: Any,
+    ) -> None:
+        # A transport of our own replaces httpx's default one, limits included: give it the
+        # pool size that HTTPXRequest would have used.
+        transport = httpx.AsyncHTTPTransport(
+            retries=connect_retries,
+            limits=httpx.Limits(max_connections=connection_pool_size),
+        )
+        httpx_kwargs = {"transport": transport, **kwargs.pop("httpx_kwargs", {})}
+        super().__init__(
+            connection_pool_size=connection_pool_size, httpx_kwargs=httpx_kwargs, **kwargs
+        )

@@ -2,7 +2,8 @@
 
 The gate runs before every other handler. Strangers get one answer saying the bot is private;
 nothing else answers them. `/start` from a stranger passes, so that an invite code or an id
-in ADMIN_IDS can register them.
+in ADMIN_IDS can register them (not `/start@other_bot`: a command addressed to another bot is
+never run; a manager is told that the command is unknown).
 """
 
 from __future__ import annotations
@@ -21,9 +22,23 @@ _LOG = logging.getLogger(__name__)
 GATE_GROUP = -100
 
 
-def _is_start_command(update: Update) -> bool:
+def _command(update: Update, bot_username: str) -> tuple[str, bool] | None:
+    """The command a new message starts with, and whether it is addressed to this bot
+    (``/start`` and ``/start@this_bot`` are; ``/start@other_bot`` is not)."""
     message = update.message
-    return bool(message and message.text and message.text.split()[0].split("@")[0] == "/start")
+    if message is None or not message.text or not message.text.startswith("/"):
+        return None
+    name, at, addressee = message.text.split()[0].partition("@")
+    return name, not at or addressee.casefold() == bot_username.casefold()
+
+
+def _is_start_command(update: Update, bot_username: str) -> bool:
+    return _command(update, bot_username) == ("/start", True)
+
+
+def _is_for_another_bot(update: Update, bot_username: str) -> bool:
+    command = _command(update, bot_username)
+    return command is not None and not command[1]
 
 
 async def gate(update: Update, context: KamContext) -> None:
@@ -46,13 +61,17 @@ async def gate(update: Update, context: KamContext) -> None:
             await context.services.storage.managers.set_blocked(manager.id, None)
             manager = replace(manager, blocked_at=None)
         context.manager = manager
+        if _is_for_another_bot(update, context.bot.username):
+            # not ours to run; every command addressed elsewhere gets the same answer
+            await _refuse(update, context, context.t("error.unknown_command"), loud=True)
+            raise ApplicationHandlerStop
         return
     if manager is not None:
         context.manager = manager  # for the language only
         await _refuse(update, context, context.t("access.deactivated"), loud=True)
         context.manager = None
         raise ApplicationHandlerStop
-    if _is_start_command(update):
+    if _is_start_command(update, context.bot.username):
         return
     _LOG.info("refused user %s", user.id)
     await _refuse(update, context, context.t("access.private"), loud=True)

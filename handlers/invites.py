@@ -22,7 +22,7 @@ from handlers.ui import (
     url_button,
 )
 from storage.invites import Invite
-from storage.managers import Role
+from storage.managers import Manager, Role
 
 FLOW = "invite"
 ROLE_LABELS: dict[str, str] = {
@@ -38,6 +38,11 @@ def _roles_for(role: Role) -> tuple[Role, ...]:
     return ("kam", "bd", "lead", "admin") if role == "admin" else ("kam", "bd")
 
 
+def _invites_of(manager: Manager) -> int | None:
+    """Whose invites a manager sees and withdraws: admins everyone's (None), leads their own."""
+    return None if manager.role == "admin" else manager.id
+
+
 def _local(context: KamContext, invite: Invite) -> str:
     return context.fmt.datetime(invite.expires_at)
 
@@ -49,7 +54,9 @@ async def start_invite(update: Update, context: KamContext) -> None:
         assert update.effective_message is not None
         await update.effective_message.reply_text(t("invite.not_allowed"))
         return
-    open_invites = await context.services.storage.invites.list_open(context.services.clock.now())
+    open_invites = await context.services.storage.invites.list_open(
+        context.services.clock.now(), created_by=_invites_of(manager)
+    )
     rows = [[button(t(ROLE_LABELS[role]), f"inv:role:{role}")] for role in _roles_for(manager.role)]
     if open_invites:
         rows.append([button(t("invite.open_list", count=len(open_invites)), "inv:list")])
@@ -105,12 +112,15 @@ async def create_invite(update: Update, context: KamContext) -> None:
 
 
 async def list_invites(update: Update, context: KamContext) -> None:
-    if not is_current_screen(update, context, FLOW) or not context.require_manager().can_invite:
+    manager = context.require_manager()
+    if not is_current_screen(update, context, FLOW) or not manager.can_invite:
         await answer(update, context.t("error.stale_button"))
         return
     await answer(update)
     t = context.t
-    invites = await context.services.storage.invites.list_open(context.services.clock.now())
+    invites = await context.services.storage.invites.list_open(
+        context.services.clock.now(), created_by=_invites_of(manager)
+    )
     lines = [t("invite.open_title")]
     rows = []
     for invite in invites[:20]:
@@ -132,8 +142,14 @@ async def revoke_invite(update: Update, context: KamContext) -> None:
     if not manager.can_invite:
         await answer(update, context.t("invite.not_allowed"), alert=True)
         return
-    revoked = await context.services.storage.invites.revoke(
-        int(parts[0]), actor_id=manager.id, now=context.services.clock.now()
+    invite_id, owner = int(parts[0]), _invites_of(manager)
+    invites = context.services.storage.invites
+    invite = await invites.get(invite_id)
+    if invite is not None and owner is not None and invite.created_by != owner:
+        await answer(update, context.t("invite.not_yours"), alert=True)
+        return
+    revoked = await invites.revoke(
+        invite_id, actor_id=manager.id, now=context.services.clock.now(), created_by=owner
     )
     await answer(update, context.t("invite.revoked" if revoked else "invite.already_closed"))
     await start_invite(update, context)

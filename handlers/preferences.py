@@ -20,6 +20,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.commands import publish_manager_commands
 from bot.context import KamContext
 from bot.i18n import translator
 from domain.languages import LANGUAGES, babel_locale
@@ -259,8 +260,10 @@ async def choose_language(update: Update, context: KamContext) -> str | None:
     if not is_current_screen(update, context, FLOW) or not parts or parts[0] not in LANGUAGES:
         await _stale(update, context)
         return None
-    await _save(context, language=parts[0])
+    manager = await _save(context, language=parts[0])
     await answer(update)
+    if manager.can_invite:  # their own command menu speaks the new language
+        await publish_manager_commands(context.bot, manager)
     if _onboarding(context):
         return await _show_timezone(update, context)
     return await _show_menu(update, context, note=context.t("settings.saved"))

@@ -6,6 +6,7 @@ import logging
 
 from telegram import Update
 
+from bot.commands import publish_manager_commands
 from bot.context import KamContext
 from domain.languages import language_from_telegram
 from storage.managers import Manager
@@ -46,6 +47,7 @@ async def register_stranger(update: Update, context: KamContext) -> Manager | No
             now=now,
         )
         _LOG.info("registered admin %s", user.id)
+        await publish_manager_commands(context.bot, manager)
         return manager
     code = (context.args or [""])[0]
     if not code:
@@ -67,4 +69,6 @@ async def register_stranger(update: Update, context: KamContext) -> Manager | No
         )
         return None
     _LOG.info("registered %s %s through an invite", redemption.manager.role, user.id)
+    if redemption.manager.can_invite:  # everyone else has the default menu
+        await publish_manager_commands(context.bot, redemption.manager)
     return redemption.manager

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
 
+from bot.commands import publish_manager_commands
 from bot.context import KamContext
 from handlers.invites import ROLE_LABELS
 from handlers.menu import menu_button
@@ -126,6 +127,7 @@ async def change_member(update: Update, context: KamContext) -> None:
         int(member_id), actor_id=viewer.id, now=context.services.clock.now(), **change
     )
     await answer(update, context.t("settings.saved"))
+    await publish_manager_commands(context.bot, member)  # /invite and /team come or go
     await _show_member(update, context, member, 0)
 
 

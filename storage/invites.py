@@ -87,20 +87,28 @@ class InviteRepository:
         assert row is not None
         return _row_to_invite(row)
 
-    async def list_open(self, now: datetime) -> list[Invite]:
+    async def get(self, invite_id: int) -> Invite | None:
+        row = await self._db.fetch_one("SELECT * FROM invites WHERE id = ?", (invite_id,))
+        return _row_to_invite(row) if row is not None else None
+
+    async def list_open(self, now: datetime, *, created_by: int | None = None) -> list[Invite]:
+        """Open invites, newest first: all of them, or only those ``created_by`` created."""
         rows = await self._db.fetch_all(
             "SELECT * FROM invites WHERE used_at IS NULL AND revoked_at IS NULL"
-            " AND expires_at > ? ORDER BY created_at DESC",
-            (dt_to_db(now),),
+            " AND expires_at > ? AND (? IS NULL OR created_by = ?) ORDER BY created_at DESC",
+            (dt_to_db(now), created_by, created_by),
         )
         return [_row_to_invite(row) for row in rows]
 
-    async def revoke(self, invite_id: int, *, actor_id: int, now: datetime) -> bool:
+    async def revoke(
+        self, invite_id: int, *, actor_id: int, now: datetime, created_by: int | None = None
+    ) -> bool:
+        """Withdraws an open invite (only one ``created_by`` created, when given)."""
         async with self._db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE invites SET revoked_at = ? WHERE id = ? AND used_at IS NULL"
-                " AND revoked_at IS NULL",
-                (dt_to_db(now), invite_id),
+                " AND revoked_at IS NULL AND (? IS NULL OR created_by = ?)",
+                (dt_to_db(now), invite_id, created_by, created_by),
             )
             if cursor.rowcount != 1:
                 return False

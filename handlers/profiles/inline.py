@@ -1,18 +1,29 @@
 """Inline mode (`@bot vt`): the manager's matching clients, inserted as a short card.
 
-The card carries nothing confidential: no amounts, no phone numbers, no notes.
+The card carries nothing confidential: no amounts, no phone numbers, no notes. Cards are
+offered only where the query comes from a private chat (the chat with the bot, or a private
+chat with one person); in groups, supergroups and channels, and where Telegram does not say,
+the answer is empty with a button that opens the chat with the bot.
 """
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
-from telegram.constants import ParseMode
+from telegram import (
+    InlineQuery,
+    InlineQueryResultArticle,
+    InlineQueryResultsButton,
+    InputTextMessageContent,
+    Update,
+)
+from telegram.constants import ChatType, ParseMode
 
 from bot.context import KamContext
 from handlers.profiles.common import STATUS_LABELS, esc
 from storage.accounts import Account
 
 MAX_RESULTS = 20
+CARD_CHAT_TYPES = frozenset({ChatType.SENDER, ChatType.PRIVATE})
+START_PARAMETER = "inline"
 
 
 def short_card(context: KamContext, account: Account, owner: str | None) -> str:
@@ -31,6 +42,9 @@ async def on_inline_query(update: Update, context: KamContext) -> None:
     assert query is not None
     manager = context.manager
     if manager is None:  # the access gate answers strangers; nothing to do
+        return
+    if query.chat_type not in CARD_CHAT_TYPES:
+        await _refuse_outside_private_chats(query, context)
         return
     storage = context.services.storage
     text = query.query.strip()
@@ -67,3 +81,10 @@ async def on_inline_query(update: Update, context: KamContext) -> None:
             )
         )
     await query.answer(results, cache_time=0, is_personal=True)
+
+
+async def _refuse_outside_private_chats(query: InlineQuery, context: KamContext) -> None:
+    button = InlineQueryResultsButton(
+        text=context.t("profile.inline.private_only"), start_parameter=START_PARAMETER
+    )
+    await query.answer([], cache_time=0, is_personal=True, button=button)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import functools
+import asyncio
 import os
 import signal
 import sqlite3
@@ -15,7 +15,8 @@ from typing import Any
 
 import pytest
 
-from tests.fake_telegram import FakeBotApiServer, FakeTelegram, TelegramUser, deliver_via_polling
+from tests.fake_telegram import FakeBotApiServer, FakeTelegram
+from tests.fake_telegram.client import PollingUser
 
 ADMIN_ID = 1000
 KAM_BOT = str(Path(sys.executable).with_name("kam-bot"))
@@ -72,6 +73,8 @@ class BotProcess:
             self.proc.wait(timeout=10)
         self.proc = None
         self.fake.interrupt_long_polls()  # the dead process's long poll must not linger
+        # ...nor count as the next process polling (see start)
+        self.fake.wait_for(lambda fake: fake.waiting_polls == 0, timeout=10)
 
     def stop(self) -> int:
         """SIGTERM: a graceful stop; returns the exit status."""
@@ -97,11 +100,34 @@ class BotProcess:
 
     def user(
         self, user_id: int, first_name: str = "Ivan", language_code: str = "en"
-    ) -> TelegramUser:
-        deliver = functools.partial(deliver_via_polling, self.fake)
-        return TelegramUser(
-            self.fake, user_id, deliver, first_name=first_name, language_code=language_code
-        )
+    ) -> PollingUser:
+        """A user whose every action waits for the bot's expected reaction (see PollingUser)."""
+        return PollingUser(self.fake, user_id, first_name=first_name, language_code=language_code)
+
+    async def finished(self, user: PollingUser) -> None:
+        """Wait until the bot has finished every update sent so far, storing the step included.
+
+        The bot shows a step before it stores it, so the screen alone does not say that a crash
+        would keep it. Updates are handled one at a time: an inline query (answered, and
+        changing nothing) is answered only once everything sent before it is done.
+        """
+        await user.send_update({"query": "", "chat_type": "sender"}, kind="inline_query")
+
+    def watermark(self) -> str | None:
+        """When the reminder tick last looked for due reminders (it writes this every tick)."""
+        rows = self.query("SELECT value FROM scheduler_state WHERE name = 'reminders.watermark'")
+        return str(rows[0][0]) if rows else None
+
+    async def ticks(self, count: int = 2) -> None:
+        """Wait (up to 30 s) until the reminder tick has run ``count`` more times. Ticks never
+        overlap, so after two of them at least one whole tick (its sends included) is over."""
+        seen = self.watermark()
+        async with asyncio.timeout(30):
+            while count > 0:
+                await asyncio.sleep(0.05)  # polls the database: a tick leaves no other trace
+                now = self.watermark()
+                if now != seen:
+                    seen, count = now, count - 1
 
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         """Reads the bot's database directly (WAL lets a second reader in)."""

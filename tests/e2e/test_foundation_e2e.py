@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.conftest import ADMIN_ID, BotProcess, run_cli
+from tests.fake_telegram.client import new_message, text
 
 
 async def test_admin_start_onboards_and_commands_are_published(bot: BotProcess) -> None:
@@ -16,7 +17,7 @@ async def test_admin_start_onboards_and_commands_are_published(bot: BotProcess) 
     assert "Welcome to KAM Assistant, Anna" in anna.last_text
     await anna.press("English")
     await anna.press("Moscow")
-    await anna.press("09:00")
+    await anna.press("09:00", expect=new_message())  # "All set", then the menu
     assert "All set" in anna.bot_texts()[-2]
     assert "⚙️ Settings" in anna.reply_keyboard
     rows = bot.query("SELECT role, timezone, onboarded_at IS NOT NULL FROM managers")
@@ -46,7 +47,7 @@ async def test_invite_round_trip(bot: BotProcess) -> None:
     await anna.send("/start")
     await anna.press("English")
     await anna.press("Moscow")
-    await anna.press("09:00")
+    await anna.press("09:00", expect=new_message())
     await anna.send("/invite")
     await anna.press("Key account manager")
     match = re.search(r"https://t\.me/kam_test_bot\?start=([\w-]+)", anna.last_text)
@@ -56,7 +57,7 @@ async def test_invite_round_trip(bot: BotProcess) -> None:
     assert "欢迎使用 KAM Assistant" in kim.last_text
     await kim.press("简体中文")
     await kim.press("上海")
-    await kim.press("09:00")
+    await kim.press("09:00", expect=new_message())
     assert "设置完成" in kim.bot_texts()[-2]
     assert bot.query("SELECT role, language, timezone FROM managers WHERE telegram_id = 2000") == [
         ("kam", "zh", "Asia/Shanghai")
@@ -72,7 +73,7 @@ async def test_help_answers_in_each_language(bot: BotProcess) -> None:
         user = bot.user(ADMIN_ID + offset, "Anna", language)
         await user.send("/start")
         await user.send("/cancel")
-        await user.send("/help")
+        await user.send("/help", expect=text(expected[language]))
         assert expected[language] in user.last_text
 
 
@@ -81,10 +82,11 @@ async def test_killed_mid_onboarding_continues_where_the_user_was(bot: BotProces
     await anna.send("/start")
     await anna.press("Русский")
     assert "Шаг 2 из 3" in anna.last_text
+    await bot.finished(anna)  # a crash between two steps
     bot.restart()
-    await anna.press("Новосибирск")
+    await anna.press("Новосибирск", expect=text("Шаг 3 из 3"))
     assert "Шаг 3 из 3" in anna.last_text
-    await anna.press("08:00")
+    await anna.press("08:00", expect=new_message())
     assert "Всё готово" in anna.bot_texts()[-2]
     assert bot.query("SELECT language, timezone, digest_time FROM managers") == [
         ("ru", "Asia/Novosibirsk", "08:00")

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from tests.e2e.conftest import ADMIN_ID, BotProcess
-from tests.fake_telegram import TelegramUser
+from tests.fake_telegram.client import PollingUser, new_message, text
 
 
-async def _onboard(bot: BotProcess) -> TelegramUser:
+async def _onboard(bot: BotProcess) -> PollingUser:
     anna = bot.user(ADMIN_ID, "Anna")
     await anna.send("/start")
     await anna.press("English")
     await anna.press("Moscow")
-    await anna.press("09:00")
+    await anna.press("09:00", expect=new_message())  # "All set", then the menu
     return anna
 
 
-async def _first_meeting_creates_client_and_contacts(anna: TelegramUser) -> None:
+async def _first_meeting_creates_client_and_contacts(anna: PollingUser) -> None:
     await anna.send("/meeting")
     await anna.send("VT-Metal")
     await anna.press("New client")
@@ -92,8 +92,9 @@ async def test_a_restart_in_the_middle_of_the_flow(bot: BotProcess) -> None:
     await anna.press("VT-Metal")
     await anna.press("Olga Smirnova")
     await anna.press("Next")
+    await bot.finished(anna)
     bot.restart()  # SIGKILL and start again: same step, same draft
-    await anna.send("Talked about logistics")
+    await anna.send("Talked about logistics", expect=text("How did it go?"))
     assert "How did it go?" in anna.last_text
     await anna.press("Neutral")
     await anna.press("No next step")

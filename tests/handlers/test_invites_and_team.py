@@ -115,3 +115,57 @@ async def test_admin_switches_a_managers_access_off_and_on(
     assert manager is not None and manager.active and manager.role == "lead"
     await kim.send("/help")
     assert "For leads and admins" in kim.last_text
+
+
+async def _lead(make_user: MakeUser, storage: Storage, user_id: int = 3002) -> TelegramUser:
+    lena = await make_user(user_id, "Lena")
+    await storage.managers.create(
+        telegram_id=user_id,
+        full_name="Lena",
+        username=None,
+        role="lead",
+        language="en",
+        timezone="UTC",
+        now=NOW,
+    )
+    return lena
+
+
+async def test_a_lead_lists_and_withdraws_only_their_own_invites(
+    admin: TelegramUser, make_user: MakeUser, storage: Storage
+) -> None:
+    await admin.send("/invite")
+    await admin.press("Admin")
+    await admin.send("/invite")
+    await admin.press("Key account manager")
+    admins_admin, admins_kam = sorted(await storage.invites.list_open(NOW), key=lambda i: i.id)
+    lena = await _lead(make_user, storage)
+    await lena.send("/invite")
+    assert not any("Open invites" in b for b in lena.buttons)  # the admin's two are not hers
+    await lena.press("Business development")
+    await lena.send("/invite")
+    await lena.press("Open invites (1)")
+    assert "Business development" in lena.last_text
+    assert "Admin" not in lena.last_text and "Key account manager" not in lena.last_text
+    assert len([b for b in lena.buttons if b.startswith("🗑")]) == 1
+
+    # a forged press on the admin's invites: refused, and both still open
+    for invite in (admins_admin, admins_kam):
+        await lena.press_data(f"inv:revoke:{invite.id}")
+        assert lena.last_alert == "You can withdraw only the invites you created."
+    assert {i.id for i in await storage.invites.list_open(NOW)} >= {
+        admins_kam.id,
+        admins_admin.id,
+    }
+    assert not await storage.invites.revoke(
+        admins_admin.id, actor_id=2, now=NOW, created_by=admins_admin.created_by + 1
+    )
+
+    # her own is withdrawn; the admin still sees and withdraws everyone's
+    await lena.press("🗑 Business development")
+    assert "withdrawn" in (lena.last_alert or "")
+    await admin.send("/invite")
+    await admin.press("Open invites (2)")
+    await admin.press_data(f"inv:revoke:{admins_kam.id}")
+    assert "withdrawn" in (admin.last_alert or "")
+    assert [i.id for i in await storage.invites.list_open(NOW)] == [admins_admin.id]

@@ -5,13 +5,14 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from docx import Document
 
 from domain.clock import FakeClock
 from storage import Storage
 from storage.codec import dt_to_db
 from tests.fake_telegram import FakeTelegram, TelegramUser
-from tests.handlers.conftest import ADMIN_ID
+from tests.handlers.conftest import ADMIN_ID, MakeUser
 from tests.handlers.test_profile_create_find import create
 
 
@@ -177,13 +178,69 @@ async def test_inline_mode_lists_clients_without_confidential_fields(
 ) -> None:
     await create(admin, "VT-Metal")
     await _seed(storage, clock)
-    await admin.send_update({"query": "vt"}, kind="inline_query")
+    await admin.send_update({"query": "vt", "chat_type": "sender"}, kind="inline_query")
     [answer] = fake.inline_answers(ADMIN_ID)
     [result] = answer.results
     assert result["title"] == "VT-Metal"
     text = result["input_message_content"]["message_text"]
     assert "VT-Metal" in text and "Owner" in text
     assert "916" not in text and "1.2M" not in text and "₽" not in text
+
+
+@pytest.mark.parametrize(
+    ("chat_type", "cards"),
+    [
+        ("sender", True),
+        ("private", True),
+        ("group", False),
+        ("supergroup", False),
+        ("channel", False),
+        (None, False),  # Telegram leaves it out for some chats: no cards either
+    ],
+)
+async def test_inline_cards_only_in_private_chats(
+    admin: TelegramUser, fake: FakeTelegram, chat_type: str | None, cards: bool
+) -> None:
+    await create(admin, "VT-Metal")
+    for query in ("vt", ""):  # a search, and the recent clients of an empty query
+        payload: dict[str, object] = {"query": query}
+        if chat_type is not None:
+            payload["chat_type"] = chat_type
+        await admin.send_update(payload, kind="inline_query")
+        answer = fake.inline_answers(ADMIN_ID)[-1]
+        if cards:
+            assert [r["title"] for r in answer.results] == ["VT-Metal"]
+            assert "button" not in answer.params
+        else:
+            assert answer.results == []
+            assert answer.params["button"] == {
+                "text": "🔒 Client cards only in a private chat",
+                "start_parameter": "inline",
+            }
+
+
+async def test_inline_refusal_speaks_the_managers_language(
+    make_user: MakeUser, fake: FakeTelegram, storage: Storage, clock: FakeClock
+) -> None:
+    expected = {
+        "zh": "🔒 客户卡片仅限私聊中使用",
+        "ru": "🔒 Карточки клиентов — только в личном чате",
+    }
+    for offset, (language, text) in enumerate(expected.items()):
+        user_id = 7000 + offset
+        user = await make_user(user_id, "Kim", language)
+        await storage.managers.create(
+            telegram_id=user_id,
+            full_name="Kim",
+            username=None,
+            role="kam",
+            language=language,
+            timezone="UTC",
+            now=clock.now(),
+        )
+        await user.send_update({"query": "vt", "chat_type": "group"}, kind="inline_query")
+        [answer] = fake.inline_answers(user_id)
+        assert answer.results == [] and answer.params["button"]["text"] == text
 
 
 async def test_export_sends_a_docx_with_all_sections(

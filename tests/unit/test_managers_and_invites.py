@@ -138,3 +138,40 @@ async def test_a_lead_who_invites_becomes_the_new_managers_lead(
         now=clock.now(),
     )
     assert result.manager is not None and result.manager.lead_id == lead.id
+
+
+async def test_open_invites_and_withdrawals_limited_to_their_creator(
+    storage: Storage, clock: FakeClock
+) -> None:
+    admin_id = await _admin(storage, clock)
+    lead = await storage.managers.create(
+        telegram_id=300,
+        full_name="Lena",
+        username=None,
+        role="lead",
+        language="en",
+        timezone="UTC",
+        now=clock.now(),
+    )
+    week = timedelta(days=7)
+    admins = await storage.invites.create(
+        role="admin", created_by=admin_id, now=clock.now(), valid_for=week
+    )
+    leads = await storage.invites.create(
+        role="kam", created_by=lead.id, now=clock.now(), valid_for=week
+    )
+    everyone = await storage.invites.list_open(clock.now())
+    assert {i.id for i in everyone} == {admins.id, leads.id}
+    assert [i.id for i in await storage.invites.list_open(clock.now(), created_by=lead.id)] == [
+        leads.id
+    ]
+    assert await storage.invites.get(admins.id) == admins
+    assert await storage.invites.get(admins.id + leads.id) is None
+    # the lead's withdrawal of the admin's invite changes nothing
+    assert not await storage.invites.revoke(
+        admins.id, actor_id=lead.id, now=clock.now(), created_by=lead.id
+    )
+    assert await storage.invites.revoke(
+        leads.id, actor_id=lead.id, now=clock.now(), created_by=lead.id
+    )
+    assert [i.id for i in await storage.invites.list_open(clock.now())] == [admins.id]
