@@ -17,6 +17,7 @@ from handlers.menu import menu_button
 from handlers.ui import (
     answer,
     button,
+    callback_id,
     callback_parts,
     close_screen,
     is_current_screen,
@@ -132,16 +133,16 @@ async def list_invites(update: Update, context: KamContext) -> None:
 
 
 async def revoke_invite(update: Update, context: KamContext) -> None:
-    parts = callback_parts(update, "inv:revoke")
     manager = context.require_manager()
-    if not is_current_screen(update, context, FLOW) or not parts or not parts[0].isdigit():
+    if not is_current_screen(update, context, FLOW):
         await answer(update, context.t("error.stale_button"))
         return
+    invite_id = callback_id(update, "inv:revoke")
     if not manager.can_invite:
         await answer(update, context.t("invite.not_allowed"), alert=True)
         return
     revoked = await context.services.storage.invites.revoke(
-        int(parts[0]), actor_id=manager.id, now=context.services.clock.now()
+        invite_id, actor_id=manager.id, now=context.services.clock.now()
     )
     await answer(update, context.t("invite.revoked" if revoked else "invite.already_closed"))
     await start_invite(update, context)

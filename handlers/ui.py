@@ -32,6 +32,7 @@ MAX_MESSAGE_CHARS = 4096
 _TAG = re.compile(r"<(/?)([a-zA-Z-]+)[^>]*>")
 MAX_ID = 2**63 - 1
 """Database ids are SQLite integers: 1 .. 2**63-1 (a larger int raises OverflowError)."""
+MAX_PAGE = 10_000
 _DIGITS = re.compile(r"[0-9]{1,19}")
 
 
@@ -259,10 +260,15 @@ class StaleButton(Exception):
 
 def parse_id(raw: str | None) -> int | None:
     """A database id from untrusted text: plain digits, 1 .. 2**63-1; else None."""
+    return parse_number(raw, 1, MAX_ID)
+
+
+def parse_number(raw: str | None, low: int = 0, high: int = MAX_ID) -> int | None:
+    """A whole number from untrusted text (plain digits), if low <= it <= high; else None."""
     if raw is None or not _DIGITS.fullmatch(raw):
         return None
     value = int(raw)
-    return value if 1 <= value <= MAX_ID else None
+    return value if low <= value <= high else None
 
 
 def callback_id(update: Update, prefix: str, index: int = 0) -> int:
@@ -273,6 +279,15 @@ def callback_id(update: Update, prefix: str, index: int = 0) -> int:
     value = parse_id(parts[index]) if 0 <= index < len(parts) else None
     if value is None:
         raise StaleButton(f"no id at {index} in {prefix}: {parts!r}")
+    return value
+
+
+def callback_page(update: Update, prefix: str, index: int) -> int:
+    """A page number (0 .. MAX_PAGE) in field `index` after `prefix:`; else StaleButton."""
+    parts = callback_parts(update, prefix)
+    value = parse_number(parts[index], 0, MAX_PAGE) if 0 <= index < len(parts) else None
+    if value is None:
+        raise StaleButton(f"no page at {index} in {prefix}: {parts!r}")
     return value
 
 

@@ -15,7 +15,7 @@ from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.languages import babel_locale
 from domain.reminders import zone_of
-from handlers.ui import answer, clip, shorten
+from handlers.ui import answer, clip, edit_pressed_message, shorten
 from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
@@ -87,11 +87,9 @@ async def edit_pressed(
     text = shorten(text)
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text, reply_markup=markup)
+            await edit_pressed_message(update, text, markup)  # skipped when nothing changes
             return
         except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
             _LOG.info("could not edit a reminder message: %s", error)
     chat = update.effective_chat
     if chat is not None:
