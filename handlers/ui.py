@@ -96,7 +96,7 @@ async def show_screen(
     text = shorten(text)
     query = update.callback_query
     if not new_message and query is not None and is_current_screen(update, context, flow):
-        edited = await edit_pressed_message(update, text, markup)
+        edited = await edit_pressed_message(update, context, text, markup)
         _remember_keyboard(context, flow, query.message, markup)
         return edited
     chat = update.effective_chat
@@ -130,15 +130,19 @@ async def _strip_old_keyboard(context: KamContext, flow: str, chat_id: int, keep
 
 
 async def edit_pressed_message(
-    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+    update: Update, context: KamContext, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> Message | None:
     """Edits the message whose button was pressed, unless it already shows exactly this."""
     query = update.callback_query
-    if query is None:
+    if query is None or query.message is None:
         return None
     text = shorten(text)
     if _shows(query.message, text, markup):
         return None
+    if markup is None or not markup.inline_keyboard:  # no flow's buttons live there any more
+        keyboards = _keyboards(context)
+        for flow in [f for f, shown in keyboards.items() if shown == query.message.message_id]:
+            keyboards.pop(flow)
     try:
         edited = await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
@@ -167,7 +171,7 @@ async def close_screen(update: Update, context: KamContext, flow: str, text: str
     """Turns the flow's message into a plain note without buttons, and forgets it."""
     query = update.callback_query
     if query is not None and is_current_screen(update, context, flow):
-        await edit_pressed_message(update, text)
+        await edit_pressed_message(update, context, text)
     elif update.effective_chat is not None:
         await context.bot.send_message(update.effective_chat.id, shorten(text))
         await _strip_old_keyboard(context, flow, update.effective_chat.id, 0)

@@ -87,7 +87,7 @@ async def edit_pressed(
     text = shorten(text)
     if query is not None and query.message is not None:
         try:
-            await edit_pressed_message(update, text, markup)  # skipped when nothing changes
+            await edit_pressed_message(update, context, text, markup)  # skipped if unchanged
             return
         except BadRequest as error:
             _LOG.info("could not edit a reminder message: %s", error)
