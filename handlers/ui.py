@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 
 from bot.context import KamContext
 
@@ -211,7 +211,10 @@ async def answering(update: object) -> AsyncIterator[None]:
         _PRESS.reset(token)
         if not press.answered:
             _LOG.warning("a press (%r) was left unanswered by its handler", query.data)
-            await _send_answer(update, None, alert=False)
+            try:
+                await _send_answer(update, None, alert=False)
+            except TelegramError as error:  # nothing more to do for this press
+                _LOG.warning("could not answer a press: %s", error)
 
 
 def _press(update: Update) -> _Press | None:

@@ -116,3 +116,19 @@ async def test_a_press_that_changes_nothing_edits_nothing(
     calls = [c.method for c in fake.calls_since(mark)]
     assert calls == ["answerCallbackQuery"]
     assert refused_calls(fake, mark) == []
+
+
+async def test_the_new_client_status_and_done_are_answered_once(
+    admin: TelegramUser, fake: FakeTelegram
+) -> None:
+    """ncl:st:* and ed:done used to be answered twice (Telegram refuses the second)."""
+    await admin.send("/newclient")
+    await admin.send("Zeta Trade")
+    await admin.press("Skip")
+    mark = fake.mark()
+    await admin.press("Key account")
+    await admin.press("✏️ Edit")
+    await admin.press("Done")
+    answers = [c for c in fake.calls_since(mark) if c.method == "answerCallbackQuery"]
+    assert len(answers) == 3 and all(c.ok for c in answers)
+    assert fake.double_answers() == []
