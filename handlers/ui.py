@@ -118,11 +118,19 @@ def _remember_keyboard(
         _keyboards(context).pop(flow, None)
 
 
+def _forget_keyboard(context: KamContext, message_id: int) -> None:
+    """The message shows no buttons any more, whichever flows had it as their screen."""
+    keyboards = _keyboards(context)
+    for flow in [flow for flow, shown in keyboards.items() if shown == message_id]:
+        keyboards.pop(flow)
+
+
 async def _strip_old_keyboard(context: KamContext, flow: str, chat_id: int, keep: int) -> None:
     """The flow's previous message loses its buttons: one live keyboard per flow."""
     old = _keyboards(context).pop(flow, None)
     if not isinstance(old, int) or old == keep:
         return
+    _forget_keyboard(context, old)
     try:
         await context.bot.edit_message_reply_markup(chat_id, old, reply_markup=None)
     except BadRequest as error:  # deleted by the user, or already without buttons
@@ -139,10 +147,8 @@ async def edit_pressed_message(
     text = shorten(text)
     if _shows(query.message, text, markup):
         return None
-    if markup is None or not markup.inline_keyboard:  # no flow's buttons live there any more
-        keyboards = _keyboards(context)
-        for flow in [f for f, shown in keyboards.items() if shown == query.message.message_id]:
-            keyboards.pop(flow)
+    if markup is None or not markup.inline_keyboard:
+        _forget_keyboard(context, query.message.message_id)
     try:
         edited = await query.edit_message_text(text, reply_markup=markup)
     except BadRequest as error:
