@@ -7,8 +7,10 @@ flow. A screen that would not change is not edited again.
 
 Button presses are answered exactly once: `answer` answers the first time and ignores later
 calls for the same press, and `answering` (around each update) answers whatever was left
-unanswered. Ids in callback data are read with `callback_id`, which refuses malformed or
-out-of-range ids by raising `StaleButton` (the error handler answers it politely).
+unanswered (this needs blocking handlers, PTB's default). Ids in callback data are read
+with `callback_id` (pages with `callback_page`), which refuse malformed or out-of-range
+values by raising `StaleButton` (the error handler answers it politely); `parse_id` does the
+same check for any other untrusted text.
 """
 
 from __future__ import annotations

@@ -31,6 +31,7 @@ TEXT_STATES = {
     "new client name": ["/newclient"],
     "new client industry": ["/newclient Zeta Trade"],
     "meeting client": ["/meeting"],
+    "planned meeting client": ["/plan"],
     "meeting notes": ["/meeting", "press:VT-Metal", "press:Next"],
     "meeting next step": ["/meeting", "press:VT-Metal", "press:Next", "Talked", "press:Positive"],
     "profile field": ["/find VT-Metal", "press:Edit", "press:General", "press:Goals"],
