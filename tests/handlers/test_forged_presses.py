@@ -18,6 +18,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 from bot.application import build_application
 from bot.config import load_settings
 from domain.clock import FakeClock
+from handlers.ui import parse_id, parse_number
 from storage import Database, Storage
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, TelegramUser
 from tests.handlers.conftest import ADMIN_ID
@@ -184,3 +185,10 @@ async def test_a_forged_client_in_the_meeting_flow_is_refused_on_screen(
     for _ in range(2):  # the same refusal twice: the screen is not edited again
         await press_and_check(admin, fake, f"ml:acc:{BIG}")
     assert admin.last_text != screen and "VT-Metal" in admin.buttons
+
+
+def test_ids_are_range_checked() -> None:
+    assert [parse_id(raw) for raw in ("1", "42", str(2**63 - 1))] == [1, 42, 2**63 - 1]
+    for raw in (None, "", "0", "-1", "+1", " 1", "1.0", "x", "١٢", str(2**63), BIG):
+        assert parse_id(raw) is None, raw
+    assert parse_number("0") == 0 and parse_number("7", 1, 5) is None
