@@ -9,6 +9,7 @@ from bot.context import KamContext
 from handlers.invites import ROLE_LABELS
 from handlers.menu import menu_button
 from handlers.ui import (
+    StaleButton,
     answer,
     button,
     callback_id,
@@ -116,13 +117,15 @@ async def change_member(update: Update, context: KamContext) -> None:
     if not is_current_screen(update, context, FLOW) or not valid:
         await answer(update, context.t("error.stale_button"))
         return
-    member = callback_id(update, f"team:{action}")
-    if viewer.role != "admin" or member == viewer.id:
+    member_id = callback_id(update, f"team:{action}")
+    if await context.services.storage.managers.get(member_id) is None:
+        raise StaleButton(f"no manager {member_id}")
+    if viewer.role != "admin" or member_id == viewer.id:
         await answer(update, context.t("team.not_allowed"), alert=True)
         return
     change = {"role": value} if action == "role" else {"active": value == "1"}
     changed = await context.services.storage.managers.update(
-        member, actor_id=viewer.id, now=context.services.clock.now(), **change
+        member_id, actor_id=viewer.id, now=context.services.clock.now(), **change
     )
     await answer(update, context.t("settings.saved"))
     await _show_member(update, context, changed, 0)

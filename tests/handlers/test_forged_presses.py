@@ -25,7 +25,10 @@ from tests.handlers.conftest import ADMIN_ID
 
 BIG = "99999999999999999999999"
 TOO_BIG = str(2**63)
-FORGED_TAILS = ("", BIG, f"{BIG}:{BIG}", f"1:{BIG}", f"{TOO_BIG}:0", "x", "-1", "0", "1:x:y")
+FORGED_TAILS = (
+    *("", BIG, f"{BIG}:{BIG}", f"1:{BIG}", f"{TOO_BIG}:0", "x", "-1", "0", "1:x:y"),
+    *("999:kam", "999:1", "999:0"),  # well-formed, about nothing that exists
+)
 
 
 def _patterns(handler: BaseHandler) -> Iterator[str | None]:  # type: ignore[type-arg]
