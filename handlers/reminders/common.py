@@ -15,7 +15,7 @@ from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.languages import babel_locale
 from domain.reminders import zone_of
-from handlers.ui import answer, clip, edit_pressed_message, shorten
+from handlers.ui import MAX_ID, answer, clip, edit_pressed_message, parse_number, shorten
 from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
@@ -102,4 +102,5 @@ async def refuse(update: Update, context: KamContext, key: str = "error.stale_bu
 
 
 def int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    """An id or page number from button data (range-checked by handlers.ui)."""
+    return parse_number(text, 0, MAX_ID)
