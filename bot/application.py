@@ -21,6 +21,7 @@ from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
 from bot.services import Services
 from domain.clock import Clock
+from handlers.ui import answering
 from storage import Storage
 
 _LOG = logging.getLogger(__name__)
@@ -47,7 +48,8 @@ class KamApplication(Application):  # type: ignore[type-arg]
             await _services(self).storage.close()
 
     async def process_update(self, update: object) -> None:
-        await super().process_update(update)
+        async with answering(update):  # every button press is answered exactly once
+            await super().process_update(update)
         if self.persistence is not None and isinstance(update, Update):
             await self.update_persistence()
 

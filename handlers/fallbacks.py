@@ -1,13 +1,31 @@
-"""What answers when nothing else did: stale buttons, stray text, unknown commands."""
+"""What answers when nothing else did: stale buttons, stray text, unknown commands.
+
+An edited message is no new input: it is ignored everywhere, right after the access gate.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
 
 from bot.context import KamContext
 from handlers.menu import main_menu
 from handlers.ui import answer
+
+EDITS_GROUP = -99
+"""After the access gate (-100), before every prompt and feature."""
+
+
+async def ignore_edit(update: Update, context: KamContext) -> None:
+    """Editing an earlier message changes nothing: the flows take new messages only."""
+    raise ApplicationHandlerStop
 
 
 async def stale_button(update: Update, context: KamContext) -> None:
@@ -43,3 +61,4 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, not_understood)
     )
     application.add_handler(CallbackQueryHandler(stale_button))
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, ignore_edit), EDITS_GROUP)

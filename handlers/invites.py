@@ -14,6 +14,7 @@ from handlers.menu import menu_button
 from handlers.ui import (
     answer,
     button,
+    callback_id,
     callback_parts,
     close_screen,
     is_current_screen,
@@ -134,15 +135,15 @@ async def list_invites(update: Update, context: KamContext) -> None:
 
 
 async def revoke_invite(update: Update, context: KamContext) -> None:
-    parts = callback_parts(update, "inv:revoke")
     manager = context.require_manager()
-    if not is_current_screen(update, context, FLOW) or not parts or not parts[0].isdigit():
+    if not is_current_screen(update, context, FLOW):
         await answer(update, context.t("error.stale_button"))
         return
+    invite_id = callback_id(update, "inv:revoke")
     if not manager.can_invite:
         await answer(update, context.t("invite.not_allowed"), alert=True)
         return
-    invite_id, owner = int(parts[0]), _invites_of(manager)
+    owner = _invites_of(manager)
     invites = context.services.storage.invites
     invite = await invites.get(invite_id)
     if invite is not None and owner is not None and invite.created_by != owner:

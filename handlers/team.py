@@ -10,8 +10,11 @@ from bot.context import KamContext
 from handlers.invites import ROLE_LABELS
 from handlers.menu import menu_button
 from handlers.ui import (
+    StaleButton,
     answer,
     button,
+    callback_id,
+    callback_page,
     callback_parts,
     close_screen,
     is_current_screen,
@@ -93,42 +96,41 @@ async def _show_member(update: Update, context: KamContext, member: Manager, pag
 
 
 async def open_member(update: Update, context: KamContext) -> None:
-    parts = callback_parts(update, "team:open")
-    if (
-        not is_current_screen(update, context, FLOW)
-        or len(parts) != 2
-        or not all(p.isdigit() for p in parts)
-    ):
+    if not is_current_screen(update, context, FLOW):
         await answer(update, context.t("error.stale_button"))
         return
-    member = await context.services.storage.managers.get(int(parts[0]))
+    member_id, page = callback_id(update, "team:open"), callback_page(update, "team:open", 1)
+    member = await context.services.storage.managers.get(member_id)
     if member is None or not context.require_manager().can_invite:
         await answer(update, context.t("error.stale_button"))
         return
     await answer(update)
-    await _show_member(update, context, member, int(parts[1]))
+    await _show_member(update, context, member, page)
 
 
 async def change_member(update: Update, context: KamContext) -> None:
     """team:role:<id>:<role> and team:active:<id>:<0|1>, for admins only."""
     query = update.callback_query
     assert query is not None and query.data is not None
-    _, action, member_id, value = ([*query.data.split(":"), "", "", ""])[:4]
+    _, action, _, value = ([*query.data.split(":"), "", "", ""])[:4]
     viewer = context.require_manager()
     valid = (action == "role" and value in ROLES) or (action == "active" and value in ("0", "1"))
-    if not is_current_screen(update, context, FLOW) or not member_id.isdigit() or not valid:
+    if not is_current_screen(update, context, FLOW) or not valid:
         await answer(update, context.t("error.stale_button"))
         return
-    if viewer.role != "admin" or int(member_id) == viewer.id:
+    member_id = callback_id(update, f"team:{action}")
+    if await context.services.storage.managers.get(member_id) is None:
+        raise StaleButton(f"no manager {member_id}")
+    if viewer.role != "admin" or member_id == viewer.id:
         await answer(update, context.t("team.not_allowed"), alert=True)
         return
     change = {"role": value} if action == "role" else {"active": value == "1"}
-    member = await context.services.storage.managers.update(
-        int(member_id), actor_id=viewer.id, now=context.services.clock.now(), **change
+    changed = await context.services.storage.managers.update(
+        member_id, actor_id=viewer.id, now=context.services.clock.now(), **change
     )
     await answer(update, context.t("settings.saved"))
-    await publish_manager_commands(context.bot, member)  # /invite and /team come or go
-    await _show_member(update, context, member, 0)
+    await publish_manager_commands(context.bot, changed)  # /invite and /team come or go
+    await _show_member(update, context, changed, 0)
 
 
 async def close(update: Update, context: KamContext) -> None:

@@ -417,6 +417,8 @@ async def test_callback_query_answers(bot: Bot, fake: FakeTelegram) -> None:
     with pytest.raises(BadRequest) as error:
         await bot.answer_callback_query(query["id"])
     assert error.value.message.lower() == QUERY_TOO_OLD.lower()
+    assert fake.double_answers() == ["a"]
+    fake.forget_double_answers()
     old = fake.press(USER_ID, sent.message_id, "a")["callback_query"]["id"]
     fake.advance_time(15 * 60 + 1)
     with pytest.raises(BadRequest, match="Query is too old"):
@@ -651,3 +653,24 @@ async def test_deliver_via_polling(server: FakeBotApiServer, fake: FakeTelegram)
         finally:
             await application.updater.stop()
             await application.stop()
+
+
+async def test_a_press_answered_twice_fails_the_test(fake: FakeTelegram) -> None:
+    async with Bot(
+        fake.token, request=FakeRequest(fake), get_updates_request=FakeRequest(fake)
+    ) as bot:
+        sent = await bot.send_message(USER_ID, "Pick", reply_markup=keyboard(("A", "a")))
+        query_id = fake.press(USER_ID, sent.message_id, "a")["callback_query"]["id"]
+        fake.assert_answered_once()
+        with pytest.raises(AssertionError, match="never answered"):
+            fake.assert_answered_once(all_answered=True)
+        await bot.answer_callback_query(query_id)
+        fake.assert_answered_once(all_answered=True)
+        with pytest.raises(BadRequest, match="Query is too old"):
+            await bot.answer_callback_query(query_id, text="again")
+    with pytest.raises(AssertionError, match="answered twice"):
+        fake.assert_answered_once()
+    with pytest.raises(AssertionError, match="answered twice"), FakeBotApiServer(fake):
+        pass
+    fake.forget_double_answers()
+    fake.assert_answered_once()

@@ -32,7 +32,7 @@ from handlers.meetings import screens as s
 from handlers.meetings import steps
 from handlers.meetings.saving import save_draft, show_saved
 from handlers.menu import menu_button
-from handlers.ui import answer, callback_parts, close_screen, is_current_screen
+from handlers.ui import answer, callback_id, close_screen, is_current_screen
 from storage.meetings import Meeting
 
 _LOG = logging.getLogger(__name__)
@@ -149,15 +149,12 @@ def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraf
 
 async def held_from_planned(update: Update, context: KamContext) -> str | int | None:
     """mtg:held:<id>, "How did it go?" on a planned meeting: the held flow, prefilled."""
-    parts = callback_parts(update, "mtg:held")
-    if not parts or not parts[0].isdigit():
-        await answer(update, context.t("error.stale_button"))
-        return None
+    meeting_id = callback_id(update, "mtg:held")
     await answer(update)
     draft = c.get_draft(context)
-    if draft is not None and draft.has_content() and draft.source_meeting_id != int(parts[0]):
-        return await _offer_resume(update, context, draft, f"h{parts[0]}")
-    return await _start_from_planned(update, context, int(parts[0]))
+    if draft is not None and draft.has_content() and draft.source_meeting_id != meeting_id:
+        return await _offer_resume(update, context, draft, f"h{meeting_id}")
+    return await _start_from_planned(update, context, meeting_id)
 
 
 async def _start_from_planned(update: Update, context: KamContext, meeting_id: int) -> str | int:
@@ -179,15 +176,12 @@ async def _start_from_planned(update: Update, context: KamContext, meeting_id: i
 
 async def edit_meeting(update: Update, context: KamContext) -> str | int | None:
     """mtg:edit:<id> from the meeting view: the card, prefilled, saved back in place."""
-    parts = callback_parts(update, "mtg:edit")
-    if not parts or not parts[0].isdigit():
-        await answer(update, context.t("error.stale_button"))
-        return None
+    meeting_id = callback_id(update, "mtg:edit")
     await answer(update)
     draft = c.get_draft(context)
-    if draft is not None and draft.has_content() and draft.editing_meeting_id != int(parts[0]):
-        return await _offer_resume(update, context, draft, f"e{parts[0]}")
-    return await _start_edit(update, context, int(parts[0]))
+    if draft is not None and draft.has_content() and draft.editing_meeting_id != meeting_id:
+        return await _offer_resume(update, context, draft, f"e{meeting_id}")
+    return await _start_edit(update, context, meeting_id)
 
 
 async def _start_edit(update: Update, context: KamContext, meeting_id: int) -> str | int:

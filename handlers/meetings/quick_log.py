@@ -17,7 +17,7 @@ from handlers.meetings.saving import save_draft, show_saved
 from handlers.ui import (
     answer,
     button,
-    callback_parts,
+    callback_id,
     clip,
     close_screen,
     is_current_screen,
@@ -167,20 +167,16 @@ async def take_quick_draft(update: Update, context: KamContext, then: str) -> st
 
 async def quick_account(update: Update, context: KamContext) -> str | None:
     draft = await _checked(update, context)
-    parts = callback_parts(update, "mtg:q:acc")
     if draft is None:
         return None
+    account_id = callback_id(update, "mtg:q:acc")
     manager = context.require_manager()
     storage = context.services.storage
     account = None
-    if (
-        parts
-        and parts[0].isdigit()
-        and await storage.accounts.is_visible(
-            int(parts[0]), manager.id, sees_all=manager.sees_all_accounts
-        )
+    if await storage.accounts.is_visible(
+        account_id, manager.id, sees_all=manager.sees_all_accounts
     ):
-        account = await storage.accounts.get(int(parts[0]))
+        account = await storage.accounts.get(account_id)
     if account is not None:
         draft.set_account(account.id, account.name)
     assert context.user_data is not None

@@ -33,7 +33,7 @@ from domain.quick_log import next_step
 from domain.search import Candidate, rank
 from handlers.meetings import common as c
 from handlers.meetings import screens as s
-from handlers.ui import answer, callback_parts, clip, is_current_screen
+from handlers.ui import answer, callback_parts, clip, is_current_screen, parse_id
 
 _LOG = logging.getLogger(__name__)
 StepResult = str | int | None
@@ -159,12 +159,13 @@ async def choose_account(update: Update, context: KamContext, draft: MeetingDraf
         return await _new_account_named(update, context, draft, draft.pending_name)
     manager = context.require_manager()
     account = None
-    if choice.isdigit():
+    account_id = parse_id(choice)
+    if account_id is not None:
         storage = context.services.storage
         if await storage.accounts.is_visible(
-            int(choice), manager.id, sees_all=manager.sees_all_accounts
+            account_id, manager.id, sees_all=manager.sees_all_accounts
         ):
-            account = await storage.accounts.get(int(choice))
+            account = await storage.accounts.get(account_id)
     if account is None or account.archived_at is not None:
         return await s.show_account(update, context, draft, context.t("meeting.account_gone"))
     draft.set_account(account.id, account.name)
@@ -293,8 +294,9 @@ async def toggle_contact(update: Update, context: KamContext, draft: MeetingDraf
         return await s.show_new_contact(update, context, draft)
     if choice == "team":
         return await s.show_team(update, context, draft)
-    if choice.isdigit() and draft.account_id is not None:
-        contact = await context.services.storage.contacts.get(int(choice))
+    contact_id = parse_id(choice)
+    if contact_id is not None and draft.account_id is not None:
+        contact = await context.services.storage.contacts.get(contact_id)
         if contact is not None and contact.account_id == draft.account_id:
             draft.toggle_contact(contact.id)
     return await s.show_contacts(update, context, draft)
@@ -344,8 +346,9 @@ async def type_contact(update: Update, context: KamContext, draft: MeetingDraft)
 @step
 async def toggle_team(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
     choice = _data(update, "ml:tm")
-    if choice.isdigit():
-        member = await context.services.storage.managers.get(int(choice))
+    member_id = parse_id(choice)
+    if member_id is not None:
+        member = await context.services.storage.managers.get(member_id)
         if member is not None and member.active:
             draft.toggle_team(member.id)
     return await s.show_team(update, context, draft)

@@ -9,7 +9,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.meetings import common as c
-from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
+from handlers.ui import answer, button, callback_id, callback_page, clip, keyboard, show_screen
 from storage.meetings import Meeting
 
 TIMELINE = "timeline"
@@ -80,18 +80,15 @@ async def _say(update: Update, context: KamContext, text: str) -> None:
 
 async def on_press(update: Update, context: KamContext) -> None:
     """tl:<account_id>:<page>."""
-    parts = callback_parts(update, "tl")
-    if len(parts) != 2 or not all(p.isdigit() for p in parts):
-        await answer(update, context.t("error.stale_button"))
-        return
+    account_id, page = callback_id(update, "tl"), callback_page(update, "tl", 1)
     manager = context.require_manager()
     if not await context.services.storage.accounts.is_visible(
-        int(parts[0]), manager.id, sees_all=manager.sees_all_accounts
+        account_id, manager.id, sees_all=manager.sees_all_accounts
     ):
         await answer(update, context.t("meeting.not_found"), alert=True)
         return
     await answer(update)
-    await show_timeline(update, context, int(parts[0]), int(parts[1]))
+    await show_timeline(update, context, account_id, page)
 
 
 async def command(update: Update, context: KamContext) -> None:

@@ -12,7 +12,7 @@ from telegram.ext import Application, CallbackQueryHandler
 from bot.context import KamContext
 from bot.i18n import Html
 from handlers.meetings import common as c
-from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
+from handlers.ui import answer, button, callback_id, callback_parts, clip, keyboard, show_screen
 from storage.meetings import Attachment, Meeting
 
 _LOG = logging.getLogger(__name__)
@@ -132,10 +132,7 @@ def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKe
 
 
 async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
-    parts = callback_parts(update, prefix)
-    meeting = None
-    if parts and parts[0].isdigit():
-        meeting = await visible_meeting(context, int(parts[0]))
+    meeting = await visible_meeting(context, callback_id(update, prefix))
     if meeting is None:
         await answer(update, context.t("meeting.not_found"), alert=True)
     return meeting

@@ -14,7 +14,7 @@ from bot.i18n import N_
 from domain.languages import babel_locale
 from domain.money import Money
 from domain.profile import FieldSpec, birthday_month_day
-from handlers.ui import answer, clip
+from handlers.ui import answer, clip, parse_number
 from storage.accounts import Account
 
 FLOW = "profile"  # the card, its sections and the edit steps share one message
@@ -79,9 +79,8 @@ async def refuse_missing(update: Update, context: KamContext) -> None:
 
 
 def int_part(parts: list[str], index: int) -> int | None:
-    if len(parts) <= index or not parts[index].isdigit() or len(parts[index]) > 12:
-        return None
-    return int(parts[index])
+    """A number (an id, or a page from 0) in callback data; None if malformed or too large."""
+    return parse_number(parts[index]) if index < len(parts) else None
 
 
 def money_text(

@@ -56,6 +56,7 @@ from handlers.prompts import PromptConversation, elsewhere, leave_handlers, taki
 from handlers.ui import (
     answer,
     button,
+    callback_id,
     callback_parts,
     clip,
     forget_screen,
@@ -304,8 +305,8 @@ async def _enter(update: Update, context: KamContext, account_id: int) -> bool:
 
 
 async def from_card(update: Update, context: KamContext) -> str | int:
-    account_id = int_part(callback_parts(update, "ed:acc"), 0)
-    if account_id is None or not await _enter(update, context, account_id):
+    account_id = callback_id(update, "ed:acc")
+    if not await _enter(update, context, account_id):
         return ConversationHandler.END
     return await _show_sections(update, context)
 

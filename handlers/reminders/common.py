@@ -13,7 +13,7 @@ from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.formatting import Formats
 from domain.reminders import zone_of
-from handlers.ui import answer, clip, shorten
+from handlers.ui import MAX_ID, answer, clip, edit_pressed_message, parse_number, shorten
 from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
@@ -75,11 +75,9 @@ async def edit_pressed(
     text = shorten(text)
     if query is not None and query.message is not None:
         try:
-            await query.edit_message_text(text, reply_markup=markup)
+            await edit_pressed_message(update, context, text, markup)  # skipped if unchanged
             return
         except BadRequest as error:
-            if "not modified" in str(error).lower():
-                return
             _LOG.info("could not edit a reminder message: %s", error)
     chat = update.effective_chat
     if chat is not None:
@@ -92,4 +90,5 @@ async def refuse(update: Update, context: KamContext, key: str = "error.stale_bu
 
 
 def int_or_none(text: str) -> int | None:
-    return int(text) if text.isdigit() and len(text) < 12 else None
+    """An id or page number from button data (range-checked by handlers.ui)."""
+    return parse_number(text, 0, MAX_ID)

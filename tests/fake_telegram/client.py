@@ -308,6 +308,19 @@ class TelegramUser:
         outcome = Outcome(self.fake, self.chat_id, mark, message_id=message_id, query_id=query_id)
         await self._react(update, outcome, expect)
 
+    async def edit(
+        self, text: str, message_id: int | None = None, *, expect: Expectation | None = None
+    ) -> None:
+        """Edit one of the user's own messages (default: their newest) to ``text``."""
+        if message_id is None:
+            own = [m for m in self.fake.messages(self.chat_id) if not m.from_bot]
+            if not own:
+                raise AssertionError(f"the user has sent nothing to chat {self.chat_id}")
+            message_id = own[-1].message_id
+        await self.send_update(
+            {"message_id": message_id, "text": text}, "edited_message", expect=expect or taken()
+        )
+
     async def send_update(
         self, payload: dict[str, Any], kind: str = "message", *, expect: Expectation | None = None
     ) -> None:

@@ -409,6 +409,7 @@ class FakeTelegram:
         self._queries: dict[str, _PendingQuery] = {}
         self._query_counter = itertools.count(4_382_000_000_000_000_001)
         self._callback_answers: list[CallbackAnswer] = []
+        self._double_answers: list[_PendingQuery] = []
         self._inline_answers: list[InlineAnswer] = []
 
         self._commands: dict[tuple[str, int | None, int | None, str], list[dict[str, Any]]] = {}
@@ -1294,6 +1295,8 @@ class FakeTelegram:
     def _answer_callback_query(self, params: dict[str, Any]) -> bool:
         query_id = str(params.get("callback_query_id") or "")
         query = self._queries.get(query_id)
+        if query is not None and query.answered:
+            self._double_answers.append(query)  # a bot bug: see assert_answered_once
         if query is None or query.answered:
             raise bad_request(QUERY_TOO_OLD)
         if self.now() - query.created_at > CALLBACK_QUERY_LIFETIME:
@@ -1890,6 +1893,30 @@ class FakeTelegram:
     def callback_answers(self, user_id: int | None = None) -> list[CallbackAnswer]:
         with self._lock:
             return [a for a in self._callback_answers if user_id is None or a.user_id == user_id]
+
+    def double_answers(self) -> list[str]:
+        """Callback data of the presses the bot tried to answer a second time."""
+        with self._lock:
+            return [str(query.data) for query in self._double_answers]
+
+    def forget_double_answers(self) -> None:
+        """For tests that answer twice on purpose."""
+        with self._lock:
+            self._double_answers.clear()
+
+    def unanswered_presses(self) -> list[str]:
+        """Callback data of the presses that have no answer (yet)."""
+        with self._lock:
+            return [str(q.data) for q in self._queries.values() if not q.answered and q.data]
+
+    def assert_answered_once(self, *, all_answered: bool = False) -> None:
+        """Fails when the bot answered a press twice (Telegram refuses the second answer with
+        400 "query is too old"), and with ``all_answered`` when a press got no answer."""
+        doubles = self.double_answers()
+        assert not doubles, f"presses answered twice: {doubles!r}"
+        if all_answered:
+            missing = self.unanswered_presses()
+            assert not missing, f"presses never answered: {missing!r}"
 
     def inline_answers(self, user_id: int | None = None) -> list[InlineAnswer]:
         with self._lock:

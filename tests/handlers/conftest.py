@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -22,8 +22,11 @@ Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
 
 @pytest.fixture
-def fake() -> FakeTelegram:
-    return FakeTelegram()
+def fake() -> Iterator[FakeTelegram]:
+    """Fails the test when the bot answered a press twice or left one unanswered."""
+    telegram = FakeTelegram()
+    yield telegram
+    telegram.assert_answered_once(all_answered=True)
 
 
 @pytest.fixture
