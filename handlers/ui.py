@@ -90,6 +90,7 @@ async def retire_screen(context: KamContext, chat_id: int, flow: str, text: str)
     message_id = _screens(context).pop(flow, None)
     if not isinstance(message_id, int):
         return
+    _forget_keyboard(context, message_id)
     try:
         await context.bot.edit_message_text(shorten(text), chat_id=chat_id, message_id=message_id)
     except BadRequest as error:  # deleted, too old, or unchanged: nothing to retire

@@ -129,9 +129,12 @@ def taken() -> Expectation:
 
 
 def reply_to_message() -> Expectation:
-    """The default after typing: a new message in the chat, or an edit of one."""
+    """The default after typing: a new message in the chat, or an edit of one's content. A
+    keyboard taken off an older message does not count: it is how the previous update ends
+    (one live keyboard per flow), so it can arrive after this action began."""
+    content_edits = EDITING_METHODS - {"editMessageReplyMarkup"}
     return lambda outcome: (
-        bool(outcome.new_messages()) or any(c.method in EDITING_METHODS for c in outcome.calls())
+        bool(outcome.new_messages()) or any(c.method in content_edits for c in outcome.calls())
     )
 
 
