@@ -114,11 +114,13 @@ class AccountRepository:
         return None if row is None else row_to_account(row)
 
     async def visible(self, manager_id: int, *, sees_all: bool, limit: int = 200) -> list[Account]:
-        """Accounts the manager may see, most recently touched first."""
+        """Accounts the manager may see, most recently touched first: by the last contact (the
+        last held meeting), or by creation for a client never met yet; profile edits do not
+        reorder the portfolio."""
         where = "a.archived_at IS NULL" + ("" if sees_all else f" AND {VISIBLE_TO}")
         rows = await self._db.fetch_all(
             f"SELECT a.* FROM accounts a WHERE {where}"
-            " ORDER BY max(coalesce(a.last_contact_at, ''), a.updated_at) DESC, a.name"
+            " ORDER BY coalesce(a.last_contact_at, a.created_at) DESC, a.name, a.id"
             " LIMIT :limit",
             {"manager_id": manager_id, "limit": limit},
         )
