@@ -9,7 +9,16 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.meetings import common as c
-from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
+from handlers.profiles.common import FLOW as PROFILE_FLOW
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    clip,
+    is_current_screen,
+    keyboard,
+    show_screen,
+)
 from storage.meetings import Meeting
 
 TIMELINE = "timeline"
@@ -66,8 +75,10 @@ async def show_timeline(update: Update, context: KamContext, account_id: int, pa
         nav.append(button("▶", f"tl:{account_id}:{found.page + 1}"))
     rows.append(nav)
     rows.append([button(t("meeting.view_account"), f"acc:open:{account_id}")])
+    # Opened from the card (or paged there): the card's message shows it, like a section.
+    flow = PROFILE_FLOW if is_current_screen(update, context, PROFILE_FLOW) else TIMELINE
     await show_screen(
-        update, context, TIMELINE, text, keyboard(rows), new_message=update.callback_query is None
+        update, context, flow, text, keyboard(rows), new_message=update.callback_query is None
     )
 
 

@@ -201,3 +201,39 @@ async def test_export_sends_a_docx_with_all_sections(
     text = "\n".join(p.text for p in document.paragraphs)
     for needle in ("VT-Metal", "General", "Ivan Petrov", "Pipes 2025", "Severstal", "OldSteel"):
         assert needle in text, needle
+
+
+async def test_the_card_marks_an_overdue_next_task(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    assert account.owner_id is not None
+    await storage.profile.add_item(
+        "plan",
+        account.id,
+        {"text": "Send the offer", "due_at": clock.now() - timedelta(days=2)},
+        actor_id=account.owner_id,
+        now=clock.now(),
+    )
+    await admin.press_data(f"acc:open:{account.id}")
+    assert "Next: Send the offer — ⚠️ overdue since" in admin.last_text
+    clock.advance(timedelta(days=-3))  # the same step seen before its day: not overdue
+    await admin.press_data(f"acc:open:{account.id}")
+    assert "Send the offer" in admin.last_text and "overdue" not in admin.last_text
+
+
+async def test_timeline_from_the_card_edits_the_card_in_place(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    await admin.press_data(f"acc:open:{account_id}")
+    card = admin.last_message.message_id
+    sent = len(admin.bot_texts())
+    await admin.press("🕓 Timeline")
+    assert "Agreed on a pilot" in admin.last_text
+    assert admin.last_message.message_id == card and len(admin.bot_texts()) == sent
+    await admin.press("View account")
+    assert admin.last_message.message_id == card and "Owner" in admin.last_text
+    assert len(admin.bot_texts()) == sent
