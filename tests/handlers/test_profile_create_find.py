@@ -77,8 +77,8 @@ async def test_find_ranks_and_opens_one_hit(admin: TelegramUser) -> None:
     assert admin.buttons[:2] == ["Metal · Key account", "Metalurg · Key account"]
     await admin.send("/find 华信")
     assert "华信物流" in admin.last_text and "Owner" in admin.last_text
-    await admin.send("/find metlurg")
-    assert admin.buttons[0].startswith("Metalurg")
+    await admin.send("/find metlurg")  # one letter off Metalurg; Metal is not that close
+    assert "Metalurg" in admin.last_text and "Owner" in admin.last_text
     await admin.send("/find nosuchthing")
     assert "Nothing found" in admin.last_text
     await admin.press("New client")
@@ -146,3 +146,27 @@ async def test_a_search_box_left_open_does_not_swallow_later_text(
     await admin.send("/help")  # a command also closes it
     await admin.send("vt")
     assert "VT-Metal" in admin.last_text  # plain text at the menu searches as before
+
+
+async def test_did_you_mean_names_the_clients_it_resembles(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "Sygma Trade")
+    await admin.send("/newclient")
+    await admin.send("Sigma")
+    assert "Did you mean Sygma Trade?" in admin.last_text
+    assert "«Sigma»" not in admin.last_text
+    assert "Open Sygma Trade" in admin.buttons
+    await admin.press("No, create")
+    await admin.press("Skip")
+    await admin.press("Key account")
+    manager = await storage.managers.by_telegram_id(admin.user_id)
+    assert manager is not None
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="ru")
+    await admin.send("/newclient")
+    await admin.send("Sigmа Trade")  # a Cyrillic "а" typed by mistake
+    assert "Вы имели в виду Sygma Trade?" in admin.last_text
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="zh")
+    await admin.send("/newclient")
+    await admin.send("Sigma")
+    assert "您是指 Sigma, Sygma Trade 吗？" in admin.last_text
