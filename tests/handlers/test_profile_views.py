@@ -237,3 +237,41 @@ async def test_timeline_from_the_card_edits_the_card_in_place(
     await admin.press("View account")
     assert admin.last_message.message_id == card and "Owner" in admin.last_text
     assert len(admin.bot_texts()) == sent
+
+
+async def test_a_long_description_is_paged_whole(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    assert account.owner_id is not None
+    sentences = [f"Fact {n:03d} about the plant & its <mill>." for n in range(48)]
+    description = " ".join(sentences[:24]) + "\n\n" + " ".join(sentences[24:])
+    sentences.append("Tail" + "t" * (1981 - len(description) - 5))
+    description += " " + sentences[-1]
+    assert len(description) == 1981
+    note = "Notes " + "n" * 1990
+    await storage.accounts.update(
+        account.id, actor_id=account.owner_id, now=clock.now(), description=description
+    )
+    await storage.profile.add_item(
+        "contact",
+        account.id,
+        {"full_name": "Ivan Petrov", "notes": note},
+        actor_id=account.owner_id,
+        now=clock.now(),
+    )
+    await admin.press_data(f"acc:open:{account.id}")
+    for section, needles in (("📋 General", sentences), ("👤 Contacts", [note])):
+        await admin.press(section)
+        pages = [admin.last_text]
+        while "▶" in admin.buttons:
+            await admin.press("▶")
+            pages.append(admin.last_text)
+        assert len(pages) > 1 and all("(page" in page for page in pages)
+        # Without the headers and the continuation marks, the pages hold every character.
+        shown = "".join(page.split("\n", 2)[2].replace("… ", "") for page in pages)
+        for needle in needles:
+            assert shown.count(needle) == 1, needle
+        assert all("…" not in page.replace("… ", "") for page in pages)  # nothing clipped
+        await admin.press("To the card")
