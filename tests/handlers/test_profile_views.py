@@ -275,3 +275,57 @@ async def test_a_long_description_is_paged_whole(
             assert shown.count(needle) == 1, needle
         assert all("…" not in page.replace("… ", "") for page in pages)  # nothing clipped
         await admin.press("To the card")
+
+
+async def test_export_has_the_timeline_and_sub_headings(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    [contact] = await storage.contacts.for_account(account_id)
+    [(meeting_id,)] = await storage.db.fetch_all("SELECT id FROM meetings")
+    stamp = dt_to_db(clock.now())
+    async with storage.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO meeting_contacts (meeting_id, contact_id) VALUES (?, ?)",
+            (meeting_id, contact.id),
+        )
+        await conn.execute(
+            "UPDATE meetings SET outcome_reason = 'price fits' WHERE id = ?", (meeting_id,)
+        )
+        await conn.execute(
+            "INSERT INTO tasks (account_id, meeting_id, assignee_id, text, origin, due_at,"
+            " status, created_at, updated_at) VALUES (?, ?, 1, 'Send the pilot offer',"
+            " 'follow_up', ?, 'open', ?, ?)",
+            (account_id, meeting_id, dt_to_db(clock.now() + timedelta(days=2)), stamp, stamp),
+        )
+    await admin.press_data(f"acc:open:{account_id}")
+    await admin.press("Document")
+    document = admin.last_message.document
+    assert document is not None
+    data = fake.file(document["file_id"])
+    assert data is not None
+    paragraphs = Document(io.BytesIO(data.data)).paragraphs
+    styled = [(p.style.name if p.style else "", p.text) for p in paragraphs]
+    headings = [(style, text) for style, text in styled if style.startswith("Heading")]
+    h2 = [text for style, text in headings if style == "Heading 2"]
+    assert h2 == [
+        "Divisions, branches, subsidiaries",
+        "Related organisations",
+        "What the client spends",
+        "Previous suppliers",
+    ]
+    assert ("Heading 1", "Meetings") in headings
+    texts = [p.text for p in paragraphs]
+    timeline = texts[texts.index("Meetings") :]
+    assert "Visit" in timeline[1]  # date · kind
+    for needle in (
+        "People: Ivan Petrov",
+        "Summary: Agreed on a pilot",
+        "Outcome: 👍 Positive — price fits",
+        "Next step: Send the pilot offer — ",
+    ):
+        assert any(text.startswith(needle) for text in timeline), needle
+    structure = texts.index("Divisions, branches, subsidiaries")
+    assert texts[structure + 1] == "Ural branch"
+    assert texts.index("Severstal") > texts.index("Related organisations")
