@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
 import aiosqlite
 
+from domain.account_labels import AccountTag
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -125,6 +127,21 @@ class AccountRepository:
             {"manager_id": manager_id, "limit": limit},
         )
         return [row_to_account(row) for row in rows]
+
+    async def tags(self, account_ids: Sequence[int]) -> dict[int, AccountTag]:
+        """Name, owner's name and city of each account: what tells namesakes apart."""
+        ids = list(dict.fromkeys(account_ids))[:500]
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._db.fetch_all(
+            "SELECT a.id, a.name, a.city, m.full_name AS owner FROM accounts a"
+            f" LEFT JOIN managers m ON m.id = a.owner_id WHERE a.id IN ({marks})",
+            ids,
+        )
+        return {
+            int(r["id"]): AccountTag(int(r["id"]), r["name"], r["owner"], r["city"]) for r in rows
+        }
 
     async def is_visible(self, account_id: int, manager_id: int, *, sees_all: bool) -> bool:
         if sees_all:

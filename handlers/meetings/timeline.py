@@ -10,6 +10,7 @@ from bot.context import KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.meetings import common as c
 from handlers.profiles.common import FLOW as PROFILE_FLOW
+from handlers.profiles.common import account_labels
 from handlers.ui import (
     answer,
     button,
@@ -129,7 +130,8 @@ async def command(update: Update, context: KamContext) -> None:
     else:
         choices = [(a.id, a.name) for a in accounts[:8]]
         text = t("meeting.timeline_choose")
-    rows = [[button(clip(name, 40), f"tl:{account_id}:0")] for account_id, name in choices]
+    names = await account_labels(context, choices)
+    rows = [[button(names[account_id], f"tl:{account_id}:0")] for account_id, _ in choices]
     await show_screen(update, context, TIMELINE, text, keyboard(rows), new_message=True)
 
 

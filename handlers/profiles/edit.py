@@ -42,6 +42,7 @@ from domain.search import EXACT
 from handlers.menu import main_menu
 from handlers.profiles.common import (
     FLOW,
+    account_labels,
     default_currency,
     int_part,
     manager_names,
@@ -341,10 +342,12 @@ async def edit_command(update: Update, context: KamContext) -> str | int:
         hits = await context.services.storage.search.search(
             query, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=6
         )
-        if len(hits) == 1 or (hits and hits[0].score >= EXACT - 10 and hits[0].kind == "account"):
-            account_id = hits[0].account_id
+        exact = [h for h in hits if h.score >= EXACT - 10 and h.kind == "account"]
+        if len(hits) == 1 or len(exact) == 1:  # namesakes: the manager chooses
+            account_id = (exact or hits)[0].account_id
         elif hits:
-            rows = [[button(clip(h.name, 40), f"ed:acc:{h.account_id}")] for h in hits]
+            names = await account_labels(context, [(h.account_id, h.name) for h in hits])
+            rows = [[button(names[h.account_id], f"ed:acc:{h.account_id}")] for h in hits]
             await update.effective_message.reply_text(
                 context.t("profile.edit.which"), reply_markup=keyboard(rows)
             )

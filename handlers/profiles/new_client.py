@@ -18,7 +18,7 @@ from bot.context import KamContext
 from domain.profile import FIELDS
 from handlers.menu import any_menu_button, main_menu, menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import STATE_KEY
+from handlers.profiles.common import STATE_KEY, account_labels
 from handlers.ui import (
     answer,
     button,
@@ -74,13 +74,14 @@ async def _check_name(update: Update, context: KamContext, name: str) -> str:
     if not similar:
         return await _ask_industry(update, context, new_message=True)
     rows = []
-    lines = [t("profile.new.did_you_mean", names=", ".join(clip(h.name, 60) for h in similar))]
+    labels = await account_labels(context, [(h.account_id, h.name) for h in similar], 60)
+    lines = [t("profile.new.did_you_mean", names=", ".join(labels[h.account_id] for h in similar))]
     for hit in similar:
         visible = manager.sees_all_accounts or await storage.accounts.is_visible(
             hit.account_id, manager.id, sees_all=False
         )
         if visible:
-            label = t("profile.new.open", name=clip(hit.name, 40))
+            label = t("profile.new.open", name=clip(labels[hit.account_id], 50))
             rows.append([button(label, f"acc:open:{hit.account_id}")])
             continue
         account = await storage.accounts.get(hit.account_id)

@@ -170,3 +170,42 @@ async def test_did_you_mean_names_the_clients_it_resembles(
     await admin.send("/newclient")
     await admin.send("Sigma")
     assert "您是指 Sigma, Sygma Trade 吗？" in admin.last_text
+
+
+async def test_namesakes_are_told_apart_on_every_list_of_buttons(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    """The admin sees other managers' "VT-Metal": every list names the owner (or city)."""
+    now = clock.now()
+    await create(admin, "VT-Metal")
+    boris = await storage.managers.create(
+        telegram_id=2000,
+        full_name="Boris",
+        username=None,
+        role="kam",
+        language="en",
+        timezone="Europe/Moscow",
+        now=now,
+    )
+    for city in ("Kazan", "Tula"):
+        account = await storage.accounts.create(
+            name="VT-Metal", owner_id=boris.id, actor_id=boris.id, now=now
+        )
+        await storage.accounts.update(account.id, actor_id=boris.id, now=now, city=city)
+    expected = {"VT-Metal · Anna", "VT-Metal · Boris · Kazan", "VT-Metal · Boris · Tula"}
+
+    await admin.send("/find vt-metal")
+    assert {b.rsplit(" · ", 1)[0] for b in admin.buttons} == expected  # then the status
+    await admin.send("/edit VT-Metal")
+    assert set(admin.buttons) == expected
+    await admin.send("/timeline")
+    assert expected <= set(admin.buttons)
+    await admin.send("📝 Log meeting")
+    assert expected <= set(admin.buttons)  # the recent clients
+    await admin.send("vt metal")
+    assert expected <= set(admin.buttons)  # the clients matching typed text
+    await admin.send("/cancel")
+    await admin.send("/newclient")
+    await admin.send("VT-Metal")
+    assert "Did you mean VT-Metal · Anna, VT-Metal · Boris · Kazan" in admin.last_text
+    assert {"Open VT-Metal · Anna", "Open VT-Metal · Boris · Tula"} <= set(admin.buttons)
