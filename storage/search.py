@@ -98,7 +98,15 @@ _KAM_ROWS = (
     " FROM r JOIN accounts a ON a.id = r.account_id"
 )
 _FUZZY_ROWS = 300
-_KAM_FUZZY_ROWS = 3000  # a KAM's own rows, all of them (no index narrows them down)
+# Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance).
+_KAM_CONTACT_NAMES = (
+    "SELECT c.full_name || char(10) AS text, 'contact' AS kind, c.account_id, a.name, a.status"
+    " FROM contacts c JOIN accounts a ON a.id = c.account_id"
+    " WHERE c.account_id IN (SELECT id FROM accounts WHERE owner_id = :manager_id"
+    " UNION SELECT account_id FROM account_team WHERE manager_id = :manager_id)"
+    " AND c.archived_at IS NULL AND a.archived_at IS NULL AND ({globs}) LIMIT :limit"
+)
+_KAM_CONTACT_ROWS = 1000
 _MAX_PREFIX_TERMS = 300
 
 
@@ -114,7 +122,6 @@ class SearchRepository:
         globs: Sequence[str],
         manager_id: int,
         sees_all: bool,
-        any_globs: Sequence[str] = (),
         only: Literal["names", "contacts"] | None = None,
         limit: int = _ROWS,
     ) -> list[Any]:
@@ -127,11 +134,6 @@ class SearchRepository:
         for number, pattern in enumerate(globs):
             where.append(f"{column} GLOB :g{number}")
             params[f"g{number}"] = pattern
-        if any_globs:
-            where.append(
-                "(" + " OR ".join(f"{column} GLOB :a{n}" for n in range(len(any_globs))) + ")"
-            )
-            params.update({f"a{n}": pattern for n, pattern in enumerate(any_globs)})
         if only is not None:
             where.append(
                 ("f" if sees_all else "r")
@@ -240,8 +242,6 @@ class SearchRepository:
             return []
         fuzzy: str | None = None
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
-        # A KAM's rows: those sharing at least one trigram with the query (cheap in SQL).
-        any_globs = [] if sees_all else [_glob_word(g) for g in grams]
         if sees_all:
             counts = await self._doc_counts(grams)
             rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
@@ -253,21 +253,25 @@ class SearchRepository:
             else:
                 fuzzy = " OR ".join(_phrase(g) for g in rare)
         rows: list[Any] = []
-        # A KAM's rows are few: one read. The index's rows: names and contacts separately.
-        parts: tuple[Literal["names", "contacts"] | None, ...] = ("names",)
-        if contacts:
-            parts = ("names", "contacts") if sees_all else (None,)
-        for only in parts:
+        for only in ("names", "contacts") if contacts and sees_all else ("names",):
             rows += await self._rows(
                 match=fuzzy,
                 globs=[],
-                any_globs=any_globs,
                 manager_id=manager_id,
                 sees_all=sees_all,
                 only=only,
-                limit=_FUZZY_ROWS if sees_all else _KAM_FUZZY_ROWS,
+                limit=_FUZZY_ROWS,
             )
+        if contacts and not sees_all:
+            rows += await self._kam_contact_names(manager_id, grams)
         return rows
+
+    async def _kam_contact_names(self, manager_id: int, grams: Sequence[str]) -> list[Any]:
+        """A KAM's contacts whose names share at least one of the trigrams."""
+        params: dict[str, Any] = {"manager_id": manager_id, "limit": _KAM_CONTACT_ROWS}
+        params.update({f"a{n}": _glob_word(gram) for n, gram in enumerate(grams)})
+        globs = " OR ".join(f"c.full_name GLOB :a{n}" for n in range(len(grams)))
+        return await self._db.fetch_all(_KAM_CONTACT_NAMES.format(globs=globs), params)
 
     @staticmethod
     def _rank(
