@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from docx import Document
 
@@ -28,6 +29,7 @@ class DocSection:
     title: str
     lines: list[tuple[str, str]] = field(default_factory=list)  # (label, value); label may be ""
     items: list[list[str]] = field(default_factory=list)  # one bullet block per list item
+    subsections: list[DocSection] = field(default_factory=list)  # under a smaller heading
 
 
 @dataclass
@@ -37,27 +39,34 @@ class DocOutline:
     sections: Sequence[DocSection]
 
 
+def _add_section(document: Any, section: DocSection, level: int) -> None:
+    document.add_heading(_clean(section.title), level=level)
+    for label, value in section.lines:
+        paragraph = document.add_paragraph()
+        if label:
+            paragraph.add_run(_clean(f"{label}: ")).bold = True
+        paragraph.add_run(_clean(value))
+    for item in section.items:
+        if not item:
+            continue
+        head = document.add_paragraph(style="List Bullet")
+        head.add_run(_clean(item[0])).bold = True
+        for detail in item[1:]:
+            document.add_paragraph(_clean(detail), style="List Continue")
+    for subsection in section.subsections:
+        _add_section(document, subsection, min(level + 1, 9))
+
+
 def build_docx(outline: DocOutline) -> bytes:
-    """A printable DOCX: the title, then each section with its fields and items."""
+    """A printable DOCX: the title, then each section with its fields, items and
+    subsections (a smaller heading each)."""
     document = Document()
     document.core_properties.title = _clean(outline.title[:200])
     document.add_heading(_clean(outline.title), level=0)
     if outline.subtitle:
         document.add_paragraph(_clean(outline.subtitle))
     for section in outline.sections:
-        document.add_heading(_clean(section.title), level=1)
-        for label, value in section.lines:
-            paragraph = document.add_paragraph()
-            if label:
-                paragraph.add_run(_clean(f"{label}: ")).bold = True
-            paragraph.add_run(_clean(value))
-        for item in section.items:
-            if not item:
-                continue
-            head = document.add_paragraph(style="List Bullet")
-            head.add_run(_clean(item[0])).bold = True
-            for detail in item[1:]:
-                document.add_paragraph(_clean(detail), style="List Continue")
+        _add_section(document, section, 1)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -434,3 +434,13 @@ def days_since(moment: datetime | None, now: datetime, tz: ZoneInfo) -> int | No
     if moment is None:
         return None
     return (now.astimezone(tz).date() - moment.astimezone(tz).date()).days
+
+
+def is_overdue(due_at: datetime | None, has_time: bool, now: datetime, tz: ZoneInfo) -> bool:
+    """A task's due moment has passed: the time itself when one was given, else the whole
+    local day (a task due today without a time is not overdue until tomorrow)."""
+    if due_at is None:
+        return False
+    if has_time:
+        return due_at < now
+    return due_at.astimezone(tz).date() < now.astimezone(tz).date()

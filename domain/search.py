@@ -14,6 +14,7 @@ from rapidfuzz import fuzz
 
 EXACT, PREFIX, SUBSTRING, FUZZY = 400, 300, 200, 100
 MIN_FUZZY = 75.0
+CONTAINED = FUZZY + 25.0  # below every fuzzy match (at least FUZZY + MIN_FUZZY / 2)
 
 
 @dataclass(frozen=True)
@@ -74,12 +75,18 @@ def score_text(query: str, text: str) -> float:
         return SUBSTRING + 100 * len(query) / len(text) * 0.5
     if len(query) < 3:
         return 0.0
+    # The whole name is compared: a name that is only a part of the query (`Sigma` for
+    # `Sigmatec`) is not matched by partial_ratio, which would call it a perfect fit.
     best = max(
         fuzz.ratio(query, text),
         max((fuzz.ratio(query, word) for word in words), default=0.0),
-        fuzz.partial_ratio(query, text) if len(query) >= 4 else 0.0,
+        fuzz.partial_ratio(query, text) if 4 <= len(query) <= len(text) else 0.0,
     )
-    return FUZZY + best * 0.5 if best >= MIN_FUZZY else 0.0
+    if best >= MIN_FUZZY:
+        return FUZZY + best * 0.5
+    if f" {text} " in f" {query} ":  # the whole name among more words: `vt metal moscow`
+        return CONTAINED
+    return 0.0
 
 
 def rank(query: str, candidates: Iterable[Candidate], limit: int = 10) -> list[Match]:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any, Literal
 
 import aiosqlite
 
+from domain.account_labels import AccountTag
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -114,15 +116,32 @@ class AccountRepository:
         return None if row is None else row_to_account(row)
 
     async def visible(self, manager_id: int, *, sees_all: bool, limit: int = 200) -> list[Account]:
-        """Accounts the manager may see, most recently touched first."""
+        """Accounts the manager may see, most recently touched first: by the last contact (the
+        last held meeting), or by creation for a client never met yet; profile edits do not
+        reorder the portfolio."""
         where = "a.archived_at IS NULL" + ("" if sees_all else f" AND {VISIBLE_TO}")
         rows = await self._db.fetch_all(
             f"SELECT a.* FROM accounts a WHERE {where}"
-            " ORDER BY max(coalesce(a.last_contact_at, ''), a.updated_at) DESC, a.name"
+            " ORDER BY coalesce(a.last_contact_at, a.created_at) DESC, a.name, a.id"
             " LIMIT :limit",
             {"manager_id": manager_id, "limit": limit},
         )
         return [row_to_account(row) for row in rows]
+
+    async def tags(self, account_ids: Sequence[int]) -> dict[int, AccountTag]:
+        """Name, owner's name and city of each account: what tells namesakes apart."""
+        ids = list(dict.fromkeys(account_ids))[:500]
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._db.fetch_all(
+            "SELECT a.id, a.name, a.city, m.full_name AS owner FROM accounts a"
+            f" LEFT JOIN managers m ON m.id = a.owner_id WHERE a.id IN ({marks})",
+            ids,
+        )
+        return {
+            int(r["id"]): AccountTag(int(r["id"]), r["name"], r["owner"], r["city"]) for r in rows
+        }
 
     async def is_visible(self, account_id: int, manager_id: int, *, sees_all: bool) -> bool:
         if sees_all:

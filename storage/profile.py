@@ -487,3 +487,18 @@ class ProfileRepository:
                 for r in rows
             ]
         return snapshot
+
+    async def meeting_steps(self, account_id: int) -> dict[int, list[Task]]:
+        """The next steps (tasks) each of the account's meetings set, by meeting id."""
+        rows = await self._db.fetch_all(
+            "SELECT t.* FROM tasks t JOIN meetings m ON m.id = t.meeting_id"
+            " WHERE m.account_id = ? AND m.deleted_at IS NULL AND t.status != 'cancelled'"
+            " ORDER BY t.meeting_id, t.id",
+            (account_id,),
+        )
+        steps: dict[int, list[Task]] = {}
+        for row in rows:
+            task = row_to_task(row)
+            assert task.meeting_id is not None
+            steps.setdefault(task.meeting_id, []).append(task)
+        return steps

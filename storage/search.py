@@ -98,6 +98,15 @@ _KAM_ROWS = (
     " FROM r JOIN accounts a ON a.id = r.account_id"
 )
 _FUZZY_ROWS = 300
+# Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance).
+_KAM_CONTACT_NAMES = (
+    "SELECT c.full_name || char(10) AS text, 'contact' AS kind, c.account_id, a.name, a.status"
+    " FROM contacts c JOIN accounts a ON a.id = c.account_id"
+    " WHERE c.account_id IN (SELECT id FROM accounts WHERE owner_id = :manager_id"
+    " UNION SELECT account_id FROM account_team WHERE manager_id = :manager_id)"
+    " AND c.archived_at IS NULL AND a.archived_at IS NULL AND ({globs}) LIMIT :limit"
+)
+_KAM_CONTACT_ROWS = 1000
 _MAX_PREFIX_TERMS = 300
 
 
@@ -113,7 +122,7 @@ class SearchRepository:
         globs: Sequence[str],
         manager_id: int,
         sees_all: bool,
-        names_only: bool = False,
+        only: Literal["names", "contacts"] | None = None,
         limit: int = _ROWS,
     ) -> list[Any]:
         where = ["a.archived_at IS NULL"]
@@ -125,8 +134,13 @@ class SearchRepository:
         for number, pattern in enumerate(globs):
             where.append(f"{column} GLOB :g{number}")
             params[f"g{number}"] = pattern
-        if names_only:
-            where.append(("f" if sees_all else "r") + ".kind != 'contact'")
+        if only is not None:
+            where.append(
+                ("f" if sees_all else "r")
+                + ".kind "
+                + ("!=" if only == "names" else "=")
+                + " 'contact'"
+            )
         source = _SELECT if sees_all else _KAM_ROWS
         sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
@@ -167,43 +181,68 @@ class SearchRepository:
         Leads/admins: a trigram MATCH (3+ characters as a phrase, 2 characters as any trigram
         they start), GLOB for single characters. KAMs: GLOB over their own accounts' rows.
         Typo tolerance (only when nothing matched as written) ranks the rows that share the
-        query's rarest trigrams.
+        query's rarest trigrams: names, aliases and organisations, and contacts' names.
         """
         query = query[:MAX_QUERY]
         digits = phone_digits(query)
         wanted = digits if digits else normalize(query)
         if not wanted:
             return []
+        rows = await self._as_written(wanted, manager_id=manager_id, sees_all=sees_all)
+        hits = self._rank(wanted, rows, is_phone=digits is not None)
+        if hits or digits is not None:
+            return hits[:limit]
+        rows = await self._typo_rows(wanted, manager_id, sees_all, contacts=True)
+        return self._rank(wanted, rows, is_phone=False, typos=True)[:limit]
+
+    async def resembling(self, name: str, *, limit: int = 3) -> list[SearchHit]:
+        """Accounts (of anyone) whose name or alias resembles `name`: "Did you mean …?".
+
+        Unlike `search`, close spellings count even when something matched as written
+        (`Sigma` ~ Sygma Trade next to Sigma itself); contacts and organisations do not.
+        """
+        wanted = normalize(name[:MAX_QUERY])
+        if not wanted:
+            return []
+        rows = await self._as_written(wanted, manager_id=0, sees_all=True)
+        rows += await self._typo_rows(wanted, 0, True, contacts=False)
+        names = [row for row in rows if row["kind"] == "account"]
+        return self._rank(wanted, names, is_phone=False, typos=True)[:limit]
+
+    async def _as_written(self, wanted: str, *, manager_id: int, sees_all: bool) -> list[Any]:
+        """The rows containing every word of the query as typed (see the module's paths)."""
         words = wanted.split()
-        long_words = [w for w in words if len(w) >= 3]
         globs: list[str] = []
         match: str | None = None
-        impossible = False
         if sees_all:
-            clauses = [_phrase(w) for w in long_words]
+            clauses = [_phrase(w) for w in words if len(w) >= 3]
             for word in (w for w in words if len(w) < 3):
                 terms = await self._prefix_terms(word) if len(word) == 2 else None
                 if terms is None:
                     globs.append(_glob_word(word))
                 elif not terms:
-                    impossible = True  # the pair occurs nowhere in the index
+                    return []  # the pair occurs nowhere in the index
                 else:
                     clauses.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
             match = " AND ".join(clauses) or None
         else:
             globs = [_glob_word(w) for w in words]
-        rows = []
-        if not impossible:
-            rows = await self._rows(
-                match=match, globs=globs, manager_id=manager_id, sees_all=sees_all
-            )
-        hits = self._rank(wanted, rows, digits is not None)
-        fuzzy_words = [w for w in long_words if len(w) >= 4]
-        if hits or not fuzzy_words or digits is not None:
-            return hits[:limit]
+        return await self._rows(match=match, globs=globs, manager_id=manager_id, sees_all=sees_all)
+
+    async def _typo_rows(
+        self, wanted: str, manager_id: int, sees_all: bool, *, contacts: bool
+    ) -> list[Any]:
+        """Typo tolerance: the rows sharing the query's rarest trigrams, for rapidfuzz to rank.
+
+        Names (accounts, aliases, organisations) and contacts are read separately, so that
+        the many contacts never crowd the names out of the row limit.
+        """
+        fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
+        if not fuzzy_words:
+            return []
         fuzzy: str | None = None
+        grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         if sees_all:
-            grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
             counts = await self._doc_counts(grams)
             rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
             if not rare:
@@ -213,24 +252,40 @@ class SearchRepository:
                 fuzzy = " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
             else:
                 fuzzy = " OR ".join(_phrase(g) for g in rare)
-        more = await self._rows(
-            match=fuzzy,
-            globs=[],
-            manager_id=manager_id,
-            sees_all=sees_all,
-            names_only=True,
-            limit=_FUZZY_ROWS,
-        )
-        return self._rank(wanted, more, False)[:limit]
+        rows: list[Any] = []
+        for only in ("names", "contacts") if contacts and sees_all else ("names",):
+            rows += await self._rows(
+                match=fuzzy,
+                globs=[],
+                manager_id=manager_id,
+                sees_all=sees_all,
+                only=only,
+                limit=_FUZZY_ROWS,
+            )
+        if contacts and not sees_all:
+            rows += await self._kam_contact_names(manager_id, grams)
+        return rows
+
+    async def _kam_contact_names(self, manager_id: int, grams: Sequence[str]) -> list[Any]:
+        """A KAM's contacts whose names share at least one of the trigrams."""
+        params: dict[str, Any] = {"manager_id": manager_id, "limit": _KAM_CONTACT_ROWS}
+        params.update({f"a{n}": _glob_word(gram) for n, gram in enumerate(grams)})
+        globs = " OR ".join(f"c.full_name GLOB :a{n}" for n in range(len(grams)))
+        return await self._db.fetch_all(_KAM_CONTACT_NAMES.format(globs=globs), params)
 
     @staticmethod
-    def _rank(wanted: str, rows: Sequence[Any], is_phone: bool) -> list[SearchHit]:
+    def _rank(
+        wanted: str, rows: Sequence[Any], *, is_phone: bool, typos: bool = False
+    ) -> list[SearchHit]:
         best: dict[int, SearchHit] = {}
         order: list[int] = []
         for row in rows:
             kind: HitKind = row["kind"]
             lines = [line for line in str(row["text"]).split("\n") if line.strip()]
-            texts = [normalize(line) for line in lines]
+            # A typo is looked for in a contact's name only, not in e-mails and digits.
+            texts = [
+                normalize(line) for line in (lines[:1] if typos and kind == "contact" else lines)
+            ]
             if is_phone:
                 texts = [text for text in texts if text.isdigit()]
             score = max((score_text(wanted, text) for text in texts), default=0.0)

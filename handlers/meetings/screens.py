@@ -25,6 +25,7 @@ from domain.meeting_draft import (
 from domain.search import Candidate, rank
 from handlers.meetings import common as c
 from handlers.meetings.review import render_review
+from handlers.profiles.common import account_labels
 from handlers.ui import button, clip, grid, keyboard, show_screen
 
 ACCOUNT_BUTTONS = 8
@@ -74,12 +75,15 @@ async def show_account(
     if query:
         candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]
         matches = rank(query, candidates, limit=ACCOUNT_BUTTONS)
-        rows += [[button(clip(m.label, 40), f"ml:acc:{m.id}")] for m in matches]
+        names = await account_labels(context, [(m.id, m.label) for m in matches])
+        rows += [[button(names[m.id], f"ml:acc:{m.id}")] for m in matches]
         draft.pending_name = clip(query, 120)
         text = t("meeting.account_matches" if matches else "meeting.account_no_match", text=query)
         rows.append([button(t("meeting.new_client_named", name=clip(query, 30)), "ml:acc:typed")])
     else:
-        rows += [[button(clip(a.name, 40), f"ml:acc:{a.id}")] for a in accounts[:ACCOUNT_BUTTONS]]
+        shown = [(a.id, a.name) for a in accounts[:ACCOUNT_BUTTONS]]
+        names = await account_labels(context, shown)
+        rows += [[button(names[account_id], f"ml:acc:{account_id}")] for account_id, _ in shown]
         key = "meeting.account_prompt" if accounts else "meeting.account_prompt_empty"
         text = t(key)
         rows.append([button(t("meeting.new_client"), "ml:acc:new")])

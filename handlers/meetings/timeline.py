@@ -9,7 +9,18 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 from bot.context import KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.meetings import common as c
-from handlers.ui import answer, button, callback_id, callback_page, clip, keyboard, show_screen
+from handlers.profiles.common import FLOW as PROFILE_FLOW
+from handlers.profiles.common import account_labels
+from handlers.ui import (
+    answer,
+    button,
+    callback_id,
+    callback_page,
+    clip,
+    is_current_screen,
+    keyboard,
+    show_screen,
+)
 from storage.meetings import Meeting
 
 TIMELINE = "timeline"
@@ -66,8 +77,10 @@ async def show_timeline(update: Update, context: KamContext, account_id: int, pa
         nav.append(button("▶", f"tl:{account_id}:{found.page + 1}"))
     rows.append(nav)
     rows.append([button(t("meeting.view_account"), f"acc:open:{account_id}")])
+    # Opened from the card (or paged there): the card's message shows it, like a section.
+    flow = PROFILE_FLOW if is_current_screen(update, context, PROFILE_FLOW) else TIMELINE
     await show_screen(
-        update, context, TIMELINE, text, keyboard(rows), new_message=update.callback_query is None
+        update, context, flow, text, keyboard(rows), new_message=update.callback_query is None
     )
 
 
@@ -115,7 +128,8 @@ async def command(update: Update, context: KamContext) -> None:
     else:
         choices = [(a.id, a.name) for a in accounts[:8]]
         text = t("meeting.timeline_choose")
-    rows = [[button(clip(name, 40), f"tl:{account_id}:0")] for account_id, name in choices]
+    names = await account_labels(context, choices)
+    rows = [[button(names[account_id], f"tl:{account_id}:0")] for account_id, _ in choices]
     await show_screen(update, context, TIMELINE, text, keyboard(rows), new_message=True)
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 
 from bot.context import KamContext
 from bot.i18n import N_
-from domain.profile import SECTIONS, completeness, days_since, satisfaction_trend
+from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from handlers.profiles.common import (
     FLOW,
     STATUS_LABELS,
@@ -76,7 +76,9 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
     if snap.open_tasks:
         task = snap.open_tasks[0]
         due = date_text(context, task.due_at) or t("profile.no_due")
-        lines.append(t("profile.card.next_task", task=task.text[:80], due=due))
+        late = is_overdue(task.due_at, task.due_has_time, now, tz)
+        key = "profile.card.next_task_overdue" if late else "profile.card.next_task"
+        lines.append(t(key, task=task.text[:80], due=due))
     else:
         lines.append(t("profile.card.no_task"))
     trend = satisfaction_trend([s.score for s in snap.scores])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -11,6 +13,7 @@ from telegram import Update
 
 from bot.context import KamContext
 from bot.i18n import N_
+from domain.account_labels import AccountTag, distinct_labels, needs_tags
 from domain.languages import babel_locale
 from domain.money import Money
 from domain.profile import FieldSpec, birthday_month_day
@@ -147,6 +150,20 @@ def value_text(
     if spec.key == "aliases":
         return ", ".join(line for line in str(raw).splitlines() if line.strip())
     return str(raw)
+
+
+async def account_labels(
+    context: KamContext, accounts: Sequence[tuple[int, str]], limit: int = 40
+) -> dict[int, str]:
+    """Button labels for listed accounts (id, name): namesakes also name their owner or city.
+    Every list of account buttons uses this (domain.account_labels has the rule)."""
+    tags: dict[int, AccountTag] = {}
+    if needs_tags([name for _, name in accounts]):
+        tags = await context.services.storage.accounts.tags([i for i, _ in accounts])
+    return distinct_labels(
+        [replace(tags[i], name=name) if i in tags else AccountTag(i, name) for i, name in accounts],
+        limit,
+    )
 
 
 async def manager_names(context: KamContext) -> dict[int, str]:

@@ -1,10 +1,11 @@
-"""Updating a profile: choose the field, enter the value, see old and new, confirm.
+"""Updating a profile: choose the field, enter the value; it is saved at once, with Undo.
 
 Entry: `/edit [client]`, the Edit button of the card (`ed:acc:<id>`) or of a section
 (`ed:sec:<id>:<section>`), and a Telegram contact card shared while a client is open (adds
 that person). Every field is typed (domain.profile.FIELDS) and validated; list items (contacts,
 related organisations, team, deals, spend, suppliers, plan steps) are added, edited, removed.
-All steps edit one message; every change is audited by the storage layer.
+All steps edit one message; every change (and its undoing) is audited by the storage layer.
+A value cut to its field's limit is the one case that asks before saving.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from domain.search import EXACT
 from handlers.menu import main_menu
 from handlers.profiles.common import (
     FLOW,
+    account_labels,
     default_currency,
     int_part,
     manager_names,
@@ -158,7 +160,13 @@ async def _show_sections(update: Update, context: KamContext, note: str = "") ->
     return SECTIONS_STEP
 
 
-async def _show_fields(update: Update, context: KamContext, note: str = "") -> str:
+def _undo_row(context: KamContext, undo: bool) -> list[InlineKeyboardButton]:
+    return [button(context.t("profile.edit.undo"), "ed:undo")] if undo else []
+
+
+async def _show_fields(
+    update: Update, context: KamContext, note: str = "", *, undo: bool = False
+) -> str:
     edit = _edit(context)
     account_id = int(edit["account_id"])
     account = await visible_account(context, account_id)
@@ -170,7 +178,7 @@ async def _show_fields(update: Update, context: KamContext, note: str = "") -> s
     edit.update(entity="account", item_id=None, field=None, adding=None)
     names = await manager_names(context)
     values = dict(vars(account))
-    rows: list[list[InlineKeyboardButton]] = []
+    rows: list[list[InlineKeyboardButton]] = [_undo_row(context, undo)]
     for key in section.fields:
         spec = field_spec("account", key)
         assert spec is not None
@@ -190,7 +198,9 @@ async def _show_fields(update: Update, context: KamContext, note: str = "") -> s
     return FIELDS_STEP
 
 
-async def _show_item(update: Update, context: KamContext, note: str = "") -> str:
+async def _show_item(
+    update: Update, context: KamContext, note: str = "", *, undo: bool = False
+) -> str:
     edit = _edit(context)
     entity = _entity(edit)
     if entity == "account":
@@ -208,6 +218,7 @@ async def _show_item(update: Update, context: KamContext, note: str = "") -> str
         label = t(spec.label) + (f": {clip(shown, 24)}" if shown else " ➕")
         rows.append(button(label, f"ed:f:{spec.key}"))
     keyboard_rows = [
+        _undo_row(context, undo),
         *grid(rows, 1),
         [button(t("profile.edit.remove"), "ed:rm")],
         [button(t("button.back"), "ed:back"), button(t("button.done"), "ed:done")],
@@ -332,10 +343,12 @@ async def edit_command(update: Update, context: KamContext) -> str | int:
         hits = await context.services.storage.search.search(
             query, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=6
         )
-        if len(hits) == 1 or (hits and hits[0].score >= EXACT - 10 and hits[0].kind == "account"):
-            account_id = hits[0].account_id
+        exact = [h for h in hits if h.score >= EXACT - 10 and h.kind == "account"]
+        if len(hits) == 1 or len(exact) == 1:  # namesakes: the manager chooses
+            account_id = (exact or hits)[0].account_id
         elif hits:
-            rows = [[button(clip(h.name, 40), f"ed:acc:{h.account_id}")] for h in hits]
+            names = await account_labels(context, [(h.account_id, h.name) for h in hits])
+            rows = [[button(names[h.account_id], f"ed:acc:{h.account_id}")] for h in hits]
             await update.effective_message.reply_text(
                 context.t("profile.edit.which"), reply_markup=keyboard(rows)
             )
@@ -406,8 +419,11 @@ async def pressed(update: Update, context: KamContext) -> str | int | None:
     if await visible_account(context, int(edit["account_id"])) is None:
         await refuse_missing(update, context)
         return ConversationHandler.END
-    await answer(update)
     assert data is not None
+    if data == "ed:undo":
+        return await _undo(update, context)
+    edit.pop("undo", None)  # Undo is offered until the next step
+    await answer(update)
     if data == "ed:done" or data == "ed:cancel":
         return await _leave(update, context)
     if data.startswith("ed:s:"):
@@ -451,8 +467,7 @@ async def pressed(update: Update, context: KamContext) -> str | int | None:
         if spec is None:
             return None
         cols = [spec.col] + ([spec.currency_column] if spec.currency_column else [])
-        edit["pending"] = {col: _encode(None) for col in cols}
-        return await _show_confirm(update, context, None)
+        return await _apply(update, context, {col: _encode(None) for col in cols})
     if data == "ed:save":
         return await _save(update, context)
     if data == "ed:rm":
@@ -510,34 +525,30 @@ async def _leave(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-async def _picked(update: Update, context: KamContext, raw: str) -> str | None:
+async def _picked(update: Update, context: KamContext, raw: str) -> str | int | None:
     edit = _edit(context)
     spec = _spec(edit)
     if spec is None:
         return None
     t = context.t
     if spec.kind == "choice" and raw in spec.options:
-        edit["pending"] = {spec.col: _encode(raw)}
-        return await _show_confirm(update, context, t(spec.option_message(raw)))
+        return await _apply(update, context, {spec.col: _encode(raw)})
     if spec.kind == "flag" and raw in ("0", "1"):
-        edit["pending"] = {spec.col: _encode(raw == "1")}
-        return await _show_confirm(
-            update, context, t("profile.yes" if raw == "1" else "profile.no")
-        )
+        return await _apply(update, context, {spec.col: _encode(raw == "1")})
     if spec.kind == "manager" and raw.isdigit():
         chosen = await context.services.storage.managers.get(int(raw))
         if chosen is None or not chosen.active:
             await answer(update, t("error.stale_button"))
             return None
-        edit["pending"] = {spec.col: _encode(chosen.id)}
-        return await _show_confirm(update, context, chosen.full_name)
+        return await _apply(update, context, {spec.col: _encode(chosen.id)})
     await answer(update, t("error.stale_button"))
     return None
 
 
-async def typed(update: Update, context: KamContext) -> str | None:
-    """A value typed for the field being edited: validated, then old and new are shown."""
+async def typed(update: Update, context: KamContext) -> str | int | None:
+    """A value typed for the field being edited: validated and saved at once (with Undo)."""
     edit = _edit(context)
+    edit.pop("undo", None)
     message = update.effective_message
     assert message is not None
     spec = _spec(edit)
@@ -575,40 +586,37 @@ async def typed(update: Update, context: KamContext) -> str | None:
     if isinstance(result, Invalid):
         note = "⚠️ " + context.t(result.reason, **result.values)
         return await _show_value(update, context, note)
-    edit["pending"] = {col: _encode(value) for col, value in result.changes.items()}
-    shown = value_text(context, spec, result.changes, await manager_names(context))
-    return await _show_confirm(update, context, shown)
+    return await _apply(update, context, {col: _encode(v) for col, v in result.changes.items()})
 
 
 async def _save(update: Update, context: KamContext) -> str | int:
-    edit = _edit(context)
-    pending = edit.pop("pending", None)
+    """Save on the confirmation screen (only a value cut to the field's limit asks first)."""
+    pending = _edit(context).pop("pending", None)
     if not pending:
         return await _show_fields(update, context)
+    return await _apply(update, context, pending)
+
+
+async def _apply(update: Update, context: KamContext, pending: dict[str, Any]) -> str | int:
+    """Writes the value at once and shows where the manager was, with an Undo button."""
+    edit = _edit(context)
+    edit.pop("pending", None)
     changes = {col: _decode(value) for col, value in pending.items()}
+    if edit.get("adding"):
+        return await _apply_add(update, context, changes)
     manager = context.require_manager()
     storage = context.services.storage
     now = context.services.clock.now()
     spec = _spec(edit)
-    label = context.t(spec.label) if spec else ""
-    adding = edit.get("adding")
-    account_id = int(edit["account_id"])
-    if adding:
-        kind: ItemKind = adding
-        if kind == "plan":
-            account = await storage.accounts.get(account_id)
-            changes.setdefault("assignee_id", account.owner_id if account else manager.id)
-        if kind == "related":
-            changes.setdefault("kind", "partner")
-        item = await storage.profile.add_item(
-            kind, account_id, changes, actor_id=manager.id, now=now
-        )
-        edit.update(entity=kind, item_id=item.id, adding=None, field=None)
-        return await _show_item(update, context, context.t("profile.edit.added"))
+    assert spec is not None
     entity = _entity(edit)
+    names = await manager_names(context)
+    before = await _current_values(context, edit) or {}
     try:
         if entity == "account":
-            await storage.accounts.update(account_id, actor_id=manager.id, now=now, **changes)
+            await storage.accounts.update(
+                int(edit["account_id"]), actor_id=manager.id, now=now, **changes
+            )
         else:
             await storage.profile.update_item(
                 entity, int(edit["item_id"]), changes, actor_id=manager.id, now=now
@@ -616,10 +624,85 @@ async def _save(update: Update, context: KamContext) -> str | int:
     except LookupError:
         await answer(update, context.t("profile.item_gone"), alert=True)
         return await _show_fields(update, context)
+    after = await _current_values(context, edit) or {}
+    label = context.t(spec.label)
+    old = value_text(context, spec, before, names) or "—"
+    edit["undo"] = {
+        "action": "update",
+        "entity": entity,
+        "item_id": edit.get("item_id"),
+        "old": {col: _encode(before.get(col)) for col in changes},
+        "field": label,
+        "shown": clip(old, 300),
+    }
     edit["field"] = None
-    note = context.t("profile.edit.saved", field=label)
+    new = value_text(context, spec, after, names) or "—"
+    note = context.t(
+        "profile.edit.saved_change", field=label, old=clip(old, 300), new=clip(new, 600)
+    )
     if entity == "account":
+        return await _show_fields(update, context, note, undo=True)
+    return await _show_item(update, context, note, undo=True)
+
+
+async def _apply_add(update: Update, context: KamContext, changes: dict[str, Any]) -> str:
+    edit = _edit(context)
+    manager = context.require_manager()
+    storage = context.services.storage
+    account_id = int(edit["account_id"])
+    kind: ItemKind = edit["adding"]
+    if kind == "plan":
+        account = await storage.accounts.get(account_id)
+        changes.setdefault("assignee_id", account.owner_id if account else manager.id)
+    if kind == "related":
+        changes.setdefault("kind", "partner")
+    item = await storage.profile.add_item(
+        kind, account_id, changes, actor_id=manager.id, now=context.services.clock.now()
+    )
+    edit.update(entity=kind, item_id=item.id, adding=None, field=None)
+    edit["undo"] = {"action": "add", "entity": kind, "item_id": item.id}
+    return await _show_item(update, context, context.t("profile.edit.added"), undo=True)
+
+
+async def _undo(update: Update, context: KamContext) -> str | int | None:
+    """Puts back what the last save changed (or removes what it added); audited as well."""
+    edit = _edit(context)
+    undo = edit.pop("undo", None)
+    if not isinstance(undo, dict):
+        await answer(update, context.t("error.stale_button"))
+        return None
+    manager = context.require_manager()
+    storage = context.services.storage
+    now = context.services.clock.now()
+    entity = undo["entity"]
+    edit.update(field=None, adding=None)
+    if undo["action"] == "add":
+        await answer(update)
+        await storage.profile.remove_item(
+            entity, int(undo["item_id"]), actor_id=manager.id, now=now
+        )
+        edit.update(entity="account", item_id=None)
+        return await _show_fields(update, context, context.t("profile.edit.undone_added"))
+    changes = {col: _decode(value) for col, value in undo["old"].items()}
+    note = context.t("profile.edit.undone", field=undo["field"], old=undo["shown"])
+    try:
+        if entity == "account":
+            await storage.accounts.update(
+                int(edit["account_id"]), actor_id=manager.id, now=now, **changes
+            )
+        else:
+            await storage.profile.update_item(
+                entity, int(undo["item_id"]), changes, actor_id=manager.id, now=now
+            )
+    except LookupError:
+        await answer(update, context.t("profile.item_gone"), alert=True)
+        edit.update(entity="account", item_id=None)
+        return await _show_fields(update, context)
+    await answer(update)
+    if entity == "account":
+        edit.update(entity="account", item_id=None)
         return await _show_fields(update, context, note)
+    edit.update(entity=entity, item_id=int(undo["item_id"]))
     return await _show_item(update, context, note)
 
 

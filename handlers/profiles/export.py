@@ -10,6 +10,7 @@ from telegram import Update
 from bot.context import KamContext
 from domain.export import DocOutline, DocSection, build_docx
 from domain.profile import FIELDS, SECTIONS, STRUCTURE_KINDS, Entity, field_spec
+from handlers.meetings import common as mc
 from handlers.profiles.card import card_text
 from handlers.profiles.common import (
     date_text,
@@ -20,9 +21,12 @@ from handlers.profiles.common import (
     visible_account,
 )
 from handlers.ui import answer, callback_parts
-from storage.profile import ProfileItem
+from storage.meetings import Meeting
+from storage.profile import ProfileItem, ProfileSnapshot
+from storage.tasks import Task
 
 _TAGS = re.compile(r"<[^>]+>")
+MAX_MEETINGS = 1000
 
 
 def _plain(html_text: str) -> str:
@@ -45,17 +49,11 @@ def _item_lines(context: KamContext, item: ProfileItem, names: dict[int, str]) -
     return lines
 
 
-async def on_export(update: Update, context: KamContext) -> None:
-    account_id = int_part(callback_parts(update, "acc:export"), 0)
-    if account_id is None or await visible_account(context, account_id) is None:
-        await refuse_missing(update, context)
-        return
-    await answer(update, context.t("profile.export.preparing"))
+def _profile_sections(
+    context: KamContext, snap: ProfileSnapshot, names: dict[int, str]
+) -> list[DocSection]:
+    """The seven sections; each list of a section under its own sub-heading."""
     t = context.t
-    now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now)
-    assert snap is not None
-    names = await manager_names(context)
     values = dict(vars(snap.account))
     sections: list[DocSection] = []
     for section in SECTIONS:
@@ -69,21 +67,82 @@ async def on_export(update: Update, context: KamContext) -> None:
         for entity in section.lists:
             items = snap.list(entity)
             if entity == "related":
-                doc.items += [
-                    _item_lines(context, i, names)
-                    for i in items
-                    if i.get("kind") in STRUCTURE_KINDS
-                ]
-                doc.items += [
-                    _item_lines(context, i, names)
-                    for i in items
-                    if i.get("kind") not in STRUCTURE_KINDS
+                groups = [
+                    (
+                        "profile.list.structure",
+                        [i for i in items if i.get("kind") in STRUCTURE_KINDS],
+                    ),
+                    (
+                        "profile.list.related",
+                        [i for i in items if i.get("kind") not in STRUCTURE_KINDS],
+                    ),
                 ]
             else:
-                doc.items += [_item_lines(context, i, names) for i in items]
-        if not doc.lines and not doc.items:
+                groups = [(f"profile.list.{entity}", items)]
+            for title, group in groups:
+                lines = [_item_lines(context, i, names) for i in group]
+                if len(section.lists) > 1 or entity == "related":
+                    doc.subsections.append(DocSection(t(title), items=lines))
+                else:
+                    doc.items += lines
+        if not doc.lines and not doc.items and not any(s.items for s in doc.subsections):
             doc.lines.append(("", t("profile.section.empty")))
         sections.append(doc)
+    return sections
+
+
+def _meeting_lines(context: KamContext, meeting: Meeting, steps: list[Task]) -> list[str]:
+    """One meeting: date and kind, then people, summary (or agenda), outcome, next steps."""
+    t = context.t
+    head = f"{mc.fmt_when(context, meeting.starts_at, meeting.starts_has_time)} · "
+    head += t(mc.KIND_LABELS[meeting.kind])
+    if meeting.status == "planned":
+        head += f" ({t('profile.export.planned')})"
+    lines = [head]
+    people = [p.name for p in meeting.contacts]
+    if people:
+        lines.append(f"{t('profile.export.people')}: {', '.join(people)}")
+    if meeting.summary:
+        lines.append(f"{t('profile.export.summary')}: {meeting.summary}")
+    elif meeting.agenda:
+        lines.append(f"{t('profile.export.agenda')}: {meeting.agenda}")
+    if meeting.outcome:
+        outcome = t(mc.OUTCOME_LABELS[meeting.outcome])
+        if meeting.outcome_reason:
+            outcome += f" — {meeting.outcome_reason}"
+        lines.append(f"{t('profile.export.outcome')}: {outcome}")
+    for task in steps:
+        due = date_text(context, task.due_at)
+        step = task.text + (f" — {due}" if due else "")
+        lines.append(f"{t('profile.export.next_step')}: {step}")
+    return lines
+
+
+async def _timeline_section(context: KamContext, account_id: int) -> DocSection:
+    """Every meeting of the account, newest first."""
+    storage = context.services.storage
+    found = await storage.meetings.timeline(account_id, page=0, per_page=MAX_MEETINGS)
+    steps = await storage.profile.meeting_steps(account_id)
+    doc = DocSection(context.t("profile.export.timeline"))
+    doc.items = [_meeting_lines(context, m, steps.get(m.id, [])) for m in found.meetings]
+    if not doc.items:
+        doc.lines.append(("", context.t("profile.export.no_meetings")))
+    return doc
+
+
+async def on_export(update: Update, context: KamContext) -> None:
+    account_id = int_part(callback_parts(update, "acc:export"), 0)
+    if account_id is None or await visible_account(context, account_id) is None:
+        await refuse_missing(update, context)
+        return
+    await answer(update, context.t("profile.export.preparing"))
+    t = context.t
+    now = context.services.clock.now()
+    snap = await context.services.storage.profile.snapshot(account_id, now=now)
+    assert snap is not None
+    names = await manager_names(context)
+    sections = _profile_sections(context, snap, names)
+    sections.append(await _timeline_section(context, account_id))
     outline = DocOutline(
         snap.account.name,
         _plain(card_text(context, snap))

@@ -13,7 +13,7 @@ from telegram.ext import (
 from bot.context import KamContext
 from handlers.menu import main_menu, menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import FLOW, STATUS_LABELS, state
+from handlers.profiles.common import FLOW, STATUS_LABELS, account_labels, state
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.ui import button, clip, keyboard, show_screen
 
@@ -45,8 +45,9 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
         )
         return
     rows = []
+    names = await account_labels(context, [(hit.account_id, hit.name) for hit in hits])
     for hit in hits:
-        label = f"{clip(hit.name, 40)} · {t(STATUS_LABELS.get(hit.status, hit.status))}"
+        label = f"{names[hit.account_id]} · {t(STATUS_LABELS.get(hit.status, hit.status))}"
         if hit.via:
             label += f" · {clip(hit.via, 24)}"
         rows.append([button(label, f"acc:open:{hit.account_id}")])

@@ -16,10 +16,9 @@ from telegram.ext import (
 
 from bot.context import KamContext
 from domain.profile import FIELDS
-from domain.search import PREFIX
 from handlers.menu import any_menu_button, main_menu, menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import STATE_KEY, esc
+from handlers.profiles.common import STATE_KEY, account_labels
 from handlers.ui import (
     answer,
     button,
@@ -71,40 +70,26 @@ async def _check_name(update: Update, context: KamContext, name: str) -> str:
     _draft(context)["name"] = name
     manager = context.require_manager()
     storage = context.services.storage
-    hits = await storage.search.search(name, manager_id=manager.id, sees_all=True, limit=5)
-    similar = [h for h in hits if h.kind == "account" and h.score >= PREFIX - 150]
+    similar = await storage.search.resembling(name, limit=3)
     if not similar:
         return await _ask_industry(update, context, new_message=True)
     rows = []
-    lines = [t("profile.new.did_you_mean", name=name)]
-    for hit in similar[:3]:
+    labels = await account_labels(context, [(h.account_id, h.name) for h in similar], 60)
+    lines = [t("profile.new.did_you_mean", names=", ".join(labels[h.account_id] for h in similar))]
+    for hit in similar:
         visible = manager.sees_all_accounts or await storage.accounts.is_visible(
             hit.account_id, manager.id, sees_all=False
         )
         if visible:
-            rows.append(
-                [
-                    button(
-                        t("profile.new.open", name=clip(hit.name, 40)), f"acc:open:{hit.account_id}"
-                    )
-                ]
-            )
-            lines.append(f"• {esc(hit.name)}")
-        else:
-            account = await storage.accounts.get(hit.account_id)
-            owner = (
-                await storage.managers.get(account.owner_id)
-                if account and account.owner_id
-                else None
-            )
-            lines.append(
-                "• "
-                + t(
-                    "profile.new.someone_elses",
-                    name=hit.name,
-                    owner=owner.full_name if owner else "—",
-                )
-            )
+            label = t("profile.new.open", name=clip(labels[hit.account_id], 50))
+            rows.append([button(label, f"acc:open:{hit.account_id}")])
+            continue
+        account = await storage.accounts.get(hit.account_id)
+        owner = (
+            await storage.managers.get(account.owner_id) if account and account.owner_id else None
+        )
+        owner_name = owner.full_name if owner else "—"
+        lines.append("• " + t("profile.new.someone_elses", name=hit.name, owner=owner_name))
     rows.append([button(t("profile.new.create_anyway", name=clip(name, 30)), "ncl:new")])
     rows.append(_nav(context))
     await show_screen(update, context, FLOW, "\n".join(lines), keyboard(rows), new_message=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
+from domain.paging import paginate, split_text
 from domain.profile import (
     FIELDS,
     SECTION_KEYS,
@@ -25,26 +27,45 @@ from handlers.profiles.common import (
     value_text,
     visible_account,
 )
-from handlers.ui import answer, button, callback_parts, keyboard, show_screen
+from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
 from storage.profile import ProfileItem, ProfileSnapshot
 
 PAGE_CHARS = 1600  # a phone screen or two; Telegram's limit is 4096
-FIELD_CHARS = 1200
 
 
-def _field_block(
+def _escaped_len(text: str) -> int:
+    return len(html.escape(text, quote=False))
+
+
+def long_value_blocks(prefix: str, value: str, limit: int = PAGE_CHARS) -> list[str]:
+    """`prefix` (HTML) and the escaped value, split into blocks of at most `limit`
+    characters at paragraph/sentence/word boundaries: never clipped, tags always closed."""
+    budget = max(limit - len(prefix) - len(CONTINUED), 40)
+    pieces = split_text(value, budget, _escaped_len)
+    return [
+        (prefix if number == 0 else CONTINUED) + html.escape(piece.strip("\n"), quote=False)
+        for number, piece in enumerate(pieces)
+    ]
+
+
+CONTINUED = "… "
+
+
+def _field_blocks(
     context: KamContext, entity: Entity, key: str, values: dict[str, Any], names: dict[int, str]
-) -> str | None:
+) -> list[str]:
     spec = field_spec(entity, key)
     assert spec is not None
     shown = value_text(context, spec, values, names)
     if not shown:
-        return None
-    return f"<b>{context.t(spec.label)}:</b> {esc(shown, FIELD_CHARS)}"
+        return []
+    return long_value_blocks(f"<b>{context.t(spec.label)}:</b> ", shown)
 
 
-def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) -> str:
-    """One list item: its title in bold, then its filled fields, one per line."""
+def _item_lines(
+    context: KamContext, item: ProfileItem, names: dict[int, str], limit: int | None
+) -> tuple[str, list[tuple[str, str]]]:
+    """An item's title line (HTML) and its filled fields as (label, plain value)."""
     t = context.t
     entity: Entity = item.kind
     title = esc(item.title, 120) or "—"
@@ -53,7 +74,7 @@ def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) ->
         head += " ⭐ " + t("profile.sponsor_mark")
     if entity == "plan":
         head = ("☑ " if item.get("status") == "done" else "☐ ") + f"<b>{title}</b>"
-    lines = [head]
+    fields: list[tuple[str, str]] = []
     skip = {"full_name", "name", "title", "need", "text", "is_executive_sponsor", "status"}
     if entity == "team":
         skip.add("manager_id")
@@ -62,8 +83,29 @@ def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) ->
             continue
         shown = value_text(context, spec, item.values, names)
         if shown:
-            lines.append(f"   {t(spec.label)}: {esc(shown, 400)}")
-    return "\n".join(lines)
+            fields.append((t(spec.label), clip(shown, limit) if limit else shown))
+    return head, fields
+
+
+def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) -> str:
+    """One list item: its title in bold, then its filled fields, one per line (clipped)."""
+    head, fields = _item_lines(context, item, names, 400)
+    return "\n".join([head] + [f"   {label}: {esc(value, 400)}" for label, value in fields])
+
+
+def item_blocks(context: KamContext, item: ProfileItem, names: dict[int, str]) -> list[str]:
+    """One list item for a section's pages: one block, or several when it is long; whole."""
+    head, fields = _item_lines(context, item, names, None)
+    lines = [head] + [
+        f"   {html.escape(label, quote=False)}: {html.escape(value, quote=False)}"
+        for label, value in fields
+    ]
+    if sum(len(line) + 1 for line in lines) <= PAGE_CHARS:
+        return ["\n".join(lines)]
+    blocks = [head]
+    for label, value in fields:
+        blocks += long_value_blocks(f"   {html.escape(label, quote=False)}: ", value)
+    return blocks
 
 
 def section_blocks(
@@ -74,9 +116,7 @@ def section_blocks(
     account_values = dict(vars(snap.account))
     blocks: list[str] = []
     for key in section.fields:
-        block = _field_block(context, "account", key, account_values, names)
-        if block:
-            blocks.append(block)
+        blocks += _field_blocks(context, "account", key, account_values, names)
     for entity in section.lists:
         items = snap.list(entity)
         if entity == "related":
@@ -89,22 +129,11 @@ def section_blocks(
             blocks.append(f"\n<u>{t(title)}</u> ({len(group)})")
             if not group:
                 blocks.append(t("profile.list.empty"))
-            blocks.extend(item_block(context, item, names) for item in group)
+            for item in group:
+                blocks += item_blocks(context, item, names)
     if not blocks or all(not b.strip() for b in blocks):
         blocks.append(t("profile.section.empty"))
     return blocks
-
-
-def paginate(blocks: list[str], limit: int = PAGE_CHARS) -> list[str]:
-    pages: list[str] = []
-    current = ""
-    for block in blocks:
-        if current and len(current) + len(block) + 1 > limit:
-            pages.append(current)
-            current = ""
-        current = f"{current}\n{block}" if current else block
-    pages.append(current)
-    return [page.strip("\n") for page in pages]
 
 
 async def show_section(
@@ -122,7 +151,7 @@ async def show_section(
     snap = await context.services.storage.profile.snapshot(account_id, now=now)
     assert snap is not None
     names = await manager_names(context)
-    pages = paginate(section_blocks(context, section, snap, names))
+    pages = paginate(section_blocks(context, section, snap, names), PAGE_CHARS)
     page = min(max(page, 0), len(pages) - 1)
     header = f"<b>{esc(account.name, 120)}</b> · {t(section.label)}"
     if len(pages) > 1:

@@ -265,10 +265,8 @@ async def test_a_plan_steps_due_date_is_shown_on_the_day_typed(
     await create(user, "VT-Metal")
     await _open_section(user, "🎯 Prospects")
     await user.press("Add a plan step")
-    await user.send("Present the 2027 offer")
-    await user.press("Save")
+    await user.send("Present the 2027 offer")  # saved at once
     await user.press("Due")
     await user.send("21.12.2026")
-    assert "Will be: 21 Dec 2026" in user.last_text
-    await user.press("Save")
+    assert "Now: 21 Dec 2026" in user.last_text
     assert "Due: 21 Dec 2026" in user.last_text  # not the UTC day before

@@ -77,8 +77,8 @@ async def test_find_ranks_and_opens_one_hit(admin: TelegramUser) -> None:
     assert admin.buttons[:2] == ["Metal · Key account", "Metalurg · Key account"]
     await admin.send("/find 华信")
     assert "华信物流" in admin.last_text and "Owner" in admin.last_text
-    await admin.send("/find metlurg")
-    assert admin.buttons[0].startswith("Metalurg")
+    await admin.send("/find metlurg")  # one letter off Metalurg; Metal is not that close
+    assert "Metalurg" in admin.last_text and "Owner" in admin.last_text
     await admin.send("/find nosuchthing")
     assert "Nothing found" in admin.last_text
     await admin.press("New client")
@@ -146,3 +146,66 @@ async def test_a_search_box_left_open_does_not_swallow_later_text(
     await admin.send("/help")  # a command also closes it
     await admin.send("vt")
     assert "VT-Metal" in admin.last_text  # plain text at the menu searches as before
+
+
+async def test_did_you_mean_names_the_clients_it_resembles(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "Sygma Trade")
+    await admin.send("/newclient")
+    await admin.send("Sigma")
+    assert "Did you mean Sygma Trade?" in admin.last_text
+    assert "«Sigma»" not in admin.last_text
+    assert "Open Sygma Trade" in admin.buttons
+    await admin.press("No, create")
+    await admin.press("Skip")
+    await admin.press("Key account")
+    manager = await storage.managers.by_telegram_id(admin.user_id)
+    assert manager is not None
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="ru")
+    await admin.send("/newclient")
+    await admin.send("Sigmа Trade")  # a Cyrillic "а" typed by mistake
+    assert "Вы имели в виду Sygma Trade?" in admin.last_text
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="zh")
+    await admin.send("/newclient")
+    await admin.send("Sigma")
+    assert "您是指 Sigma, Sygma Trade 吗？" in admin.last_text
+
+
+async def test_namesakes_are_told_apart_on_every_list_of_buttons(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    """The admin sees other managers' "VT-Metal": every list names the owner (or city)."""
+    now = clock.now()
+    await create(admin, "VT-Metal")
+    boris = await storage.managers.create(
+        telegram_id=2000,
+        full_name="Boris",
+        username=None,
+        role="kam",
+        language="en",
+        timezone="Europe/Moscow",
+        now=now,
+    )
+    for city in ("Kazan", "Tula"):
+        account = await storage.accounts.create(
+            name="VT-Metal", owner_id=boris.id, actor_id=boris.id, now=now
+        )
+        await storage.accounts.update(account.id, actor_id=boris.id, now=now, city=city)
+    expected = {"VT-Metal · Anna", "VT-Metal · Boris · Kazan", "VT-Metal · Boris · Tula"}
+
+    await admin.send("/find vt-metal")
+    assert {b.rsplit(" · ", 1)[0] for b in admin.buttons} == expected  # then the status
+    await admin.send("/edit VT-Metal")
+    assert set(admin.buttons) == expected
+    await admin.send("/timeline")
+    assert expected <= set(admin.buttons)
+    await admin.send("📝 Log meeting")
+    assert expected <= set(admin.buttons)  # the recent clients
+    await admin.send("vt metal")
+    assert expected <= set(admin.buttons)  # the clients matching typed text
+    await admin.send("/cancel")
+    await admin.send("/newclient")
+    await admin.send("VT-Metal")
+    assert "Did you mean VT-Metal · Anna, VT-Metal · Boris · Kazan" in admin.last_text
+    assert {"Open VT-Metal · Anna", "Open VT-Metal · Boris · Tula"} <= set(admin.buttons)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
+from domain.clock import FakeClock
 from storage import Storage
 from tests.fake_telegram import TelegramUser
 from tests.handlers.test_profile_create_find import create
@@ -17,7 +20,9 @@ async def _open_section(user: TelegramUser, section: str) -> None:
     await user.press(section)
 
 
-async def test_money_field_old_new_confirm_and_audit(admin: TelegramUser, storage: Storage) -> None:
+async def test_money_field_saved_at_once_with_old_and_new_and_audit(
+    admin: TelegramUser, storage: Storage
+) -> None:
     await create(admin, "VT-Metal")
     card_message = admin.last_message.message_id
     await _open_section(admin, "🎯 Prospects")
@@ -25,7 +30,6 @@ async def test_money_field_old_new_confirm_and_audit(admin: TelegramUser, storag
     await admin.press("Opportunity, 1 year")
     await admin.send("1.2m RUB")
     assert "Was: —" in admin.last_text and "1,200,000" in admin.last_text
-    await admin.press("Save")
     assert "Saved: Opportunity, 1 year" in admin.last_text
     account_id = await _account_id(storage)
     account = await storage.accounts.get(account_id)
@@ -35,10 +39,9 @@ async def test_money_field_old_new_confirm_and_audit(admin: TelegramUser, storag
     assert {"opportunity_1y_minor", "opportunity_1y_currency"} <= fields
     await admin.press("Opportunity, 3-5 years")
     await admin.send("50万元")
-    assert "Will be: ¥500,000" in admin.last_text
-    await admin.press("Save")
+    assert "¥500,000" in admin.last_text
     await admin.press("Done")
-    assert "1 year: 1,200,000 ₽\nOpportunity, 3-5 years: ¥500,000" in admin.last_text
+    assert "1 year: 1,200,000\xa0₽\nOpportunity, 3-5 years: ¥500,000" in admin.last_text
 
 
 async def test_invalid_values_are_explained_and_asked_again(
@@ -68,18 +71,16 @@ async def test_invalid_values_are_explained_and_asked_again(
     await admin.send("9999")
     assert "whole number from 1 to 365" in admin.last_text
     await admin.send("14")
-    await admin.press("Save")
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.contact_cadence_days == 14
-    await admin.press("Back")
+    await admin.press("Back")  # from the section to the list of sections
     await admin.press("📋 General")
     await admin.press("Goals")
     await admin.send("g" * 2001)
     assert "Too long: 2,001 characters, at most 2,000" in admin.last_text
     assert "kept the first part" in admin.last_text and "Will be: ggg" in admin.last_text
-    await admin.send("Grow <b>exports</b> to Asia")
+    await admin.send("Grow <b>exports</b> to Asia")  # typed again instead: saved at once
     assert "Grow <b>exports</b> to Asia" in admin.last_text  # shown as text, not markup
-    await admin.press("Save")
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.goals == "Grow <b>exports</b> to Asia"
 
@@ -91,8 +92,7 @@ async def test_choice_field_uses_buttons(admin: TelegramUser, storage: Storage) 
     await admin.send("at risk please")
     assert "choose with the buttons" in admin.last_text
     await admin.press("At risk")
-    assert "Was: Key account" in admin.last_text and "Will be: At risk" in admin.last_text
-    await admin.press("Save")
+    assert "Was: Key account" in admin.last_text and "Now: At risk" in admin.last_text
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.status == "at_risk"
 
@@ -103,21 +103,17 @@ async def test_list_items_add_edit_remove(admin: TelegramUser, storage: Storage)
     await _open_section(admin, "👤 Contacts")
     await admin.press("Add a person")
     await admin.send("Ivan Petrov")
-    await admin.press("Save")
     assert "Added" in admin.last_text
     await admin.press("Role in the decision")
     await admin.press("Decision maker")
-    await admin.press("Save")
     await admin.press("Phone")
     await admin.send("call me maybe")
     assert "does not look like a phone" in admin.last_text
     await admin.send("+7 916 123-45-67")
-    await admin.press("Save")
     await admin.press("Birthday")
     await admin.send("31.02")
     assert "could not read the birthday" in admin.last_text
     await admin.send("12.03")
-    await admin.press("Save")
     [contact] = await storage.contacts.for_account(account_id)
     assert (contact.decision_role, contact.phone, contact.birthday) == (
         "decision_maker",
@@ -137,12 +133,10 @@ async def test_plan_step_is_a_task_with_a_due_date(admin: TelegramUser, storage:
     await _open_section(admin, "🎯 Prospects")
     await admin.press("Add a plan step")
     await admin.send("Present the 2027 offer")
-    await admin.press("Save")
     await admin.press("Due")
     await admin.send("someday")
     assert "could not read the date" in admin.last_text
     await admin.send("15.12.2026")
-    await admin.press("Save")
     [task] = await storage.tasks.open_for_account(account_id)
     assert task.origin == "action_plan" and task.due_at is not None
     assert task.due_at.date().isoformat() in ("2026-12-14", "2026-12-15")
@@ -222,3 +216,59 @@ async def test_starting_a_search_closes_an_open_edit(admin: TelegramUser, storag
     await admin.send("Grow exports to Kazakhstan")  # neither a value nor a search now
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.goals is None
+
+
+async def test_one_field_in_four_actions_from_the_card_then_undo(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    assert "✏️ Edit" in admin.buttons  # on the card
+    actions: list[Callable[[], Awaitable[None]]] = [
+        lambda: admin.press("✏️ Edit"),
+        lambda: admin.press("📋 General"),
+        lambda: admin.press("Goals"),
+        lambda: admin.send("Grow exports to Kazakhstan"),
+    ]
+    for action in actions:
+        await action()
+    account = await storage.accounts.get(account_id)
+    assert account is not None and account.goals == "Grow exports to Kazakhstan"
+    assert len(actions) <= 4
+    assert "Saved: Goals" in admin.last_text and "Was: —" in admin.last_text
+    assert "Choose a field" in admin.last_text  # back in the section
+    assert "↩️ Undo" in admin.buttons
+    assert any(b.startswith("Goals: Grow exports") for b in admin.buttons)
+    await admin.press("Description")
+    await admin.send("Steel mill")
+    await admin.press("Description")
+    await admin.send("Steel mill in the Urals")
+    await admin.press("↩️ Undo")
+    account = await storage.accounts.get(account_id)
+    assert account is not None and account.description == "Steel mill"
+    assert "Undone: Description is back to Steel mill" in admin.last_text
+    assert "↩️ Undo" not in admin.buttons  # one step back, not a history
+    entries = await storage.audit.for_entity("account", account_id)
+    assert [e.new_value for e in entries if e.field == "description"] == [
+        "Steel mill",
+        "Steel mill in the Urals",
+        "Steel mill",
+    ]
+
+
+async def test_undo_of_an_added_entry_removes_it_in_chinese(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    manager = await storage.managers.by_telegram_id(admin.user_id)
+    assert manager is not None
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="zh")
+    await admin.press("✏️")
+    await admin.press("👤")
+    await admin.press("添加")
+    await admin.send("王伟")
+    assert [c.full_name for c in await storage.contacts.for_account(account_id)] == ["王伟"]
+    await admin.press("↩️ 撤销")
+    assert await storage.contacts.for_account(account_id) == []
+    assert "已撤销" in admin.last_text

@@ -258,3 +258,131 @@ async def test_export_sends_a_docx_with_all_sections(
     text = "\n".join(p.text for p in document.paragraphs)
     for needle in ("VT-Metal", "General", "Ivan Petrov", "Pipes 2025", "Severstal", "OldSteel"):
         assert needle in text, needle
+
+
+async def test_the_card_marks_an_overdue_next_task(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    assert account.owner_id is not None
+    await storage.profile.add_item(
+        "plan",
+        account.id,
+        {"text": "Send the offer", "due_at": clock.now() - timedelta(days=2)},
+        actor_id=account.owner_id,
+        now=clock.now(),
+    )
+    await admin.press_data(f"acc:open:{account.id}")
+    assert "Next: Send the offer — ⚠️ overdue since" in admin.last_text
+    clock.advance(timedelta(days=-3))  # the same step seen before its day: not overdue
+    await admin.press_data(f"acc:open:{account.id}")
+    assert "Send the offer" in admin.last_text and "overdue" not in admin.last_text
+
+
+async def test_timeline_from_the_card_edits_the_card_in_place(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    await admin.press_data(f"acc:open:{account_id}")
+    card = admin.last_message.message_id
+    sent = len(admin.bot_texts())
+    await admin.press("🕓 Timeline")
+    assert "Agreed on a pilot" in admin.last_text
+    assert admin.last_message.message_id == card and len(admin.bot_texts()) == sent
+    await admin.press("View account")
+    assert admin.last_message.message_id == card and "Owner" in admin.last_text
+    assert len(admin.bot_texts()) == sent
+
+
+async def test_a_long_description_is_paged_whole(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    [account] = await storage.accounts.visible(1, sees_all=True)
+    assert account.owner_id is not None
+    sentences = [f"Fact {n:03d} about the plant & its <mill>." for n in range(48)]
+    description = " ".join(sentences[:24]) + "\n\n" + " ".join(sentences[24:])
+    sentences.append("Tail" + "t" * (1981 - len(description) - 5))
+    description += " " + sentences[-1]
+    assert len(description) == 1981
+    note = "Notes " + "n" * 1990
+    await storage.accounts.update(
+        account.id, actor_id=account.owner_id, now=clock.now(), description=description
+    )
+    await storage.profile.add_item(
+        "contact",
+        account.id,
+        {"full_name": "Ivan Petrov", "notes": note},
+        actor_id=account.owner_id,
+        now=clock.now(),
+    )
+    await admin.press_data(f"acc:open:{account.id}")
+    for section, needles in (("📋 General", sentences), ("👤 Contacts", [note])):
+        await admin.press(section)
+        pages = [admin.last_text]
+        while "▶" in admin.buttons:
+            await admin.press("▶")
+            pages.append(admin.last_text)
+        assert len(pages) > 1 and all("(page" in page for page in pages)
+        # Without the headers and the continuation marks, the pages hold every character.
+        shown = "".join(page.split("\n", 2)[2].replace("… ", "") for page in pages)
+        for needle in needles:
+            assert shown.count(needle) == 1, needle
+        assert all("…" not in page.replace("… ", "") for page in pages)  # nothing clipped
+        await admin.press("To the card")
+
+
+async def test_export_has_the_timeline_and_sub_headings(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _seed(storage, clock)
+    [contact] = await storage.contacts.for_account(account_id)
+    [(meeting_id,)] = await storage.db.fetch_all("SELECT id FROM meetings")
+    stamp = dt_to_db(clock.now())
+    async with storage.db.transaction() as conn:
+        await conn.execute(
+            "INSERT INTO meeting_contacts (meeting_id, contact_id) VALUES (?, ?)",
+            (meeting_id, contact.id),
+        )
+        await conn.execute(
+            "UPDATE meetings SET outcome_reason = 'price fits' WHERE id = ?", (meeting_id,)
+        )
+        await conn.execute(
+            "INSERT INTO tasks (account_id, meeting_id, assignee_id, text, origin, due_at,"
+            " status, created_at, updated_at) VALUES (?, ?, 1, 'Send the pilot offer',"
+            " 'follow_up', ?, 'open', ?, ?)",
+            (account_id, meeting_id, dt_to_db(clock.now() + timedelta(days=2)), stamp, stamp),
+        )
+    await admin.press_data(f"acc:open:{account_id}")
+    await admin.press("Document")
+    document = admin.last_message.document
+    assert document is not None
+    data = fake.file(document["file_id"])
+    assert data is not None
+    paragraphs = Document(io.BytesIO(data.data)).paragraphs
+    styled = [(p.style.name if p.style else "", p.text) for p in paragraphs]
+    headings = [(style, text) for style, text in styled if style.startswith("Heading")]
+    h2 = [text for style, text in headings if style == "Heading 2"]
+    assert h2 == [
+        "Divisions, branches, subsidiaries",
+        "Related organisations",
+        "What the client spends",
+        "Previous suppliers",
+    ]
+    assert ("Heading 1", "Meetings") in headings
+    texts = [p.text for p in paragraphs]
+    timeline = texts[texts.index("Meetings") :]
+    assert "Visit" in timeline[1]  # date · kind
+    for needle in (
+        "People: Ivan Petrov",
+        "Summary: Agreed on a pilot",
+        "Outcome: 👍 Positive — price fits",
+        "Next step: Send the pilot offer — ",
+    ):
+        assert any(text.startswith(needle) for text in timeline), needle
+    structure = texts.index("Divisions, branches, subsidiaries")
+    assert texts[structure + 1] == "Ural branch"
+    assert texts.index("Severstal") > texts.index("Related organisations")

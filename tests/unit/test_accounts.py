@@ -6,6 +6,7 @@ import pytest
 
 from domain.clock import FakeClock
 from storage import Storage
+from storage.demo import load_demo_portfolio
 
 
 async def _manager(storage: Storage, clock: FakeClock, telegram_id: int, role: str = "kam") -> int:
@@ -74,4 +75,37 @@ async def test_contacts_round_trip(storage: Storage, clock: FakeClock) -> None:
     contacts = await storage.contacts.for_account(account.id)
     assert [(c.full_name, c.position) for c in contacts] == [
         ("Иван Петров", "Директор по закупкам")
+    ]
+
+
+async def test_the_portfolio_is_ordered_by_last_contact_not_by_edits(
+    storage: Storage, clock: FakeClock
+) -> None:
+    """After seed-demo every account has the same update time: the order is the last contact."""
+    await load_demo_portfolio(
+        storage,
+        telegram_id=42,
+        full_name="Demo",
+        language="en",
+        timezone="UTC",
+        now=clock.now(),
+    )
+    manager = await storage.managers.by_telegram_id(42)
+    assert manager is not None
+    accounts = await storage.accounts.visible(manager.id, sees_all=False)
+    contacts = [a.last_contact_at for a in accounts if a.last_contact_at is not None]
+    assert len(contacts) >= 2 and contacts == sorted(contacts, reverse=True)
+    assert [a.name for a in accounts] != sorted(a.name for a in accounts)
+    # Editing the least recently met account's profile does not move it up.
+    last = accounts[-1]
+    clock.advance(timedelta(hours=1))
+    await storage.accounts.update(last.id, actor_id=manager.id, now=clock.now(), goals="More")
+    again = await storage.accounts.visible(manager.id, sees_all=False)
+    assert [a.id for a in again] == [a.id for a in accounts]
+    # A client created now (never met yet) comes first; a new meeting moves an account up.
+    fresh = await storage.accounts.create(
+        name="Aardvark", owner_id=manager.id, actor_id=manager.id, now=clock.now()
+    )
+    assert [a.id for a in await storage.accounts.visible(manager.id, sees_all=False)][:1] == [
+        fresh.id
     ]

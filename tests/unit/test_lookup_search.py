@@ -148,3 +148,59 @@ def test_phone_digits() -> None:
     assert phone_digits("+7 (916) 123-45-67") == "79161234567"
     assert phone_digits("VT 2026") is None
     assert phone_digits("12") is None
+
+
+@pytest.fixture
+async def similar_names(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock
+) -> Manager:
+    lead, kam, _ = portfolio
+    now = clock.now()
+    for name in ("Sigma", "Sigmatek Group", "Sygma Trade"):
+        account = await storage.accounts.create(
+            name=name, owner_id=kam.id, actor_id=kam.id, now=now
+        )
+    for full_name in ("Alexey Orlov", "Ivan Petrov", "Elena Smirnova", "Мария Петрова"):
+        await storage.contacts.create(
+            account_id=account.id, full_name=full_name, position=None, actor_id=kam.id, now=now
+        )
+    return lead
+
+
+async def test_the_whole_name_decides_exact_prefix_then_fuzzy(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], similar_names: Manager
+) -> None:
+    _, kam, _ = portfolio
+    for who in (similar_names, kam):
+        names = [hit.name for hit in await _find(storage, who, "Sigmatec")]
+        assert names[:1] == ["Sigmatek Group"], (who.role, names)
+        names = [hit.name for hit in await _find(storage, who, "sigma")]
+        assert names[:2] == ["Sigma", "Sigmatek Group"]
+
+
+@pytest.mark.parametrize("query", ["Orlvo", "Petrvo", "Smirnva", "Петрвоа", "Sminrova"])
+async def test_typos_in_contact_names_find_them(
+    storage: Storage,
+    portfolio: tuple[Manager, Manager, Manager],
+    similar_names: Manager,
+    query: str,
+) -> None:
+    _, kam, _ = portfolio
+    for who in (similar_names, kam):
+        hits = await _find(storage, who, query)
+        assert [h.name for h in hits][:1] == ["Sygma Trade"], (who.role, query, hits)
+        assert hits[0].kind == "contact" and hits[0].via is not None
+
+
+async def test_resembling_names_include_close_spellings(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], similar_names: Manager
+) -> None:
+    names = [hit.name for hit in await storage.search.resembling("Sigma")]
+    assert names[0] == "Sigma" and "Sygma Trade" in names
+    assert [hit.name for hit in await storage.search.resembling("Sygma")][:2] == [
+        "Sygma Trade",
+        "Sigma",
+    ]
+    assert [hit.name for hit in await storage.search.resembling("VT Metall")] == ["VT-Metal"]
+    assert await storage.search.resembling("Petrov") == []  # a contact is not a client
+    assert await storage.search.resembling("Zzyzx Holdings") == []

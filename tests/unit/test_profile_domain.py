@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from domain.profile import (
     Parsed,
     completeness,
     field_spec,
+    is_overdue,
     parse_birthday,
     parse_value,
     satisfaction_trend,
@@ -157,3 +158,13 @@ def test_docx_holds_every_script_and_survives_control_characters() -> None:
     text = "\n".join(p.text for p in document.paragraphs)
     assert "华信物流" in text and "Профиль клиента" in text and "增长 <b>x</b>" in text
     assert "Иван" in text
+
+
+def test_a_task_is_overdue_after_its_time_or_after_its_whole_day() -> None:
+    tz = ZoneInfo("Europe/Moscow")
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=tz)
+    earlier_today = datetime(2026, 12, 1, 9, 0, tzinfo=tz)
+    assert is_overdue(earlier_today, True, now, tz)
+    assert not is_overdue(earlier_today, False, now, tz)  # due today, no time: not yet
+    assert is_overdue(earlier_today - timedelta(days=1), False, now, tz)
+    assert not is_overdue(None, False, now, tz)

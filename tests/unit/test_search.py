@@ -56,3 +56,16 @@ def test_transliterate_spells_cyrillic_in_latin() -> None:
     assert transliterate("Иван Петров") == "ivan petrov"
     assert transliterate("Щукин, Юлия") == "shchukin yuliya"
     assert transliterate("王伟 VT") == "王伟 vt"
+
+
+def test_a_name_that_is_only_a_prefix_of_the_query_ranks_below_a_close_spelling() -> None:
+    candidates = [
+        Candidate(1, "Sigma", ("Sigma",)),
+        Candidate(2, "Sigmatek Group", ("Sigmatek Group",)),
+        Candidate(3, "Sigma Trade", ("Sigma Trade",)),
+    ]
+    assert [m.label for m in rank("Sigmatec", candidates)][:1] == ["Sigmatek Group"]
+    assert [m.label for m in rank("Sigmatek", candidates)][:1] == ["Sigmatek Group"]
+    # The whole name among more words still finds it, below every fuzzy match.
+    [match] = rank("VT-Metal Moscow", [Candidate(4, "VT-Metal", ("VT-Metal",))])
+    assert match.label == "VT-Metal"
