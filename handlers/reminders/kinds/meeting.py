@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from domain import reminder_kinds as kinds
+from handlers.profiles.brief import brief_text
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
 from storage.reminders import Delivery
@@ -31,8 +32,6 @@ async def brief_push(push_input: PushInput, delivery: Delivery) -> Push | None:
 
 async def _brief_body(push_input: PushInput, account_id: int) -> str:
     """The profiles feature's one-screen brief of the account (handlers.profiles.brief)."""
-    from handlers.profiles.brief import brief_text
-
     try:
         return await brief_text(
             push_input.sources.profile, push_input.fmt.t, push_input.fmt, push_input.now, account_id
