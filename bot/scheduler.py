@@ -5,7 +5,8 @@ memory between ticks). Each tick:
 
 1. records the occasions that fell due since the last tick (storage.reminders.materialize);
 2. claims due deliveries in batches and, per manager, composes each message again from its
-   source row (obsolete ones are skipped), holds what quiet hours hold, bundles late ones
+   source row through the registry of reminder kinds (handlers.reminders.registry, with no
+   handler context; obsolete ones are skipped), holds what quiet hours hold, bundles late ones
    into one "while I was offline" message, and sends the rest one by one;
 3. paces its own sends below Telegram's ceiling (the AIORateLimiter is shared with replies
    to people using the bot), waits out a 429 and tries again, marks a manager who blocked
@@ -21,7 +22,7 @@ import logging
 import warnings
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message
@@ -29,11 +30,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.context import SERVICES_KEY, KamContext
+from bot.context import SERVICES_KEY
 from bot.services import Services
 from domain import reminders as rules
+from domain.reminder_kinds import rule_of
 from handlers.reminders.common import Formatter
-from handlers.reminders.pushes import Push, catch_up_message, compose
+from handlers.reminders.pushes import catch_up_message
+from handlers.reminders.registry import Push, PushInput, render
+from storage import Storage
 from storage.managers import Manager
 from storage.reminders import Delivery
 
@@ -139,12 +143,15 @@ async def tick(application: Application[Any, Any, Any, Any, Any, Any]) -> TickRe
     return report
 
 
-def _context_for(
-    application: Application[Any, Any, Any, Any, Any, Any], manager: Manager
-) -> KamContext:
-    context = KamContext(application, chat_id=manager.telegram_id, user_id=manager.telegram_id)
-    context.manager = manager
-    return context
+@dataclass
+class _Sorted:
+    """One manager's claimed deliveries once composed: sent alone, or bundled."""
+
+    singles: list[tuple[Delivery, Push]] = field(default_factory=list)
+    bundled: list[tuple[Delivery, Push]] = field(default_factory=list)
+
+
+Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]
 
 
 async def _deliver_to(
@@ -153,20 +160,31 @@ async def _deliver_to(
     deliveries: list[Delivery],
     report: TickReport,
 ) -> None:
-    services = _services(application)
-    storage, clock = services.storage, services.clock
+    storage = _services(application).storage
     manager = await storage.managers.get(manager_id)
     if manager is None or not manager.active or manager.blocked_at is not None:
         await storage.reminders.release([d.id for d in deliveries])
         return
-    context = _context_for(application, manager)
-    now = clock.now()
-    fmt = Formatter(manager)
-    singles: list[tuple[Delivery, Push]] = []
-    bundled: list[tuple[Delivery, Push]] = []
+    sorted_ = await _sort(_services(application), manager, deliveries, report)
+    outgoing: list[Outgoing] = [([d], p.text, p.markup, False) for d, p in sorted_.singles]
+    if sorted_.bundled:
+        pushes = [p for _, p in sorted_.bundled]
+        text, markup = catch_up_message(Formatter(manager), pushes)
+        outgoing.insert(0, ([d for d, _ in sorted_.bundled], text, markup, True))
+    await _send_all(application, manager, outgoing, report)
+
+
+async def _sort(
+    services: Services, manager: Manager, deliveries: list[Delivery], report: TickReport
+) -> _Sorted:
+    """Composes each delivery from its source row, with no handler context: skips the
+    obsolete, holds what quiet hours hold, and sorts the rest into singles and the bundle."""
+    storage, now = services.storage, services.clock.now()
+    push_input = PushInput.of(manager, storage, now)
+    found = _Sorted()
     for delivery in deliveries:
         try:
-            push = await compose(context, delivery, now)
+            push = await render(push_input, delivery)
         except Exception:
             _LOG.exception("could not compose reminder %s (%s)", delivery.id, delivery.key)
             if delivery.attempts >= MAX_ATTEMPTS:
@@ -179,34 +197,54 @@ async def _deliver_to(
             await storage.reminders.mark_skipped([delivery.id], "obsolete")
             report.skipped += 1
             continue
-        late = delivery.catch_up or rules.is_stale(
-            max(delivery.due_at, delivery.not_before or delivery.due_at), now
-        )
-        if delivery.kind == "digest" and late and rules.is_quiet(now, manager):
-            # a digest found late at night (after downtime): tomorrow's replaces it
-            await storage.reminders.mark_skipped([delivery.id], "late digest in quiet hours")
-            report.skipped += 1
-            continue
-        bundle = late and push.catch_up
-        hold = rules.hold_until(
-            now,
-            delivery.due_at,
-            manager,
-            explicit=push.explicit and not bundle,
-            deadline=push.deadline,
-        )
-        if hold is not None:
-            await storage.reminders.hold([delivery.id], until=hold, catch_up=bundle)
-            report.held += 1
-            continue
-        (bundled if bundle else singles).append((delivery, push))
+        await _place(storage, manager, delivery, push, now, found, report)
+    return found
 
-    outgoing: list[tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]] = [
-        ([d], p.text, p.markup, False) for d, p in singles
-    ]
-    if bundled:
-        text, markup = catch_up_message(fmt, [p for _, p in bundled])
-        outgoing.insert(0, ([d for d, _ in bundled], text, markup, True))
+
+async def _place(
+    storage: Storage,
+    manager: Manager,
+    delivery: Delivery,
+    push: Push,
+    now: datetime,
+    found: _Sorted,
+    report: TickReport,
+) -> None:
+    """Quiet hours and the catch-up rule for one composed delivery."""
+    rule = rule_of(delivery.kind)
+    assert rule is not None  # render() composes known kinds only
+    late = delivery.catch_up or rules.is_stale(
+        max(delivery.due_at, delivery.not_before or delivery.due_at), now
+    )
+    if delivery.kind == "digest" and late and rules.is_quiet(now, manager):
+        # a digest found late at night (after downtime): tomorrow's replaces it
+        await storage.reminders.mark_skipped([delivery.id], "late digest in quiet hours")
+        report.skipped += 1
+        return
+    bundle = late and rule.catch_up
+    hold = rules.hold_until(
+        now,
+        delivery.due_at,
+        manager,
+        explicit=rule.explicit and not bundle,
+        deadline=push.deadline,
+    )
+    if hold is not None:
+        await storage.reminders.hold([delivery.id], until=hold, catch_up=bundle)
+        report.held += 1
+        return
+    (found.bundled if bundle else found.singles).append((delivery, push))
+
+
+async def _send_all(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    manager: Manager,
+    outgoing: list[Outgoing],
+    report: TickReport,
+) -> None:
+    """Sends one manager's messages in order; stops at a block (the rest wait)."""
+    services = _services(application)
+    storage, clock = services.storage, services.clock
     for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
         outcome = await _send(application, manager, text, markup, report)
         if outcome == "blocked":

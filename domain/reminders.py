@@ -74,7 +74,7 @@ KINDS: tuple[Kind, ...] = (
     "low_score",
     "missed",
 )
-"""Kinds sent to a lead about someone else's work; never switched off by the lead."""
+"""Every kind; domain.reminder_kinds declares each one's rules."""
 
 
 class ReminderPrefs(Protocol):
@@ -272,6 +272,16 @@ def obligation_occasion_name(key: str) -> str:
 
 def escalation_occasion(task_id: int, lead_id: int, due_at: datetime) -> Occasion:
     return Occasion(f"esc:{task_id}", lead_id, "escalation", task_id, due_at + ESCALATE_AFTER)
+
+
+def low_score_occasion(check_id: int, lead_id: int, now: datetime) -> Occasion:
+    """To the account's lead, at once: a client gave a low score."""
+    return Occasion(f"low:{check_id}", lead_id, "low_score", check_id, now)
+
+
+def missed_occasion(obligation_id: int, lead_id: int, now: datetime) -> Occasion:
+    """To the account's lead, at once: an obligation was missed."""
+    return Occasion(f"missed:{obligation_id}", lead_id, "missed", obligation_id, now)
 
 
 # --- user-facing choices -----------------------------------------------------------------

@@ -280,9 +280,7 @@ class ContractRepository:
                     )
                 lead_id = await account_lead(conn, view.account_id, actor_id)
                 if lead_id is not None and lead_id != actor_id:
-                    occasion = rules.Occasion(
-                        f"missed:{obligation_id}", lead_id, "missed", obligation_id, now
-                    )
+                    occasion = rules.missed_occasion(obligation_id, lead_id, now)
                     await enqueue(conn, occasion, now)
                 else:
                     lead_id = None

@@ -174,10 +174,7 @@ class SatisfactionRepository:
                 )
                 lead_id = await account_lead(conn, check.account_id, actor_id)
                 if lead_id is not None and lead_id != actor_id:
-                    occasion = rules.Occasion(
-                        f"low:{check_id}", lead_id, "low_score", check_id, now
-                    )
-                    await enqueue(conn, occasion, now)
+                    await enqueue(conn, rules.low_score_occasion(check_id, lead_id, now), now)
                 else:
                     lead_id = None
             updated = await _view(conn, check_id)

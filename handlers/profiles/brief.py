@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from typing import Protocol
+
 from telegram import Update
 
 from bot.context import KamContext
-from bot.i18n import N_, Html
+from bot.i18n import N_, Html, Translator
 from domain.brief import birthdays_this_month, key_people, next_plan_step
+from domain.formatting import Formats
 from domain.profile import satisfaction_trend
-from handlers.profiles.card import TREND_MARKS, ago_text
+from handlers.profiles.card import TREND_MARKS, ago_words
 from handlers.profiles.common import (
     FLOW,
-    date_text,
+    amount_text,
+    day_text,
     esc,
     int_part,
-    money_text,
     refuse_missing,
     visible_account,
-    zone,
 )
 from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
-from storage.managers import Manager
+from storage.profile import ProfileSnapshot
 
 OUTCOME_MARKS = {"positive": "🟢", "neutral": "🟡", "negative": "🔴"}
 ATTITUDE_MARKS = {"supporter": "👍", "neutral": "😐", "opponent": "👎"}
@@ -33,36 +36,43 @@ ROLE_LABELS = {
 }
 
 
-async def render_brief(
-    context: KamContext, account_id: int, *, manager: Manager | None = None
+class ProfileReader(Protocol):
+    """What the brief reads (storage.profile.ProfileRepository)."""
+
+    async def snapshot(
+        self, account_id: int, /, *, now: datetime, today: date | None = None
+    ) -> ProfileSnapshot | None: ...
+
+
+async def render_brief(context: KamContext, account_id: int) -> str:
+    """The brief's HTML text in the language and time zone of this update's manager."""
+    services = context.services
+    return await brief_text(
+        services.storage.profile, context.t, context.fmt, services.clock.now(), account_id
+    )
+
+
+async def brief_text(
+    profiles: ProfileReader, t: Translator, fmt: Formats, now: datetime, account_id: int
 ) -> str:
-    """The brief's HTML text (also pushed before meetings).
-
-    In the language and time zone of `context.manager`; a scheduled job, which has no
-    manager in its context, passes the recipient as `manager`.
-    """
-    if manager is None or context.manager is not None:
-        return await _render(context, account_id)
-    context.manager = manager
-    try:
-        return await _render(context, account_id)
-    finally:
-        context.manager = None
-
-
-async def _render(context: KamContext, account_id: int) -> str:
-    t = context.t
-    now = context.services.clock.now()
-    tz = zone(context)
-    today = now.astimezone(tz).date()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now, today=today)
+    """The brief's HTML text (also pushed before meetings, with no handler context)."""
+    today = now.astimezone(fmt.tz).date()
+    snap = await profiles.snapshot(account_id, now=now, today=today)
     if snap is None:
         return t("profile.not_found")
-    account = snap.account
-    out = [t("profile.brief.title", name=account.name)]
+    out = [t("profile.brief.title", name=snap.account.name)]
+    out += _people(snap, t, fmt, today)
+    out += _last_meeting(snap, t, fmt, today)
+    out += _tasks_and_score(snap, t, fmt)
+    out += _deadlines(snap, t, fmt, today)
+    out += _opportunity_and_step(snap, t, fmt)
+    return "\n".join(out)
+
+
+def _people(snap: ProfileSnapshot, t: Translator, fmt: Formats, today: date) -> list[str]:
     contacts = [c.values for c in snap.list("contact")]
     people = key_people(contacts)
-    out.append("\n" + t("profile.brief.people"))
+    out = ["\n" + t("profile.brief.people")]
     if not people:
         out.append(t("profile.brief.no_people"))
     for person in people:
@@ -77,62 +87,72 @@ async def _render(context: KamContext, account_id: int) -> str:
     birthdays = birthdays_this_month(contacts, today)
     if birthdays:
         names = ", ".join(
-            f"{esc(c.get('full_name'), 40)} ({context.fmt.birthday(today.month, d)})"
-            for d, c in birthdays
+            f"{esc(c.get('full_name'), 40)} ({fmt.birthday(today.month, d)})" for d, c in birthdays
         )
         out.append("🎂 " + t("profile.brief.birthdays", names=Html(names)))
+    return out
+
+
+def _last_meeting(snap: ProfileSnapshot, t: Translator, fmt: Formats, today: date) -> list[str]:
     meeting = snap.last_meeting
     if meeting is None:
-        out.append("\n" + t("profile.brief.no_meeting"))
-    else:
-        days = (today - meeting.starts_at.astimezone(tz).date()).days
-        out.append(
-            "\n"
-            + t(
-                "profile.brief.last_meeting",
-                when=date_text(context, meeting.starts_at) or "",
-                ago=ago_text(context, days),
-                outcome=OUTCOME_MARKS.get(meeting.outcome or "", "▫️"),
-            )
+        return ["\n" + t("profile.brief.no_meeting")]
+    days = (today - meeting.starts_at.astimezone(fmt.tz).date()).days
+    out = [
+        "\n"
+        + t(
+            "profile.brief.last_meeting",
+            when=day_text(fmt, meeting.starts_at) or "",
+            ago=ago_words(t, days),
+            outcome=OUTCOME_MARKS.get(meeting.outcome or "", "▫️"),
         )
-        if meeting.summary:
-            out.append(f"<i>{esc(meeting.summary, 300)}</i>")
-        if meeting.outcome_reason:
-            out.append(esc(meeting.outcome_reason, 200))
-    out.append("\n" + t("profile.brief.tasks", count=len(snap.open_tasks)))
+    ]
+    if meeting.summary:
+        out.append(f"<i>{esc(meeting.summary, 300)}</i>")
+    if meeting.outcome_reason:
+        out.append(esc(meeting.outcome_reason, 200))
+    return out
+
+
+def _tasks_and_score(snap: ProfileSnapshot, t: Translator, fmt: Formats) -> list[str]:
+    out = ["\n" + t("profile.brief.tasks", count=len(snap.open_tasks))]
     for task in snap.open_tasks[:4]:
-        due = date_text(context, task.due_at) or t("profile.no_due")
+        due = day_text(fmt, task.due_at) or t("profile.no_due")
         out.append(f"• {esc(task.text, 80)} — {due}")
     trend = satisfaction_trend([s.score for s in snap.scores])
     if trend is None:
         out.append(t("profile.card.no_scores"))
     else:
-        out.append(
-            t(
-                "profile.brief.score",
-                latest=trend.latest,
-                trend=TREND_MARKS.get(trend.direction or "", ""),
-            )
-        )
-    if snap.deadlines:
-        out.append("\n" + t("profile.brief.deadlines"))
-        for deadline in snap.deadlines[:5]:
-            overdue = " ⚠️" if deadline.on < today else ""
-            out.append(f"• {date_text(context, deadline.on)} — {esc(deadline.what, 80)}{overdue}")
-    one = money_text(
-        context, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
+        mark = TREND_MARKS.get(trend.direction or "", "")
+        out.append(t("profile.brief.score", latest=trend.latest, trend=mark))
+    return out
+
+
+def _deadlines(snap: ProfileSnapshot, t: Translator, fmt: Formats, today: date) -> list[str]:
+    if not snap.deadlines:
+        return []
+    out = ["\n" + t("profile.brief.deadlines")]
+    for deadline in snap.deadlines[:5]:
+        overdue = " ⚠️" if deadline.on < today else ""
+        out.append(f"• {day_text(fmt, deadline.on)} — {esc(deadline.what, 80)}{overdue}")
+    return out
+
+
+def _opportunity_and_step(snap: ProfileSnapshot, t: Translator, fmt: Formats) -> list[str]:
+    account = snap.account
+    one = amount_text(
+        fmt, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
     )
-    five = money_text(
-        context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
+    five = amount_text(
+        fmt, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
     )
-    out.append("\n" + t("profile.card.opportunity", one=one or "—", five=five or "—"))
+    out = ["\n" + t("profile.card.opportunity", one=one or "—", five=five or "—")]
     step = next_plan_step([s.values for s in snap.list("plan")])
-    if step is not None:
-        due = date_text(context, step.get("due_at")) or t("profile.no_due")
-        out.append(t("profile.brief.next_step", step=clip(str(step.get("text")), 100), due=due))
-    else:
-        out.append(t("profile.brief.no_step"))
-    return "\n".join(out)
+    if step is None:
+        return [*out, t("profile.brief.no_step")]
+    due = day_text(fmt, step.get("due_at")) or t("profile.no_due")
+    out.append(t("profile.brief.next_step", step=clip(str(step.get("text")), 100), due=due))
+    return out
 
 
 async def on_brief(update: Update, context: KamContext) -> None:

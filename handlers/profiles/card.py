@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import KamContext
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from handlers.profiles.common import (
     FLOW,
@@ -48,7 +48,11 @@ def lists_of(snap: ProfileSnapshot) -> dict[str, list[dict[str, object]]]:
 
 
 def ago_text(context: KamContext, days: int | None) -> str:
-    t = context.t
+    return ago_words(context.t, days)
+
+
+def ago_words(t: Translator, days: int | None) -> str:
+    """:func:`ago_text` with this translator (for a push, which has no handler context)."""
     if days is None:
         return t("profile.never")
     if days <= 0:

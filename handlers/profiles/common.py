@@ -14,6 +14,7 @@ from telegram import Update
 from bot.context import KamContext
 from bot.i18n import N_
 from domain.account_labels import AccountTag, distinct_labels, needs_tags
+from domain.formatting import Formats
 from domain.languages import babel_locale
 from domain.money import Money
 from domain.profile import FieldSpec, birthday_month_day
@@ -90,17 +91,29 @@ def money_text(
     context: KamContext, minor: int | None, currency: str | None, *, compact: bool = False
 ) -> str | None:
     """An amount as a person writes it; ``compact`` where space is short (1.2M ₽, 120万元)."""
+    return amount_text(context.fmt, minor, currency, compact=compact)
+
+
+def amount_text(
+    fmt: Formats, minor: int | None, currency: str | None, *, compact: bool = False
+) -> str | None:
+    """:func:`money_text` in these formats (for a push, which has no handler context)."""
     if minor is None or not currency:
         return None
     try:
         money = Money(int(minor), currency)
-        return context.fmt.money_compact(money) if compact else context.fmt.money(money)
+        return fmt.money_compact(money) if compact else fmt.money(money)
     except ValueError:
         return f"{minor} {currency}"
 
 
 def date_text(context: KamContext, day: date | datetime | str | None) -> str | None:
     """A day: a date (or "YYYY-MM-DD") as it is, a moment (or stored UTC text) locally."""
+    return day_text(context.fmt, day)
+
+
+def day_text(fmt: Formats, day: date | datetime | str | None) -> str | None:
+    """:func:`date_text` in these formats (for a push, which has no handler context)."""
     if day is None or day == "":
         return None
     if isinstance(day, str):
@@ -108,7 +121,7 @@ def date_text(context: KamContext, day: date | datetime | str | None) -> str | N
             day = datetime.fromisoformat(day) if "T" in day else date.fromisoformat(day[:10])
         except ValueError:
             return str(day)
-    return context.fmt.date(day)
+    return fmt.date(day)
 
 
 def birthday_text(context: KamContext, birthday: str | None) -> str | None:
