@@ -7,15 +7,20 @@ also flushes after every processed update, so an answered step survives a SIGKIL
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from domain.clock import Clock
 from storage.bot_state import BotStateRepository
 
 JsonDict = dict[str, Any]
+# The shapes BasePersistence's methods take, spelled out here: PTB names them only in its private
+# telegram.ext._utils.types (same definitions in PTB 22.8).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 def _encode(data: JsonDict) -> str:
