@@ -16,8 +16,8 @@ from domain.clock import Clock
 from storage.bot_state import BotStateRepository
 
 JsonDict = dict[str, Any]
-# The shapes BasePersistence's methods take, spelled out here: PTB names them only in its private
-# telegram.ext._utils.types (same definitions in PTB 22.8).
+# The shapes BasePersistence's methods take, spelled out here because PTB names them only in a
+# private module (same definitions as PTB 22.8's; mypy checks our overrides against PTB's).
 ConversationKey = tuple[int | str, ...]
 ConversationDict = MutableMapping[ConversationKey, object]
 CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
