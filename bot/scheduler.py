@@ -49,6 +49,10 @@ _PACER_KEY = "reminder_pacer"
 _GUARD_KEY = "reminder_tick_guard"
 
 
+# the deliveries one message carries, its text and buttons, and whether it bundles late ones
+_Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]
+
+
 @dataclass
 class TickReport:
     """What one tick did (for logs and tests)."""
@@ -199,12 +203,19 @@ async def _deliver_to(
             continue
         (bundled if bundle else singles).append((delivery, push))
 
-    outgoing: list[tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]] = [
-        ([d], p.text, p.markup, False) for d, p in singles
-    ]
+    outgoing: list[_Outgoing] = [([d], p.text, p.markup, False) for d, p in singles]
     if bundled:
         text, markup = catch_up_message(fmt, [p for _, p in bundled])
         outgoing.insert(0, ([d for d, _ in bundled], text, markup, True))
+    await _send_all(application, manager, outgoing, report)
+
+
+async def _send_all(
+    application: KamApp, manager: Manager, outgoing: list[_Outgoing], report: TickReport
+) -> None:
+    """Sends one manager's messages in order and records each outcome; stops if blocked."""
+    services = _services(application)
+    storage, clock = services.storage, services.clock
     for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
         outcome = await _send(application, manager, text, markup, report)
         if outcome == "blocked":
