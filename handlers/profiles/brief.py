@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, tzinfo
+
 from telegram import Update
 
 from bot.context import KamContext
@@ -21,6 +23,7 @@ from handlers.profiles.common import (
 )
 from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
 from storage.managers import Manager
+from storage.profile import ProfileSnapshot
 
 OUTCOME_MARKS = {"positive": "🟢", "neutral": "🟡", "negative": "🔴"}
 ATTITUDE_MARKS = {"supporter": "👍", "neutral": "😐", "opponent": "👎"}
@@ -58,11 +61,20 @@ async def _render(context: KamContext, account_id: int) -> str:
     snap = await context.services.storage.profile.snapshot(account_id, now=now, today=today)
     if snap is None:
         return t("profile.not_found")
-    account = snap.account
-    out = [t("profile.brief.title", name=account.name)]
+    out = [t("profile.brief.title", name=snap.account.name)]
+    out += _people_lines(context, snap, today)
+    out += _last_meeting_lines(context, snap, today, tz)
+    out += _open_work_lines(context, snap, today)
+    out += _outlook_lines(context, snap)
+    return "\n".join(out)
+
+
+def _people_lines(context: KamContext, snap: ProfileSnapshot, today: date) -> list[str]:
+    """The key people, then this month's birthdays."""
+    t = context.t
     contacts = [c.values for c in snap.list("contact")]
     people = key_people(contacts)
-    out.append("\n" + t("profile.brief.people"))
+    out = ["\n" + t("profile.brief.people")]
     if not people:
         out.append(t("profile.brief.no_people"))
     for person in people:
@@ -81,25 +93,37 @@ async def _render(context: KamContext, account_id: int) -> str:
             for d, c in birthdays
         )
         out.append("🎂 " + t("profile.brief.birthdays", names=Html(names)))
+    return out
+
+
+def _last_meeting_lines(
+    context: KamContext, snap: ProfileSnapshot, today: date, tz: tzinfo
+) -> list[str]:
+    t = context.t
     meeting = snap.last_meeting
     if meeting is None:
-        out.append("\n" + t("profile.brief.no_meeting"))
-    else:
-        days = (today - meeting.starts_at.astimezone(tz).date()).days
-        out.append(
-            "\n"
-            + t(
-                "profile.brief.last_meeting",
-                when=date_text(context, meeting.starts_at) or "",
-                ago=ago_text(context, days),
-                outcome=OUTCOME_MARKS.get(meeting.outcome or "", "▫️"),
-            )
+        return ["\n" + t("profile.brief.no_meeting")]
+    days = (today - meeting.starts_at.astimezone(tz).date()).days
+    out = [
+        "\n"
+        + t(
+            "profile.brief.last_meeting",
+            when=date_text(context, meeting.starts_at) or "",
+            ago=ago_text(context, days),
+            outcome=OUTCOME_MARKS.get(meeting.outcome or "", "▫️"),
         )
-        if meeting.summary:
-            out.append(f"<i>{esc(meeting.summary, 300)}</i>")
-        if meeting.outcome_reason:
-            out.append(esc(meeting.outcome_reason, 200))
-    out.append("\n" + t("profile.brief.tasks", count=len(snap.open_tasks)))
+    ]
+    if meeting.summary:
+        out.append(f"<i>{esc(meeting.summary, 300)}</i>")
+    if meeting.outcome_reason:
+        out.append(esc(meeting.outcome_reason, 200))
+    return out
+
+
+def _open_work_lines(context: KamContext, snap: ProfileSnapshot, today: date) -> list[str]:
+    """Open tasks, the satisfaction trend, and the deadlines ahead."""
+    t = context.t
+    out = ["\n" + t("profile.brief.tasks", count=len(snap.open_tasks))]
     for task in snap.open_tasks[:4]:
         due = date_text(context, task.due_at) or t("profile.no_due")
         out.append(f"• {esc(task.text, 80)} — {due}")
@@ -119,20 +143,26 @@ async def _render(context: KamContext, account_id: int) -> str:
         for deadline in snap.deadlines[:5]:
             overdue = " ⚠️" if deadline.on < today else ""
             out.append(f"• {date_text(context, deadline.on)} — {esc(deadline.what, 80)}{overdue}")
+    return out
+
+
+def _outlook_lines(context: KamContext, snap: ProfileSnapshot) -> list[str]:
+    """The opportunity and the account plan's next step."""
+    t, account = context.t, snap.account
     one = money_text(
         context, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
     )
     five = money_text(
         context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
     )
-    out.append("\n" + t("profile.card.opportunity", one=one or "—", five=five or "—"))
+    out = ["\n" + t("profile.card.opportunity", one=one or "—", five=five or "—")]
     step = next_plan_step([s.values for s in snap.list("plan")])
     if step is not None:
         due = date_text(context, step.get("due_at")) or t("profile.no_due")
         out.append(t("profile.brief.next_step", step=clip(str(step.get("text")), 100), due=due))
     else:
         out.append(t("profile.brief.no_step"))
-    return "\n".join(out)
+    return out
 
 
 async def on_brief(update: Update, context: KamContext) -> None:

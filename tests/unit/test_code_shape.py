@@ -30,8 +30,6 @@ LONG_FUNCTIONS_ALLOWED = {
     # reminder kinds as a registry
     "handlers/reminders/pushes.py::compose",
     "handlers/reminders/digest_view.py::render_digest",
-    # profile views
-    "handlers/profiles/brief.py::_render",
     # use cases in domain/: storage writes the rows they decide
     "storage/contracts.py::ContractRepository.resolve",
     "storage/meetings.py::MeetingRepository._write",
