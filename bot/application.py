@@ -8,14 +8,14 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
 from bot.commands import publish_commands
 from bot.config import Settings
-from bot.context import SERVICES_KEY, KamContext
+from bot.context import SERVICES_KEY, KamApp, KamContext
 from bot.persistence import SQLitePersistence
 from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
@@ -31,7 +31,7 @@ _LOG = logging.getLogger(__name__)
 warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWarning)
 
 
-class KamApplication(Application):  # type: ignore[type-arg]
+class KamApplication(KamApp):
     """Opens the database before persistence is read; writes persistence after every update,
     so that an answered step survives a crash."""
 
@@ -62,7 +62,7 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
-) -> Application:  # type: ignore[type-arg]
+) -> KamApp:
     builder: Any = (
         ApplicationBuilder()
         .application_class(KamApplication)
@@ -87,19 +87,19 @@ def build_application(
     builder = builder.get_updates_request(
         get_updates_request or HTTPXRequest(connection_pool_size=2)
     )
-    application: Application = builder.build()  # type: ignore[type-arg]
+    application: KamApp = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
     handlers.register(application)
     return application
 
 
-def _services(application: Application) -> Services:  # type: ignore[type-arg]
+def _services(application: KamApp) -> Services:
     services = application.bot_data[SERVICES_KEY]
     assert isinstance(services, Services)
     return services
 
 
-async def _post_init(application: Application) -> None:  # type: ignore[type-arg]
+async def _post_init(application: KamApp) -> None:
     try:
         await publish_commands(application)
     except Exception:  # the bot works without the command menu; do not refuse to start

@@ -12,9 +12,8 @@ import logging
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
-from telegram.ext import Application
 
-from bot.context import SERVICES_KEY
+from bot.context import SERVICES_KEY, KamApp
 from bot.i18n import translator
 from bot.services import Services
 from domain.languages import LANGUAGES
@@ -46,7 +45,7 @@ def commands_for(language: str, *, leads: bool = False) -> list[BotCommand]:
     return [BotCommand(name, t(f"command.{name}")) for name in names]
 
 
-async def publish_commands(application: Application) -> None:  # type: ignore[type-arg]
+async def publish_commands(application: KamApp) -> None:
     """setMyCommands for every language (English also as the default for all others), then
     the lists of the leads and admins."""
     bot = application.bot

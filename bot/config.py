@@ -72,6 +72,19 @@ def _number(raw: str, name: str, low: float, high: float) -> float:
     return value
 
 
+def _check_token(token: str) -> None:
+    if not token:
+        raise ConfigError(
+            "BOT_TOKEN is not set: create a bot with @BotFather in Telegram and put its token"
+            " in .env (see .env.example) or in the environment"
+        )
+    if not _TOKEN.match(token):
+        raise ConfigError(
+            "BOT_TOKEN is malformed: it looks like 123456789:AAE... (digits, a colon, then"
+            " letters); copy it again from @BotFather"
+        )
+
+
 def load_settings(
     environ: Mapping[str, str] | None = None,
     *,
@@ -87,16 +100,7 @@ def load_settings(
 
     token = get("BOT_TOKEN", "")
     if require_token:
-        if not token:
-            raise ConfigError(
-                "BOT_TOKEN is not set: create a bot with @BotFather in Telegram and put its token"
-                " in .env (see .env.example) or in the environment"
-            )
-        if not _TOKEN.match(token):
-            raise ConfigError(
-                "BOT_TOKEN is malformed: it looks like 123456789:AAE... (digits, a colon, then"
-                " letters); copy it again from @BotFather"
-            )
+        _check_token(token)
 
     timezone = get("DEFAULT_TIMEZONE", "UTC")
     if not is_valid_zone(timezone):

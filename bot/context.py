@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CallbackContext, ExtBot
+from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
 
 from bot.i18n import Translator, translator
 from bot.services import Services
@@ -67,3 +67,11 @@ class KamContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         if self.manager is None:
             raise PermissionError("no registered manager for this update")
         return self.manager
+
+
+KamApp = Application[
+    ExtBot[None], KamContext, dict[str, Any], dict[str, Any], dict[str, Any], JobQueue[KamContext]
+]
+"""The Application as handlers and the scheduler see it (bot.application builds it: its class is
+:class:`bot.application.KamApplication`, its context :class:`KamContext`, a JobQueue, no arbitrary
+callback data). Lives here, not in bot.application, so that handlers may import it."""

@@ -7,15 +7,20 @@ also flushes after every processed update, so an answered step survives a SIGKIL
 from __future__ import annotations
 
 import json
+from collections.abc import MutableMapping
 from typing import Any
 
 from telegram.ext import BasePersistence, PersistenceInput
-from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from domain.clock import Clock
 from storage.bot_state import BotStateRepository
 
 JsonDict = dict[str, Any]
+# The shapes BasePersistence's methods take, spelled out here because PTB names them only in a
+# private module (same definitions as PTB 22.8's; mypy checks our overrides against PTB's).
+ConversationKey = tuple[int | str, ...]
+ConversationDict = MutableMapping[ConversationKey, object]
+CDCData = tuple[list[tuple[str, float, dict[str, Any]]], dict[str, str]]
 
 
 def _encode(data: JsonDict) -> str:

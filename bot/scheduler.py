@@ -21,16 +21,16 @@ import asyncio
 import logging
 import warnings
 from collections import defaultdict
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import Application, ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.context import SERVICES_KEY
+from bot.context import SERVICES_KEY, KamApp, KamContext
 from bot.services import Services
 from domain import reminders as rules
 from domain.reminder_kinds import rule_of
@@ -51,6 +51,9 @@ MAX_ATTEMPTS = 3
 RETRY_LATER = timedelta(minutes=1)
 _PACER_KEY = "reminder_pacer"
 _GUARD_KEY = "reminder_tick_guard"
+
+
+# the deliveries one message carries, its text and buttons, and whether it bundles late ones
 
 
 @dataclass
@@ -86,13 +89,13 @@ class Pacer:
             self._next = max(now, self._next) + self.interval
 
 
-def _services(application: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+def _services(application: KamApp) -> Services:
     services = application.bot_data[SERVICES_KEY]
     assert isinstance(services, Services)
     return services
 
 
-def _pacer(application: Application[Any, Any, Any, Any, Any, Any]) -> Pacer:
+def _pacer(application: KamApp) -> Pacer:
     pacer = application.bot_data.get(_PACER_KEY)
     if not isinstance(pacer, Pacer):
         pacer = Pacer(_services(application).settings.reminder_send_rate)
@@ -100,7 +103,7 @@ def _pacer(application: Application[Any, Any, Any, Any, Any, Any]) -> Pacer:
     return pacer
 
 
-async def tick(application: Application[Any, Any, Any, Any, Any, Any]) -> TickReport:
+async def tick(application: KamApp) -> TickReport:
     """One pass: record what fell due, then deliver every due reminder."""
     services = _services(application)
     storage, clock = services.storage, services.clock
@@ -155,7 +158,7 @@ Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]
 
 
 async def _deliver_to(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: KamApp,
     manager_id: int,
     deliveries: list[Delivery],
     report: TickReport,
@@ -237,7 +240,7 @@ async def _place(
 
 
 async def _send_all(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: KamApp,
     manager: Manager,
     outgoing: list[Outgoing],
     report: TickReport,
@@ -274,7 +277,7 @@ async def _send_all(
 
 
 async def _send(
-    application: Application[Any, Any, Any, Any, Any, Any],
+    application: KamApp,
     manager: Manager,
     text: str,
     markup: InlineKeyboardMarkup | None,
@@ -313,9 +316,7 @@ async def _send(
     return "unknown"
 
 
-async def _after_sent(
-    application: Application[Any, Any, Any, Any, Any, Any], delivery: Delivery
-) -> None:
+async def _after_sent(application: KamApp, delivery: Delivery) -> None:
     """Source-row bookkeeping once a reminder has been delivered."""
     services = _services(application)
     now = services.clock.now()
@@ -334,7 +335,7 @@ class TickGuard:
         self.running = False
         self.skipped = 0  # runs skipped during the current long tick
 
-    async def run(self, application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    async def run(self, application: KamApp) -> None:
         if self.running:
             if self.skipped == 0:
                 _LOG.info("the reminder tick is still running; the next one starts after it")
@@ -347,13 +348,19 @@ class TickGuard:
             self.running = False
 
 
-async def _job(context: ContextTypes.DEFAULT_TYPE) -> None:
-    guard = context.application.bot_data.setdefault(_GUARD_KEY, TickGuard())
-    assert isinstance(guard, TickGuard)
-    await guard.run(context.application)
+def _job(application: KamApp) -> Callable[[KamContext], Coroutine[Any, Any, None]]:
+    """The repeating job's callback, bound to the typed application (PTB types
+    ``context.application`` loosely)."""
+
+    async def run(_context: KamContext) -> None:
+        guard = application.bot_data.setdefault(_GUARD_KEY, TickGuard())
+        assert isinstance(guard, TickGuard)
+        await guard.run(application)
+
+    return run
 
 
-def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+def schedule_reminders(application: KamApp) -> None:
     """Starts the repeating tick. A late or skipped run costs nothing (the next one finds
     everything due), and ticks never overlap (:class:`TickGuard`)."""
     queue = application.job_queue
@@ -361,7 +368,7 @@ def schedule_reminders(application: Application[Any, Any, Any, Any, Any, Any]) -
         raise RuntimeError("the JobQueue is missing: install python-telegram-bot[job-queue]")
     interval = _services(application).settings.reminder_tick_seconds
     queue.run_repeating(
-        _job,
+        _job(application),
         interval=interval,
         first=1.0,
         name=JOB_NAME,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import KamApp
 from handlers import access, errors, fallbacks, help, invites, menu_text, preferences, team
 from handlers import meetings as meetings_feature
 from handlers import profiles as profiles_feature
 from handlers import reminders as reminders_feature
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     access.register(application)
     preferences.register(application)
     help.register(application)

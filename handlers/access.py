@@ -13,9 +13,9 @@ from dataclasses import replace
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
+from telegram.ext import ApplicationHandlerStop, TypeHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.ui import answer
 
 _LOG = logging.getLogger(__name__)
@@ -90,5 +90,5 @@ async def _refuse(update: Update, context: KamContext, text: str, *, loud: bool)
         await message.reply_text(text)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(TypeHandler(Update, gate), group=GATE_GROUP)

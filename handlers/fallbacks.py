@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     CallbackQueryHandler,
     CommandHandler,
@@ -15,7 +14,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.menu import main_menu
 from handlers.ui import answer
 
@@ -53,7 +52,7 @@ async def not_understood(update: Update, context: KamContext) -> None:
     )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     """Registered last in the default group, so that every feature comes first."""
     application.add_handler(CommandHandler("cancel", nothing_to_cancel))
     application.add_handler(MessageHandler(filters.COMMAND, unknown_command))

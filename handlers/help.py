@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler
+from telegram.ext import CommandHandler, MessageHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.menu import main_menu, menu_button
 
 
@@ -19,6 +19,6 @@ async def show_help(update: Update, context: KamContext) -> None:
     await update.effective_message.reply_text(text, reply_markup=main_menu(t, manager))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("help", show_help))
     application.add_handler(MessageHandler(menu_button("menu.help"), show_help))

@@ -6,9 +6,9 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from bot.i18n import N_, Html
 from handlers.menu import menu_button
 from handlers.ui import (
@@ -170,7 +170,7 @@ async def back(update: Update, context: KamContext) -> None:
     await start_invite(update, context)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("invite", start_invite))
     application.add_handler(MessageHandler(menu_button("menu.invite"), start_invite))
     application.add_handler(CallbackQueryHandler(create_invite, pattern=r"^inv:role:"))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from domain.intent import Intent, read_intent
 from domain.search import Candidate
 from handlers.meetings.quick_log import offer_quick_log
@@ -84,7 +84,7 @@ async def choose(update: Update, context: KamContext) -> None:
     await route(update, context, text, "meeting" if chosen == "log" else "search")
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     """Registered after every feature and before the fallbacks."""
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE, route_text)

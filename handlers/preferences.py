@@ -12,7 +12,6 @@ from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -21,7 +20,7 @@ from telegram.ext import (
 )
 
 from bot.commands import publish_manager_commands
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain.languages import LANGUAGES, babel_locale
 from domain.timezones import (
@@ -485,5 +484,5 @@ def build_conversation() -> ConversationHandler[KamContext]:
     )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(build_conversation())

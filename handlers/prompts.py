@@ -14,7 +14,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
     BaseHandler,
     CallbackQueryHandler,
@@ -23,7 +22,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.menu import any_menu_button
 
 _REGISTRY_KEY = "prompts"
@@ -38,7 +37,7 @@ class PromptConversation(ConversationHandler[KamContext]):
     async def handle_update(
         self,
         update: Update,
-        application: Application,  # type: ignore[type-arg]
+        application: KamApp,
         check_result: Any,
         context: KamContext,
     ) -> object:
@@ -52,7 +51,7 @@ class PromptConversation(ConversationHandler[KamContext]):
         self._update_state(self.END, self._get_key(update))
 
 
-def register(application: Application, prompt: PromptConversation) -> None:  # type: ignore[type-arg]
+def register(application: KamApp, prompt: PromptConversation) -> None:
     prompts: list[PromptConversation] = application.bot_data.setdefault(_REGISTRY_KEY, [])
     application.add_handler(prompt, group=FIRST_GROUP + len(prompts))
     prompts.append(prompt)
@@ -85,6 +84,6 @@ async def leave(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-def leave_handlers() -> list[BaseHandler]:  # type: ignore[type-arg]
+def leave_handlers() -> list[BaseHandler[Update, KamContext, object]]:
     """Fallbacks that end a prompt on a menu press, a command or another button."""
     return [MessageHandler(elsewhere(), leave), CallbackQueryHandler(leave)]

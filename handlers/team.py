@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.commands import publish_manager_commands
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.invites import ROLE_LABELS
 from handlers.menu import menu_button
 from handlers.ui import (
@@ -139,7 +139,7 @@ async def close(update: Update, context: KamContext) -> None:
         await close_screen(update, context, FLOW, context.t("team.closed"))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("team", show_team))
     application.add_handler(MessageHandler(menu_button("menu.team"), show_team))
     application.add_handler(CallbackQueryHandler(page, pattern=r"^team:page:"))

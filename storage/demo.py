@@ -280,6 +280,17 @@ async def _manager_id(conn: aiosqlite.Connection, telegram_id: int) -> int | Non
     return None if row is None else int(row["id"])
 
 
+@dataclass
+class _Seeding:
+    """What every row of one demo account shares."""
+
+    conn: aiosqlite.Connection
+    account_id: int
+    manager_id: int
+    now: datetime
+    stamp: str
+
+
 async def _add_account(
     conn: aiosqlite.Connection, demo: DemoAccount, manager_id: int, now: datetime
 ) -> None:
@@ -300,10 +311,27 @@ async def _add_account(
     await audit.record(
         conn, at=now, actor_id=manager_id, entity="account", entity_id=account_id, action="create"
     )
+    seeding = _Seeding(conn, account_id, manager_id, now, stamp)
+    contact_ids = await _add_people(seeding, demo)
+    for meeting in demo.meetings:
+        await _add_meeting(seeding, meeting, contact_ids)
+    await _add_tasks(seeding, demo)
+    await _add_profile_items(seeding, demo)
+    await _add_contract(seeding, demo)
+
+
+async def _add_people(seeding: _Seeding, demo: DemoAccount) -> list[int]:
+    """The account team (the KAM, the executive sponsor) and the contacts; the contacts' ids."""
+    conn, account_id, stamp = seeding.conn, seeding.account_id, seeding.stamp
     await _insert(
         conn,
         "account_team",
-        {"account_id": account_id, "manager_id": manager_id, "role": "KAM", "created_at": stamp},
+        {
+            "account_id": account_id,
+            "manager_id": seeding.manager_id,
+            "role": "KAM",
+            "created_at": stamp,
+        },
     )
     if demo.sponsor:
         await _insert(
@@ -317,7 +345,7 @@ async def _add_account(
                 "created_at": stamp,
             },
         )
-    contact_ids = [
+    return [
         await _insert(
             conn,
             "contacts",
@@ -325,79 +353,104 @@ async def _add_account(
         )
         for c in demo.contacts
     ]
-    for meeting in demo.meetings:
-        starts = (now + timedelta(days=meeting.days)).replace(minute=0, second=0, microsecond=0)
-        meeting_id = await _insert(
-            conn,
-            "meetings",
+
+
+async def _add_meeting(seeding: _Seeding, meeting: DemoMeeting, contact_ids: list[int]) -> None:
+    conn, stamp = seeding.conn, seeding.stamp
+    starts = (seeding.now + timedelta(days=meeting.days)).replace(minute=0, second=0, microsecond=0)
+    meeting_id = await _insert(
+        conn,
+        "meetings",
+        {
+            "account_id": seeding.account_id,
+            "author_id": seeding.manager_id,
+            "status": "held" if meeting.days <= 0 else "planned",
+            "kind": meeting.kind,
+            "starts_at": dt_to_db(starts),
+            "location": meeting.location or None,
+            "agenda": meeting.agenda,
+            "summary": meeting.summary,
+            "outcome": meeting.outcome,
+            "outcome_reason": meeting.outcome_reason,
+            "remind_before_minutes": 60 if meeting.days > 0 else None,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    await conn.executemany(
+        "INSERT INTO meeting_contacts (meeting_id, contact_id) VALUES (?, ?)",
+        [(meeting_id, contact_ids[i]) for i in meeting.contacts],
+    )
+    await _add_satisfaction_check(seeding, meeting, meeting_id, contact_ids, starts)
+
+
+async def _add_satisfaction_check(
+    seeding: _Seeding,
+    meeting: DemoMeeting,
+    meeting_id: int,
+    contact_ids: list[int],
+    starts: datetime,
+) -> None:
+    """An answered check for a scored meeting; a scheduled one for a held meeting without."""
+    check = {
+        "account_id": seeding.account_id,
+        "meeting_id": meeting_id,
+        "contact_id": contact_ids[meeting.contacts[0]],
+        "manager_id": seeding.manager_id,
+    }
+    if meeting.score is not None:
+        asked = dt_to_db(starts + timedelta(days=3))
+        await _insert(
+            seeding.conn,
+            "satisfaction_checks",
             {
-                "account_id": account_id,
-                "author_id": manager_id,
-                "status": "held" if meeting.days <= 0 else "planned",
-                "kind": meeting.kind,
-                "starts_at": dt_to_db(starts),
-                "location": meeting.location or None,
-                "agenda": meeting.agenda,
-                "summary": meeting.summary,
-                "outcome": meeting.outcome,
-                "outcome_reason": meeting.outcome_reason,
-                "remind_before_minutes": 60 if meeting.days > 0 else None,
-                "created_at": stamp,
-                "updated_at": stamp,
+                **check,
+                "due_at": asked,
+                "asked_at": asked,
+                "answered_at": asked,
+                "score": meeting.score,
+                "status": "answered",
+                "created_at": seeding.stamp,
             },
         )
-        await conn.executemany(
-            "INSERT INTO meeting_contacts (meeting_id, contact_id) VALUES (?, ?)",
-            [(meeting_id, contact_ids[i]) for i in meeting.contacts],
-        )
-        if meeting.score is not None:
-            await _insert(
-                conn,
-                "satisfaction_checks",
-                {
-                    "account_id": account_id,
-                    "meeting_id": meeting_id,
-                    "contact_id": contact_ids[meeting.contacts[0]],
-                    "manager_id": manager_id,
-                    "due_at": dt_to_db(starts + timedelta(days=3)),
-                    "asked_at": dt_to_db(starts + timedelta(days=3)),
-                    "answered_at": dt_to_db(starts + timedelta(days=3)),
-                    "score": meeting.score,
-                    "status": "answered",
-                    "created_at": stamp,
-                },
-            )
-        elif meeting.days <= 0:
-            await _insert(
-                conn,
-                "satisfaction_checks",
-                {
-                    "account_id": account_id,
-                    "meeting_id": meeting_id,
-                    "contact_id": contact_ids[meeting.contacts[0]],
-                    "manager_id": manager_id,
-                    "due_at": dt_to_db(starts + timedelta(days=7)),
-                    "status": "scheduled",
-                    "created_at": stamp,
-                },
-            )
-    for text, days, origin in demo.tasks:
-        due = (now + timedelta(days=days)).replace(hour=9, minute=0, second=0, microsecond=0)
+    elif meeting.days <= 0:
         await _insert(
-            conn,
+            seeding.conn,
+            "satisfaction_checks",
+            {
+                **check,
+                "due_at": dt_to_db(starts + timedelta(days=7)),
+                "status": "scheduled",
+                "created_at": seeding.stamp,
+            },
+        )
+
+
+async def _add_tasks(seeding: _Seeding, demo: DemoAccount) -> None:
+    for text, days, origin in demo.tasks:
+        due = (seeding.now + timedelta(days=days)).replace(
+            hour=9, minute=0, second=0, microsecond=0
+        )
+        await _insert(
+            seeding.conn,
             "tasks",
             {
-                "account_id": account_id,
-                "assignee_id": manager_id,
-                "created_by": manager_id,
+                "account_id": seeding.account_id,
+                "assignee_id": seeding.manager_id,
+                "created_by": seeding.manager_id,
                 "text": text,
                 "origin": origin,
                 "due_at": dt_to_db(due),
                 "due_has_time": 0,
-                "created_at": stamp,
-                "updated_at": stamp,
+                "created_at": seeding.stamp,
+                "updated_at": seeding.stamp,
             },
         )
+
+
+async def _add_profile_items(seeding: _Seeding, demo: DemoAccount) -> None:
+    """Related organisations, deals, the client's spend and previous suppliers."""
+    conn, account_id, stamp = seeding.conn, seeding.account_id, seeding.stamp
     for kind, name, note in demo.related:
         await _insert(
             conn,
@@ -417,7 +470,7 @@ async def _add_account(
             {
                 **deal,
                 "account_id": account_id,
-                "owner_id": manager_id,
+                "owner_id": seeding.manager_id,
                 "created_at": stamp,
                 "updated_at": stamp,
             },
@@ -447,37 +500,41 @@ async def _add_account(
                 "created_at": stamp,
             },
         )
-    if demo.contract:
-        year = now.year
-        contract_id = await _insert(
+
+
+async def _add_contract(seeding: _Seeding, demo: DemoAccount) -> None:
+    if not demo.contract:
+        return
+    conn, stamp, year = seeding.conn, seeding.stamp, seeding.now.year
+    contract_id = await _insert(
+        conn,
+        "contracts",
+        {
+            **demo.contract,
+            "account_id": seeding.account_id,
+            "signed_on": f"{year}-01-15",
+            "starts_on": f"{year}-02-01",
+            "ends_on": f"{year + 1}-01-31",
+            "status": "active",
+            "created_by": seeding.manager_id,
+            "created_at": stamp,
+            "updated_at": stamp,
+        },
+    )
+    for party, description, days, recurrence in demo.obligations:
+        await _insert(
             conn,
-            "contracts",
+            "obligations",
             {
-                **demo.contract,
-                "account_id": account_id,
-                "signed_on": f"{year}-01-15",
-                "starts_on": f"{year}-02-01",
-                "ends_on": f"{year + 1}-01-31",
-                "status": "active",
-                "created_by": manager_id,
+                "contract_id": contract_id,
+                "party": party,
+                "description": description,
+                "due_on": (seeding.now + timedelta(days=days)).date().isoformat(),
+                "recurrence": recurrence,
                 "created_at": stamp,
                 "updated_at": stamp,
             },
         )
-        for party, description, days, recurrence in demo.obligations:
-            await _insert(
-                conn,
-                "obligations",
-                {
-                    "contract_id": contract_id,
-                    "party": party,
-                    "description": description,
-                    "due_on": (now + timedelta(days=days)).date().isoformat(),
-                    "recurrence": recurrence,
-                    "created_at": stamp,
-                    "updated_at": stamp,
-                },
-            )
 
 
 async def load_demo_portfolio(

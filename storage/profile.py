@@ -418,7 +418,6 @@ class ProfileRepository:
         `today` is the manager's local day (contract ends from it on); UTC's when not given.
         """
         today = today or now.date()
-        horizon = (today + timedelta(days=30)).isoformat()
         async with self._db.reading() as conn:
             row = await (
                 await conn.execute(
@@ -430,63 +429,82 @@ class ProfileRepository:
             if row is None:
                 return None
             snapshot = ProfileSnapshot(row_to_account(row), row["owner_name"])
-            for kind in ITEM_KINDS:
-                table = TABLES[kind]
-                rows = await conn.execute_fetchall(
-                    f"{table.select} WHERE i.account_id = ? AND {table.live}"
-                    f" ORDER BY {table.order_by}",
-                    (account_id,),
-                )
-                snapshot.items[kind] = [_row_to_item(kind, r) for r in rows]
-            rows = await conn.execute_fetchall(
-                "SELECT * FROM tasks WHERE account_id = ? AND status = 'open'"
-                " ORDER BY due_at IS NULL, due_at, id LIMIT 20",
-                (account_id,),
-            )
-            snapshot.open_tasks = [row_to_task(r) for r in rows]
-            rows = await conn.execute_fetchall(
-                "SELECT score, answered_at, comment FROM satisfaction_checks"
-                " WHERE account_id = ? AND score IS NOT NULL"
-                " ORDER BY coalesce(answered_at, due_at) DESC, id DESC LIMIT 12",
-                (account_id,),
-            )
-            snapshot.scores = [
-                Score(int(r["score"]), opt_dt_from_db(r["answered_at"]), r["comment"]) for r in rows
-            ]
-            stamp = dt_to_db(now)
-            last = await (
-                await conn.execute(
-                    "SELECT * FROM meetings WHERE account_id = ? AND status = 'held'"
-                    " AND deleted_at IS NULL ORDER BY starts_at DESC, id DESC LIMIT 1",
-                    (account_id,),
-                )
-            ).fetchone()
-            snapshot.last_meeting = _meeting(last)
-            upcoming = await (
-                await conn.execute(
-                    "SELECT * FROM meetings WHERE account_id = ? AND status = 'planned'"
-                    " AND deleted_at IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT 1",
-                    (account_id, stamp),
-                )
-            ).fetchone()
-            snapshot.next_meeting = _meeting(upcoming)
-            rows = await conn.execute_fetchall(
-                "SELECT ends_on AS due, title AS what, 'contract_end' AS kind, NULL AS party"
-                " FROM contracts WHERE account_id = :a AND status IN ('active', 'at_risk')"
-                " AND ends_on BETWEEN :today AND :horizon"
-                " UNION ALL"
-                " SELECT coalesce(o.delayed_to, o.due_on), o.description, 'obligation', o.party"
-                " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
-                " WHERE c.account_id = :a AND o.status IN ('pending', 'delayed')"
-                " AND coalesce(o.delayed_to, o.due_on) <= :horizon"
-                " ORDER BY 1 LIMIT 20",
-                {"a": account_id, "today": today.isoformat(), "horizon": horizon},
-            )
-            snapshot.deadlines = [
-                Deadline(date.fromisoformat(r["due"]), r["what"], r["kind"], r["party"])
-                for r in rows
-            ]
+            await self._read_lists(conn, snapshot)
+            await self._read_meetings(conn, snapshot, now)
+            await self._read_deadlines(conn, snapshot, today)
         return snapshot
+
+    @staticmethod
+    async def _read_lists(conn: aiosqlite.Connection, snapshot: ProfileSnapshot) -> None:
+        """The profile's item lists, open tasks and latest satisfaction scores."""
+        account_id = snapshot.account.id
+        for kind in ITEM_KINDS:
+            table = TABLES[kind]
+            rows = await conn.execute_fetchall(
+                f"{table.select} WHERE i.account_id = ? AND {table.live} ORDER BY {table.order_by}",
+                (account_id,),
+            )
+            snapshot.items[kind] = [_row_to_item(kind, r) for r in rows]
+        rows = await conn.execute_fetchall(
+            "SELECT * FROM tasks WHERE account_id = ? AND status = 'open'"
+            " ORDER BY due_at IS NULL, due_at, id LIMIT 20",
+            (account_id,),
+        )
+        snapshot.open_tasks = [row_to_task(r) for r in rows]
+        rows = await conn.execute_fetchall(
+            "SELECT score, answered_at, comment FROM satisfaction_checks"
+            " WHERE account_id = ? AND score IS NOT NULL"
+            " ORDER BY coalesce(answered_at, due_at) DESC, id DESC LIMIT 12",
+            (account_id,),
+        )
+        snapshot.scores = [
+            Score(int(r["score"]), opt_dt_from_db(r["answered_at"]), r["comment"]) for r in rows
+        ]
+
+    @staticmethod
+    async def _read_meetings(
+        conn: aiosqlite.Connection, snapshot: ProfileSnapshot, now: datetime
+    ) -> None:
+        """The last held meeting and the next planned one."""
+        account_id = snapshot.account.id
+        last = await (
+            await conn.execute(
+                "SELECT * FROM meetings WHERE account_id = ? AND status = 'held'"
+                " AND deleted_at IS NULL ORDER BY starts_at DESC, id DESC LIMIT 1",
+                (account_id,),
+            )
+        ).fetchone()
+        snapshot.last_meeting = _meeting(last)
+        upcoming = await (
+            await conn.execute(
+                "SELECT * FROM meetings WHERE account_id = ? AND status = 'planned'"
+                " AND deleted_at IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT 1",
+                (account_id, dt_to_db(now)),
+            )
+        ).fetchone()
+        snapshot.next_meeting = _meeting(upcoming)
+
+    @staticmethod
+    async def _read_deadlines(
+        conn: aiosqlite.Connection, snapshot: ProfileSnapshot, today: date
+    ) -> None:
+        """Contract ends from `today` and open obligations, up to 30 days ahead."""
+        horizon = (today + timedelta(days=30)).isoformat()
+        rows = await conn.execute_fetchall(
+            "SELECT ends_on AS due, title AS what, 'contract_end' AS kind, NULL AS party"
+            " FROM contracts WHERE account_id = :a AND status IN ('active', 'at_risk')"
+            " AND ends_on BETWEEN :today AND :horizon"
+            " UNION ALL"
+            " SELECT coalesce(o.delayed_to, o.due_on), o.description, 'obligation', o.party"
+            " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
+            " WHERE c.account_id = :a AND o.status IN ('pending', 'delayed')"
+            " AND coalesce(o.delayed_to, o.due_on) <= :horizon"
+            " ORDER BY 1 LIMIT 20",
+            {"a": snapshot.account.id, "today": today.isoformat(), "horizon": horizon},
+        )
+        snapshot.deadlines = [
+            Deadline(date.fromisoformat(r["due"]), r["what"], r["kind"], r["party"]) for r in rows
+        ]
 
     async def meeting_steps(self, account_id: int) -> dict[int, list[Task]]:
         """The next steps (tasks) each of the account's meetings set, by meeting id."""

@@ -9,6 +9,8 @@ process died between claim and confirmation) is claimed again, so nothing is los
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -347,131 +349,157 @@ class ReminderRepository:
         start, end = dt_to_db(day_start), dt_to_db(day_end)
         horizon = (today + timedelta(days=7)).isoformat()
         async with self._db.reading() as conn:
-            meetings = await conn.execute_fetchall(
-                "SELECT mt.id, mt.account_id, a.name AS account_name, mt.starts_at, mt.kind,"
-                " mt.location, mt.agenda FROM meetings mt JOIN accounts a ON a.id = mt.account_id"
-                " WHERE mt.status = 'planned' AND mt.deleted_at IS NULL"
-                " AND mt.starts_at >= ? AND mt.starts_at < ?"
-                " AND (mt.author_id = ? OR EXISTS (SELECT 1 FROM meeting_team tm"
-                "      WHERE tm.meeting_id = mt.id AND tm.manager_id = ?))"
-                " ORDER BY mt.starts_at LIMIT 50",
-                (start, end, manager_id, manager_id),
-            )
-            tasks = await conn.execute_fetchall(
-                "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
-                " t.due_has_time, t.snoozed_until FROM tasks t"
-                " LEFT JOIN accounts a ON a.id = t.account_id"
-                " WHERE t.assignee_id = ? AND t.status = 'open' AND t.due_at IS NOT NULL"
-                " AND t.due_at < ? ORDER BY t.due_at, t.id LIMIT 200",
-                (manager_id, end),
-            )
-            checks = await conn.execute_fetchall(
-                "SELECT s.id, s.account_id, a.name AS account_name, c.full_name AS contact_name,"
-                " m.starts_at AS meeting_at, s.due_at FROM satisfaction_checks s"
-                " JOIN accounts a ON a.id = s.account_id"
-                " LEFT JOIN contacts c ON c.id = s.contact_id"
-                " LEFT JOIN meetings m ON m.id = s.meeting_id"
-                " WHERE s.manager_id = ? AND s.status IN ('scheduled', 'asked') AND s.due_at < ?"
-                " ORDER BY s.due_at LIMIT 50",
-                (manager_id, end),
-            )
-            obligations = await conn.execute_fetchall(
-                "SELECT o.id, o.description, o.party, o.status, o.due_on, o.delayed_to,"
-                " c.title AS contract_title, a.id AS account_id, a.name AS account_name"
-                " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
-                " JOIN accounts a ON a.id = c.account_id"
-                " WHERE a.owner_id = ? AND c.status IN ('active', 'at_risk')"
-                " AND o.status IN ('pending', 'delayed')"
-                " AND (CASE WHEN o.status = 'delayed' AND o.delayed_to IS NOT NULL"
-                "      THEN o.delayed_to ELSE o.due_on END) <= ?"
-                " LIMIT 100",
-                (manager_id, horizon),
-            )
-            accounts = await conn.execute_fetchall(
-                "SELECT id, name, last_contact_at, contact_cadence_days, created_at FROM accounts"
-                " WHERE owner_id = ? AND archived_at IS NULL AND status != 'lost'",
-                (manager_id,),
-            )
-            birthdays = await conn.execute_fetchall(
-                "SELECT c.id, c.full_name, c.birthday, a.id AS account_id, a.name AS account_name"
-                " FROM contacts c JOIN accounts a ON a.id = c.account_id"
-                " WHERE a.owner_id = ? AND a.archived_at IS NULL AND c.archived_at IS NULL"
-                " AND c.birthday IS NOT NULL",
-                (manager_id,),
-            )
+            meetings, tasks, checks = await _digest_agenda(conn, manager_id, start, end)
+            obligations, accounts, birthdays = await _digest_portfolio(conn, manager_id, horizon)
         return DigestSources(
-            meetings=[
-                MeetingItem(
-                    id=r["id"],
-                    account_id=r["account_id"],
-                    account_name=r["account_name"],
-                    starts_at=dt_from_db(r["starts_at"]),
-                    kind=r["kind"],
-                    location=r["location"],
-                    agenda=r["agenda"],
-                )
-                for r in meetings
-            ],
-            tasks=[
-                TaskItem(
-                    id=r["id"],
-                    account_id=r["account_id"],
-                    account_name=r["account_name"],
-                    text=r["text"],
-                    due_at=dt_from_db(r["due_at"]),
-                    due_has_time=bool(r["due_has_time"]),
-                    snoozed_until=opt_dt_from_db(r["snoozed_until"]),
-                )
-                for r in tasks
-            ],
-            checks=[
-                CheckItem(
-                    id=r["id"],
-                    account_id=r["account_id"],
-                    account_name=r["account_name"],
-                    contact_name=r["contact_name"],
-                    meeting_at=opt_dt_from_db(r["meeting_at"]),
-                    due_at=dt_from_db(r["due_at"]),
-                )
-                for r in checks
-            ],
-            obligations=[
-                ObligationItem(
-                    id=r["id"],
-                    contract_title=r["contract_title"],
-                    account_id=r["account_id"],
-                    account_name=r["account_name"],
-                    description=r["description"],
-                    party=r["party"],
-                    due_on=date.fromisoformat(
-                        r["delayed_to"]
-                        if r["status"] == "delayed" and r["delayed_to"]
-                        else r["due_on"]
-                    ),
-                )
-                for r in obligations
-            ],
-            accounts=[
-                AccountItem(
-                    id=r["id"],
-                    name=r["name"],
-                    last_contact_at=opt_dt_from_db(r["last_contact_at"]),
-                    cadence_days=r["contact_cadence_days"],
-                    created_at=dt_from_db(r["created_at"]),
-                )
-                for r in accounts
-            ],
-            birthdays=[
-                BirthdayItem(
-                    contact_id=r["id"],
-                    contact_name=r["full_name"],
-                    account_id=r["account_id"],
-                    account_name=r["account_name"],
-                    birthday=r["birthday"],
-                )
-                for r in birthdays
-            ],
+            meetings=[_meeting_item(r) for r in meetings],
+            tasks=[_task_item(r) for r in tasks],
+            checks=[_check_item(r) for r in checks],
+            obligations=[_obligation_item(r) for r in obligations],
+            accounts=[_account_item(r) for r in accounts],
+            birthdays=[_birthday_item(r) for r in birthdays],
         )
+
+
+# --- the digest's rows, read in one snapshot -----------------------------------------------
+
+_Rows = Iterable[sqlite3.Row]
+
+
+async def _digest_agenda(
+    conn: aiosqlite.Connection, manager_id: int, start: str, end: str
+) -> tuple[_Rows, _Rows, _Rows]:
+    """The day's planned meetings, tasks due by its end, satisfaction checks due by its end."""
+    meetings = await conn.execute_fetchall(
+        "SELECT mt.id, mt.account_id, a.name AS account_name, mt.starts_at, mt.kind,"
+        " mt.location, mt.agenda FROM meetings mt JOIN accounts a ON a.id = mt.account_id"
+        " WHERE mt.status = 'planned' AND mt.deleted_at IS NULL"
+        " AND mt.starts_at >= ? AND mt.starts_at < ?"
+        " AND (mt.author_id = ? OR EXISTS (SELECT 1 FROM meeting_team tm"
+        "      WHERE tm.meeting_id = mt.id AND tm.manager_id = ?))"
+        " ORDER BY mt.starts_at LIMIT 50",
+        (start, end, manager_id, manager_id),
+    )
+    tasks = await conn.execute_fetchall(
+        "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
+        " t.due_has_time, t.snoozed_until FROM tasks t"
+        " LEFT JOIN accounts a ON a.id = t.account_id"
+        " WHERE t.assignee_id = ? AND t.status = 'open' AND t.due_at IS NOT NULL"
+        " AND t.due_at < ? ORDER BY t.due_at, t.id LIMIT 200",
+        (manager_id, end),
+    )
+    checks = await conn.execute_fetchall(
+        "SELECT s.id, s.account_id, a.name AS account_name, c.full_name AS contact_name,"
+        " m.starts_at AS meeting_at, s.due_at FROM satisfaction_checks s"
+        " JOIN accounts a ON a.id = s.account_id"
+        " LEFT JOIN contacts c ON c.id = s.contact_id"
+        " LEFT JOIN meetings m ON m.id = s.meeting_id"
+        " WHERE s.manager_id = ? AND s.status IN ('scheduled', 'asked') AND s.due_at < ?"
+        " ORDER BY s.due_at LIMIT 50",
+        (manager_id, end),
+    )
+    return meetings, tasks, checks
+
+
+async def _digest_portfolio(
+    conn: aiosqlite.Connection, manager_id: int, horizon: str
+) -> tuple[_Rows, _Rows, _Rows]:
+    """The manager's obligations due by the horizon, live accounts, and their contacts'
+    birthdays."""
+    obligations = await conn.execute_fetchall(
+        "SELECT o.id, o.description, o.party, o.status, o.due_on, o.delayed_to,"
+        " c.title AS contract_title, a.id AS account_id, a.name AS account_name"
+        " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
+        " JOIN accounts a ON a.id = c.account_id"
+        " WHERE a.owner_id = ? AND c.status IN ('active', 'at_risk')"
+        " AND o.status IN ('pending', 'delayed')"
+        " AND (CASE WHEN o.status = 'delayed' AND o.delayed_to IS NOT NULL"
+        "      THEN o.delayed_to ELSE o.due_on END) <= ?"
+        " LIMIT 100",
+        (manager_id, horizon),
+    )
+    accounts = await conn.execute_fetchall(
+        "SELECT id, name, last_contact_at, contact_cadence_days, created_at FROM accounts"
+        " WHERE owner_id = ? AND archived_at IS NULL AND status != 'lost'",
+        (manager_id,),
+    )
+    birthdays = await conn.execute_fetchall(
+        "SELECT c.id, c.full_name, c.birthday, a.id AS account_id, a.name AS account_name"
+        " FROM contacts c JOIN accounts a ON a.id = c.account_id"
+        " WHERE a.owner_id = ? AND a.archived_at IS NULL AND c.archived_at IS NULL"
+        " AND c.birthday IS NOT NULL",
+        (manager_id,),
+    )
+    return obligations, accounts, birthdays
+
+
+def _meeting_item(r: sqlite3.Row) -> MeetingItem:
+    return MeetingItem(
+        id=r["id"],
+        account_id=r["account_id"],
+        account_name=r["account_name"],
+        starts_at=dt_from_db(r["starts_at"]),
+        kind=r["kind"],
+        location=r["location"],
+        agenda=r["agenda"],
+    )
+
+
+def _task_item(r: sqlite3.Row) -> TaskItem:
+    return TaskItem(
+        id=r["id"],
+        account_id=r["account_id"],
+        account_name=r["account_name"],
+        text=r["text"],
+        due_at=dt_from_db(r["due_at"]),
+        due_has_time=bool(r["due_has_time"]),
+        snoozed_until=opt_dt_from_db(r["snoozed_until"]),
+    )
+
+
+def _check_item(r: sqlite3.Row) -> CheckItem:
+    return CheckItem(
+        id=r["id"],
+        account_id=r["account_id"],
+        account_name=r["account_name"],
+        contact_name=r["contact_name"],
+        meeting_at=opt_dt_from_db(r["meeting_at"]),
+        due_at=dt_from_db(r["due_at"]),
+    )
+
+
+def _obligation_item(r: sqlite3.Row) -> ObligationItem:
+    return ObligationItem(
+        id=r["id"],
+        contract_title=r["contract_title"],
+        account_id=r["account_id"],
+        account_name=r["account_name"],
+        description=r["description"],
+        party=r["party"],
+        due_on=date.fromisoformat(
+            r["delayed_to"] if r["status"] == "delayed" and r["delayed_to"] else r["due_on"]
+        ),
+    )
+
+
+def _account_item(r: sqlite3.Row) -> AccountItem:
+    return AccountItem(
+        id=r["id"],
+        name=r["name"],
+        last_contact_at=opt_dt_from_db(r["last_contact_at"]),
+        cadence_days=r["contact_cadence_days"],
+        created_at=dt_from_db(r["created_at"]),
+    )
+
+
+def _birthday_item(r: sqlite3.Row) -> BirthdayItem:
+    return BirthdayItem(
+        contact_id=r["id"],
+        contact_name=r["full_name"],
+        account_id=r["account_id"],
+        account_name=r["account_name"],
+        birthday=r["birthday"],
+    )
 
 
 # --- the scans, each over an index, in the materializing transaction ----------------------

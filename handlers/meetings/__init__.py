@@ -3,12 +3,11 @@ an account's timeline (/timeline) and a meeting in full with edit and delete."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import KamApp
 from handlers.meetings import log_flow, timeline, view
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     log_flow.register(application)
     timeline.register(application)
     view.register(application)

@@ -16,7 +16,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -24,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import SERVICES_KEY, KamContext
+from bot.context import SERVICES_KEY, KamApp, KamContext
 from bot.services import Services
 from domain.meeting_draft import MeetingDraft, iso
 from handlers.meetings import common as c
@@ -291,7 +290,7 @@ class IdleConversation(ConversationHandler[KamContext]):
         return super().check_update(update)
 
 
-def _idle_check(application: Application) -> Callable[[Update], bool]:  # type: ignore[type-arg]
+def _idle_check(application: KamApp) -> Callable[[Update], bool]:
     def is_idle(update: Update) -> bool:
         user = update.effective_user
         if user is None:
@@ -310,7 +309,7 @@ def _idle_check(application: Application) -> Callable[[Update], bool]:  # type: 
     return is_idle
 
 
-def build_conversation(application: Application) -> ConversationHandler[KamContext]:  # type: ignore[type-arg]
+def build_conversation(application: KamApp) -> ConversationHandler[KamContext]:
     new = filters.UpdateType.MESSAGE
     text = new & filters.TEXT & ~filters.COMMAND
     media = new & (
@@ -425,5 +424,5 @@ def quick_entry_points() -> list[CallbackQueryHandler[KamContext, Any]]:
     ]
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(build_conversation(application))

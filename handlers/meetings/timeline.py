@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.meetings import common as c
 from handlers.profiles.common import FLOW as PROFILE_FLOW
@@ -133,6 +133,6 @@ async def command(update: Update, context: KamContext) -> None:
     await show_screen(update, context, TIMELINE, text, keyboard(rows), new_message=True)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("timeline", command))
     application.add_handler(CallbackQueryHandler(on_press, pattern=r"^tl:\d+:\d+$"))

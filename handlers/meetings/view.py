@@ -7,9 +7,9 @@ import logging
 
 from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from bot.i18n import Html
 from handlers.meetings import common as c
 from handlers.ui import answer, button, callback_id, callback_parts, clip, keyboard, show_screen
@@ -238,7 +238,7 @@ async def delete(update: Update, context: KamContext) -> None:
     await show_screen(update, context, VIEW, context.t("meeting.deleted"), keyboard(rows))
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CallbackQueryHandler(open_meeting, pattern=r"^mtg:v:\d+$"))
     application.add_handler(CallbackQueryHandler(full_text, pattern=r"^mtg:full:\d+:\d+$"))
     application.add_handler(CallbackQueryHandler(send_files, pattern=r"^mtg:files:\d+$"))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, InlineQueryHandler
+from telegram.ext import CallbackQueryHandler, InlineQueryHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers import prompts
 from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
 from handlers.ui import answer
@@ -28,7 +28,7 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
     await handler(update, context)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(new_client.conversation())
     prompts.register(application, edit.conversation())
     prompts.register(application, find.conversation())

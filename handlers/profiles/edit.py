@@ -117,7 +117,7 @@ def _decode(value: Any) -> Any:
 def _entity(edit: dict[str, Any]) -> Entity:
     entity = edit.get("entity", "account")
     assert entity in ("account", *ITEM_KINDS)
-    return entity  # type: ignore[no-any-return]
+    return entity  # type: ignore[no-any-return]  # asserted above to be one of Entity's literals
 
 
 def _nav(context: KamContext) -> list[InlineKeyboardButton]:
@@ -150,7 +150,7 @@ async def _show_sections(update: Update, context: KamContext, note: str = "") ->
     account = await visible_account(context, int(edit["account_id"]))
     if account is None:
         await refuse_missing(update, context)
-        return ConversationHandler.END  # type: ignore[return-value]
+        return ConversationHandler.END  # type: ignore[return-value]  # PTB's END is an int (-1)
     t = context.t
     edit.update(entity="account", item_id=None, field=None, section=None)
     buttons = [button(t(s.label), f"ed:s:{s.key}") for s in SECTIONS]
@@ -173,7 +173,7 @@ async def _show_fields(
     section = SECTION_KEYS.get(str(edit.get("section")))
     if account is None or section is None:
         await refuse_missing(update, context)
-        return ConversationHandler.END  # type: ignore[return-value]
+        return ConversationHandler.END  # type: ignore[return-value]  # PTB's END is an int (-1)
     t = context.t
     edit.update(entity="account", item_id=None, field=None, adding=None)
     names = await manager_names(context)

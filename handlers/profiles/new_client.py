@@ -265,7 +265,7 @@ async def open_existing(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-def conversation() -> BaseHandler:  # type: ignore[type-arg]
+def conversation() -> BaseHandler[Update, KamContext, object]:
     text = filters.TEXT & ~filters.COMMAND & ~any_menu_button()
     return ConversationHandler(
         entry_points=[

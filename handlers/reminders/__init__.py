@@ -4,12 +4,11 @@ lives in bot/scheduler.py."""
 
 from __future__ import annotations
 
-from telegram.ext import Application
-
+from bot.context import KamApp
 from handlers.reminders import lists, obligations, satisfaction, tasks, today
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     satisfaction.register(application)
     tasks.register(application)
     obligations.register(application)

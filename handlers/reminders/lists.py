@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.reminders import today
 from handlers.reminders.common import edit_pressed, formatter, refuse
 from handlers.reminders.pushes import Push, catch_up_message, compose
@@ -119,5 +119,5 @@ async def back_to_catch_up(update: Update, context: KamContext) -> None:
     await _show_catch_up(update, context, sent)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CallbackQueryHandler(back_to_catch_up, pattern=rf"^{CATCH_UP}$"))

@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import obligation_answer_rows
@@ -154,6 +154,6 @@ def _parse_day(text: str) -> date | None:
         return None
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CallbackQueryHandler(show, pattern=r"^obl:show:"))
     application.add_handler(CallbackQueryHandler(act, pattern=r"^obl:\d+:"))

@@ -11,7 +11,6 @@ from typing import Any
 
 from telegram import Update
 from telegram.ext import (
-    Application,
     CallbackQueryHandler,
     CommandHandler,
     ConversationHandler,
@@ -19,7 +18,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain import reminders as rules
 from handlers import prompts
@@ -215,7 +214,7 @@ def build_conversation() -> PromptConversation:
     )
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     prompts.register(application, build_conversation())
     application.add_handler(CallbackQueryHandler(ask_again, pattern=r"^sat:ask:"))
     application.add_handler(CallbackQueryHandler(score, pattern=r"^sat:\d+:"))

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, datetime, time
 
 from telegram import InlineKeyboardButton, Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from domain import reminders as rules
 from handlers.menu import menu_button
 from handlers.reminders import lists
@@ -353,7 +353,7 @@ async def list_page(update: Update, context: KamContext) -> None:
     await edit_pressed(update, context, text, keyboard(rows) if rows else None)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("tasks", list_tasks))
     application.add_handler(MessageHandler(menu_button("menu.tasks"), list_tasks))
     for pattern, callback in (

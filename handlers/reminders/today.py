@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, MessageHandler
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.context import KamContext
+from bot.context import KamApp, KamContext
 from handlers.menu import menu_button
 from handlers.reminders.common import edit_pressed, formatter
 from handlers.reminders.digest_view import load_digest, render_digest
@@ -36,7 +36,7 @@ async def redraw(update: Update, context: KamContext) -> None:
     await edit_pressed(update, context, text, markup)
 
 
-def register(application: Application) -> None:  # type: ignore[type-arg]
+def register(application: KamApp) -> None:
     application.add_handler(CommandHandler("today", today))
     application.add_handler(MessageHandler(menu_button("menu.today"), today))
     application.add_handler(CallbackQueryHandler(today_again, pattern=r"^rem:today$"))
