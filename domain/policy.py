@@ -90,18 +90,24 @@ class Decision:
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may: these roles always; any active role through one of these relations; never
-    through the relations in ``never`` (an admin does not change their own role)."""
+    """Who may: these roles always; an active manager through one of these relations (only
+    one of the roles in ``through_roles``, when given); never through the relations in
+    ``never`` (an admin does not change their own role)."""
 
     roles: frozenset[str] = frozenset()
     relations: frozenset[Relation] = frozenset()
     never: frozenset[Relation] = frozenset()
+    through_roles: frozenset[str] | None = None
 
 
 def _rule(
-    roles: Iterable[str] = (), relations: Iterable[Relation] = (), never: Iterable[Relation] = ()
+    roles: Iterable[str] = (),
+    relations: Iterable[Relation] = (),
+    never: Iterable[Relation] = (),
+    through_roles: Iterable[str] | None = None,
 ) -> Rule:
-    return Rule(frozenset(roles), frozenset(relations), frozenset(never))
+    through = None if through_roles is None else frozenset(through_roles)
+    return Rule(frozenset(roles), frozenset(relations), frozenset(never), through)
 
 
 _LEADS = ("admin", "lead")
@@ -122,8 +128,8 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.CHECK, Action.SEE): _rule((), [Relation.ASSIGNEE]),
     (Kind.CHECK, Action.ANSWER): _rule((), [Relation.ASSIGNEE]),
     (Kind.INVITE, Action.LIST): _rule(_LEADS),
-    (Kind.INVITE, Action.SEE): _rule(["admin"], [Relation.CREATOR]),
-    (Kind.INVITE, Action.WITHDRAW): _rule(["admin"], [Relation.CREATOR]),
+    (Kind.INVITE, Action.SEE): _rule(["admin"], [Relation.CREATOR], through_roles=["lead"]),
+    (Kind.INVITE, Action.WITHDRAW): _rule(["admin"], [Relation.CREATOR], through_roles=["lead"]),
     (Kind.MANAGER, Action.LIST): _rule(_LEADS),
     (Kind.MANAGER, Action.SEE): _rule(_LEADS),
     (Kind.MANAGER, Action.CHANGE): _rule(["admin"], never=[Relation.SELF]),
@@ -148,7 +154,9 @@ def granting(kind: Kind, action: Action = Action.SEE) -> frozenset[Relation]:
     """The relations through which any active manager may do ``action`` to a ``kind``
     (storage builds its visibility filters from this)."""
     rule = RULES.get((kind, action))
-    return frozenset() if rule is None else rule.relations
+    if rule is None or rule.through_roles is not None:
+        return frozenset()
+    return rule.relations
 
 
 def decide(actor: Actor, action: Action, target: Target) -> Decision:
@@ -168,6 +176,7 @@ def decide(actor: Actor, action: Action, target: Target) -> Decision:
         return result(False, "never")
     if actor.role in rule.roles:
         return result(True, "role")
-    if target.relations & rule.relations:
+    through = rule.through_roles is None or actor.role in rule.through_roles
+    if through and target.relations & rule.relations:
         return result(True, "relation")
     return result(False, "no relation")
