@@ -22,6 +22,7 @@ from storage.satisfaction import CheckView
 from storage.tasks import Task
 
 _LOG = logging.getLogger(__name__)
+STALE = "error.stale_button"  # what a forged or foreign press is told
 
 
 def _decision(context: KamContext, action: Action, target: Target) -> Decision:
@@ -54,16 +55,15 @@ async def require(
     context: KamContext,
     action: Action,
     target: Target,
-    key: str,
-    *,
-    alert: bool = True,
+    key: str = STALE,
 ) -> bool:
-    """Whether the manager may; a denial is logged and answered with the message ``key``."""
+    """Whether the manager may; a denial is logged and answered with the message ``key`` (as
+    an alert on a press, unless it is the plain "this card is closed")."""
     if check(context, action, target):
         return True
     text = context.t(key)
     if update.callback_query is not None:
-        await answer(update, text, alert=alert)
+        await answer(update, text, alert=key != STALE)
     elif update.effective_message is not None and update.edited_message is None:
         await update.effective_message.reply_text(text)
     return False

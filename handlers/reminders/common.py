@@ -84,13 +84,9 @@ async def edit_pressed(
         await context.bot.send_message(chat.id, text, reply_markup=markup)
 
 
-STALE = "error.stale_button"
-
-
-async def refuse(update: Update, context: KamContext, key: str = STALE) -> None:
-    """Answers a press that cannot act (forged, or about something gone); a foreign object is
-    refused through handlers.authz, which logs it."""
-    await answer(update, context.t(key), alert=key != STALE)
+async def refuse(update: Update, context: KamContext, key: str = "error.stale_button") -> None:
+    """Answers a press that cannot act (forged, foreign, or about something gone)."""
+    await answer(update, context.t(key), alert=key != "error.stale_button")
 
 
 def int_or_none(text: str) -> int | None:

@@ -16,14 +16,7 @@ from bot.context import KamContext
 from domain.policy import Action
 from handlers import authz
 from handlers.reminders import lists
-from handlers.reminders.common import (
-    STALE,
-    Formatter,
-    edit_pressed,
-    formatter,
-    int_or_none,
-    refuse,
-)
+from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import obligation_answer_rows
 from handlers.ui import answer, button, callback_parts, keyboard
 from storage.contracts import ObligationView, next_due
@@ -53,7 +46,7 @@ async def _own(
         await refuse(update, context, "reminders.obligation.gone")
         return None
     target = authz.obligation(context, view)
-    if not await authz.require(update, context, Action.ANSWER, target, STALE, alert=False):
+    if not await authz.require(update, context, Action.ANSWER, target):
         return None
     return view
 

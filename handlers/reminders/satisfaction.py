@@ -25,7 +25,7 @@ from domain import reminders as rules
 from domain.policy import Action
 from handlers import authz, prompts
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
-from handlers.reminders.common import STALE, edit_pressed, formatter, int_or_none, refuse
+from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
 from storage.satisfaction import LOW_SCORE, CheckView
@@ -41,7 +41,7 @@ async def _own_check(update: Update, context: KamContext, check_id: int | None) 
         await refuse(update, context)
         return None
     target = authz.satisfaction_check(context, check)
-    if not await authz.require(update, context, Action.ANSWER, target, STALE, alert=False):
+    if not await authz.require(update, context, Action.ANSWER, target):
         return None
     return check
 

@@ -20,15 +20,7 @@ from domain.policy import Action
 from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
-from handlers.reminders.common import (
-    STALE,
-    Formatter,
-    edit_pressed,
-    esc,
-    formatter,
-    int_or_none,
-    refuse,
-)
+from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
 from handlers.reminders.pushes import task_buttons
 from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, show_screen
 from storage.tasks import Task
@@ -57,7 +49,7 @@ async def _own_task(update: Update, context: KamContext, task_id: int | None) ->
         await refuse(update, context, "reminders.task.gone")
         return None
     target = authz.task(context, task)
-    if not await authz.require(update, context, Action.CHANGE, target, STALE, alert=False):
+    if not await authz.require(update, context, Action.CHANGE, target):
         return None
     if task.status != "open":
         await refuse(update, context, "reminders.task.already_done")
