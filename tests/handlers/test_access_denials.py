@@ -12,7 +12,7 @@ from domain.clock import FakeClock
 from storage import Storage
 from tests.fake_telegram import TelegramUser
 from tests.handlers.conftest import ADMIN_ID, MakeUser
-from tests.reminder_support import add_manager, add_task
+from tests.reminder_support import add_account, add_manager, add_meeting, add_task
 
 
 def _denials(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -90,3 +90,38 @@ async def test_a_lead_may_not_change_a_role_nor_an_admin_their_own(
     ]
     anna_now = await storage.managers.get(anna.id)
     assert anna_now is not None and anna_now.role == "admin"
+
+
+async def test_a_meeting_is_seen_through_its_account_and_changed_by_its_author(
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    ivan = await add_manager(storage, 2001, "Ivan", now=clock.now())
+    olga_user = await make_user(2002, "Olga")
+    olga = await add_manager(storage, 2002, "Olga", now=clock.now())
+    boris_user = await make_user(2003, "Boris", "ru")
+    boris = await add_manager(storage, 2003, "Boris", now=clock.now(), language="ru")
+    account_id = await add_account(storage, ivan, "VT-Metal", now=clock.now())
+    await storage.db.execute(
+        "INSERT INTO account_team (account_id, manager_id, created_at) VALUES (?, ?, ?)",
+        (account_id, olga.id, "2026-01-01T00:00:00+00:00"),
+    )
+    meeting_id = await add_meeting(storage, ivan, account_id, clock.now(), now=clock.now())
+    await olga_user.send("/tasks")
+    await boris_user.send("/tasks")
+    caplog.set_level(logging.INFO, logger="handlers.authz")
+    await olga_user.press_data(f"mtg:v:{meeting_id}")
+    assert "VT-Metal" in olga_user.last_text
+    assert not any("Delete" in b or "Edit" in b for b in olga_user.buttons)
+    assert _denials(caplog) == []  # hiding a button is not a denial
+    await olga_user.press_data(f"mtg:del:{meeting_id}")
+    assert olga_user.last_alert == translator("en")("meeting.cannot_edit")
+    await boris_user.press_data(f"mtg:v:{meeting_id}")
+    assert boris_user.last_alert == translator("ru")("meeting.not_found")
+    assert _denials(caplog) == [
+        f"denied: manager {olga.id} (kam) may not delete meeting {meeting_id} (no relation)",
+        f"denied: manager {boris.id} (kam) may not see meeting {meeting_id} (no relation)",
+    ]
+    assert await storage.meetings.get(meeting_id) is not None
