@@ -10,6 +10,9 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import N_, Html
+from domain import policy
+from domain.policy import Action, Kind, Target
+from handlers import authz
 from handlers.menu import menu_button
 from handlers.ui import (
     answer,
@@ -23,7 +26,7 @@ from handlers.ui import (
     url_button,
 )
 from storage.invites import Invite
-from storage.managers import Manager, Role
+from storage.managers import ROLES, Manager, Role
 
 FLOW = "invite"
 ROLE_LABELS: dict[str, str] = {
@@ -35,13 +38,17 @@ ROLE_LABELS: dict[str, str] = {
 
 
 def _roles_for(role: Role) -> tuple[Role, ...]:
-    """Admins may invite anyone; leads invite the people on their team."""
-    return ("kam", "bd", "lead", "admin") if role == "admin" else ("kam", "bd")
+    """The roles offered, in this order (domain.policy says who invites whom)."""
+    allowed = policy.invitable_roles(role)
+    return tuple(r for r in ("kam", "bd", "lead", "admin") if r in allowed)
 
 
 def _invites_of(manager: Manager) -> int | None:
-    """Whose invites a manager sees and withdraws: admins everyone's (None), leads their own."""
-    return None if manager.role == "admin" else manager.id
+    """Whose invites a manager lists: everyone's (None) if they see all, else their own."""
+    return None if policy.sees_all(manager.role, Kind.INVITE) else manager.id
+
+
+_INVITES = Target(Kind.INVITE)  # the list of invites (and /invite) as a whole
 
 
 def _local(context: KamContext, invite: Invite) -> str:
@@ -51,7 +58,7 @@ def _local(context: KamContext, invite: Invite) -> str:
 async def start_invite(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
     t = context.t
-    if not manager.can_invite:
+    if not authz.check(context, Action.LIST, _INVITES):
         assert update.effective_message is not None
         await update.effective_message.reply_text(t("invite.not_allowed"))
         return
@@ -75,11 +82,15 @@ async def start_invite(update: Update, context: KamContext) -> None:
 async def create_invite(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
     parts = callback_parts(update, "inv:role")
-    allowed = _roles_for(manager.role) if manager.can_invite else ()
-    if not is_current_screen(update, context, FLOW) or not parts or parts[0] not in allowed:
+    if (
+        not is_current_screen(update, context, FLOW)
+        or not parts
+        or parts[0] not in ROLES
+        or not authz.check(context, Action.CREATE, Target(Kind.INVITE, role=parts[0]))
+    ):
         await answer(update, context.t("error.stale_button"))
         return
-    role = next(r for r in allowed if r == parts[0])
+    role = next(r for r in ROLES if r == parts[0])
     services = context.services
     invite = await services.storage.invites.create(
         role=role,
@@ -114,7 +125,9 @@ async def create_invite(update: Update, context: KamContext) -> None:
 
 async def list_invites(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
-    if not is_current_screen(update, context, FLOW) or not manager.can_invite:
+    if not is_current_screen(update, context, FLOW) or not authz.check(
+        context, Action.LIST, _INVITES
+    ):
         await answer(update, context.t("error.stale_button"))
         return
     await answer(update)
@@ -140,14 +153,14 @@ async def revoke_invite(update: Update, context: KamContext) -> None:
         await answer(update, context.t("error.stale_button"))
         return
     invite_id = callback_id(update, "inv:revoke")
-    if not manager.can_invite:
-        await answer(update, context.t("invite.not_allowed"), alert=True)
+    if not await authz.require(update, context, Action.LIST, _INVITES, "invite.not_allowed"):
         return
     owner = _invites_of(manager)
     invites = context.services.storage.invites
     invite = await invites.get(invite_id)
-    if invite is not None and owner is not None and invite.created_by != owner:
-        await answer(update, context.t("invite.not_yours"), alert=True)
+    if invite is not None and not await authz.require(
+        update, context, Action.WITHDRAW, authz.invite(context, invite), "invite.not_yours"
+    ):
         return
     revoked = await invites.revoke(
         invite_id, actor_id=manager.id, now=context.services.clock.now(), created_by=owner

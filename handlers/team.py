@@ -7,6 +7,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.commands import publish_manager_commands
 from bot.context import KamApp, KamContext
+from domain.policy import Action, Kind, Target
+from handlers import authz
 from handlers.invites import ROLE_LABELS
 from handlers.menu import menu_button
 from handlers.ui import (
@@ -34,9 +36,8 @@ def _label(context: KamContext, member: Manager) -> str:
 
 
 async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
-    manager = context.require_manager()
     t = context.t
-    if not manager.can_invite:
+    if not authz.check(context, Action.LIST, Target(Kind.MANAGER)):
         assert update.effective_message is not None
         await update.effective_message.reply_text(t("team.not_allowed"))
         return
@@ -69,7 +70,6 @@ async def page(update: Update, context: KamContext) -> None:
 
 async def _show_member(update: Update, context: KamContext, member: Manager, page: int) -> None:
     t = context.t
-    viewer = context.require_manager()
     text = t(
         "team.member",
         name=member.full_name,
@@ -79,7 +79,7 @@ async def _show_member(update: Update, context: KamContext, member: Manager, pag
         status=t("team.active") if member.active else t("team.inactive"),
     )
     rows = []
-    if viewer.role == "admin" and member.id != viewer.id:
+    if authz.may(context, Action.CHANGE, authz.manager(context, member.id)):
         rows.append(
             [
                 button(
@@ -101,7 +101,7 @@ async def open_member(update: Update, context: KamContext) -> None:
         return
     member_id, page = callback_id(update, "team:open"), callback_page(update, "team:open", 1)
     member = await context.services.storage.managers.get(member_id)
-    if member is None or not context.require_manager().can_invite:
+    if member is None or not authz.check(context, Action.SEE, authz.manager(context, member.id)):
         await answer(update, context.t("error.stale_button"))
         return
     await answer(update)
@@ -121,8 +121,8 @@ async def change_member(update: Update, context: KamContext) -> None:
     member_id = callback_id(update, f"team:{action}")
     if await context.services.storage.managers.get(member_id) is None:
         raise StaleButton(f"no manager {member_id}")
-    if viewer.role != "admin" or member_id == viewer.id:
-        await answer(update, context.t("team.not_allowed"), alert=True)
+    target = authz.manager(context, member_id)
+    if not await authz.require(update, context, Action.CHANGE, target, "team.not_allowed"):
         return
     change = {"role": value} if action == "role" else {"active": value == "1"}
     changed = await context.services.storage.managers.update(

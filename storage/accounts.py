@@ -9,7 +9,9 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from domain import policy
 from domain.account_labels import AccountTag
+from domain.policy import Action, Kind, Relation
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -100,11 +102,21 @@ def row_to_account(row: aiosqlite.Row) -> Account:
     return Account(**values)
 
 
-# An account is visible to a manager who owns it or is on its team (leads/admins see all).
-VISIBLE_TO = (
-    "(a.owner_id = :manager_id OR EXISTS (SELECT 1 FROM account_team t"
-    " WHERE t.account_id = a.id AND t.manager_id = :manager_id))"
-)
+# An account is visible to a manager through the relations domain.policy names (owner, on
+# its team); leads and admins see all (`sees_all`). Each relation as a condition on `a` and
+# as the ids it reaches, for the filters below and in storage.search.
+_RELATION_WHERE = {
+    Relation.OWNER: "a.owner_id = :manager_id",
+    Relation.TEAM: "EXISTS (SELECT 1 FROM account_team t"
+    " WHERE t.account_id = a.id AND t.manager_id = :manager_id)",
+}
+_RELATION_IDS = {
+    Relation.OWNER: "SELECT id FROM accounts WHERE owner_id = :manager_id",
+    Relation.TEAM: "SELECT account_id FROM account_team WHERE manager_id = :manager_id",
+}
+_SEEN_THROUGH = sorted(policy.granting(Kind.ACCOUNT, Action.SEE), key=lambda r: r.value)
+VISIBLE_TO = "(" + " OR ".join(_RELATION_WHERE[r] for r in _SEEN_THROUGH) + ")"
+VISIBLE_IDS = " UNION ".join(_RELATION_IDS[r] for r in _SEEN_THROUGH)
 
 
 class AccountRepository:
@@ -142,6 +154,18 @@ class AccountRepository:
         return {
             int(r["id"]): AccountTag(int(r["id"]), r["name"], r["owner"], r["city"]) for r in rows
         }
+
+    async def relations(self, account_id: int, manager_id: int) -> frozenset[Relation]:
+        """What the account is to the manager: owner, on its team (for domain.policy)."""
+        row = await self._db.fetch_one(
+            "SELECT "
+            + ", ".join(f"{_RELATION_WHERE[r]} AS {r.value}" for r in _RELATION_WHERE)
+            + " FROM accounts a WHERE a.id = :account_id",
+            {"account_id": account_id, "manager_id": manager_id},
+        )
+        if row is None:
+            return frozenset()
+        return frozenset(r for r in _RELATION_WHERE if row[r.value])
 
     async def is_visible(self, account_id: int, manager_id: int, *, sees_all: bool) -> bool:
         if sees_all:

@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 import aiosqlite
 
+from domain import policy
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -66,11 +67,15 @@ class Manager:
 
     @property
     def can_invite(self) -> bool:
-        return self.role in ("admin", "lead")
+        return bool(policy.invitable_roles(self.role))
 
     @property
     def sees_all_accounts(self) -> bool:
-        return self.role in ("admin", "lead")
+        return policy.sees_all(self.role, policy.Kind.ACCOUNT)
+
+    @property
+    def actor(self) -> policy.Actor:
+        return policy.Actor(self.id, self.role, self.active)
 
 
 def _time(text: str) -> time:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from domain.search import normalize, score_text
+from storage.accounts import VISIBLE_IDS
 from storage.database import Database
 
 HitKind = Literal["account", "contact", "related"]
@@ -83,8 +84,7 @@ _DIGITS = (
     " ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''), char(160), '')"
 )
 _KAM_ROWS = (
-    "WITH v(id) AS (SELECT id FROM accounts WHERE owner_id = :manager_id"
-    " UNION SELECT account_id FROM account_team WHERE manager_id = :manager_id),"
+    f"WITH v(id) AS ({VISIBLE_IDS}),"
     " r(text, kind, account_id) AS ("
     " SELECT x.name || char(10) || x.aliases || char(10), 'account', x.id"
     " FROM accounts x WHERE x.id IN v"
@@ -102,8 +102,7 @@ _FUZZY_ROWS = 300
 _KAM_CONTACT_NAMES = (
     "SELECT c.full_name || char(10) AS text, 'contact' AS kind, c.account_id, a.name, a.status"
     " FROM contacts c JOIN accounts a ON a.id = c.account_id"
-    " WHERE c.account_id IN (SELECT id FROM accounts WHERE owner_id = :manager_id"
-    " UNION SELECT account_id FROM account_team WHERE manager_id = :manager_id)"
+    f" WHERE c.account_id IN ({VISIBLE_IDS})"
     " AND c.archived_at IS NULL AND a.archived_at IS NULL AND ({globs}) LIMIT :limit"
 )
 _KAM_CONTACT_ROWS = 1000

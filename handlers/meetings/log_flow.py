@@ -26,6 +26,8 @@ from telegram.ext import (
 from bot.context import SERVICES_KEY, KamApp, KamContext
 from bot.services import Services
 from domain.meeting_draft import MeetingDraft, iso
+from domain.policy import Action
+from handlers import authz
 from handlers.meetings import common as c
 from handlers.meetings import screens as s
 from handlers.meetings import steps
@@ -114,19 +116,12 @@ async def discard_and_start(update: Update, context: KamContext) -> str | int | 
 
 
 async def _load_meeting(context: KamContext, meeting_id: int, *, edit: bool) -> Meeting | None:
-    manager = context.require_manager()
     meeting = await context.services.storage.meetings.get(meeting_id)
     if meeting is None:
         return None
-    if edit and meeting.author_id != manager.id and not manager.sees_all_accounts:
-        return None
-    if not edit and meeting.author_id != manager.id and not manager.sees_all_accounts:
-        visible = await context.services.storage.accounts.is_visible(
-            meeting.account_id, manager.id, sees_all=False
-        )
-        if not visible:
-            return None
-    return meeting
+    action = Action.CHANGE if edit else Action.SEE
+    target = authz.meeting(context, meeting) if edit else await authz.seen_meeting(context, meeting)
+    return meeting if authz.check(context, action, target) else None
 
 
 def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraft:

@@ -11,6 +11,8 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import Html
+from domain.policy import Action
+from handlers import authz
 from handlers.meetings import common as c
 from handlers.ui import answer, button, callback_id, callback_parts, clip, keyboard, show_screen
 from storage.meetings import Attachment, Meeting
@@ -22,21 +24,16 @@ PART = 3500
 
 
 def may_change(context: KamContext, meeting: Meeting) -> bool:
-    manager = context.require_manager()
-    return meeting.author_id == manager.id or manager.sees_all_accounts
+    """Whether its card offers Edit and Delete (asked without logging)."""
+    return authz.may(context, Action.CHANGE, authz.meeting(context, meeting))
 
 
 async def visible_meeting(context: KamContext, meeting_id: int) -> Meeting | None:
-    manager = context.require_manager()
     meeting = await context.services.storage.meetings.get(meeting_id)
     if meeting is None:
         return None
-    if meeting.author_id == manager.id or manager.sees_all_accounts:
-        return meeting
-    visible = await context.services.storage.accounts.is_visible(
-        meeting.account_id, manager.id, sees_all=False
-    )
-    return meeting if visible else None
+    allowed = authz.check(context, Action.SEE, await authz.seen_meeting(context, meeting))
+    return meeting if allowed else None
 
 
 def split_parts(text: str, size: int = PART) -> list[str]:
@@ -205,8 +202,8 @@ async def ask_delete(update: Update, context: KamContext) -> None:
     meeting = await _meeting_from(update, context, "mtg:del")
     if meeting is None:
         return
-    if not may_change(context, meeting):
-        await answer(update, context.t("meeting.cannot_edit"), alert=True)
+    target = authz.meeting(context, meeting)
+    if not await authz.require(update, context, Action.DELETE, target, "meeting.cannot_edit"):
         return
     await answer(update)
     t = context.t
@@ -226,8 +223,8 @@ async def delete(update: Update, context: KamContext) -> None:
     meeting = await _meeting_from(update, context, "mtg:delok")
     if meeting is None:
         return
-    if not may_change(context, meeting):
-        await answer(update, context.t("meeting.cannot_edit"), alert=True)
+    target = authz.meeting(context, meeting)
+    if not await authz.require(update, context, Action.DELETE, target, "meeting.cannot_edit"):
         return
     manager = context.require_manager()
     await context.services.storage.meetings.delete(

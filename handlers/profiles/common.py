@@ -17,7 +17,9 @@ from domain.account_labels import AccountTag, distinct_labels, needs_tags
 from domain.formatting import Formats
 from domain.languages import babel_locale
 from domain.money import Money
+from domain.policy import Action
 from domain.profile import FieldSpec, birthday_month_day
+from handlers import authz
 from handlers.ui import answer, clip, parse_number
 from storage.accounts import Account
 
@@ -63,15 +65,13 @@ def default_currency(context: KamContext) -> str:
 
 
 async def visible_account(context: KamContext, account_id: int) -> Account | None:
-    """The account if the manager may see it (owner, team, or a lead/admin), else None."""
-    manager = context.require_manager()
-    storage = context.services.storage
-    if not await storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
+    """The account if the manager may see it (domain.policy) and it is not archived."""
+    account = await context.services.storage.accounts.get(account_id)
+    if account is None or not authz.check(
+        context, Action.SEE, await authz.account(context, account_id)
     ):
         return None
-    account = await storage.accounts.get(account_id)
-    return None if account is None or account.archived_at is not None else account
+    return None if account.archived_at is not None else account
 
 
 async def refuse_missing(update: Update, context: KamContext) -> None:

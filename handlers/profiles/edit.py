@@ -25,6 +25,7 @@ from telegram.ext import (
 
 from bot.context import KamContext
 from bot.i18n import N_
+from domain.policy import Action
 from domain.profile import (
     FIELDS,
     SECTION_KEYS,
@@ -39,6 +40,7 @@ from domain.profile import (
     parse_value,
 )
 from domain.search import EXACT
+from handlers import authz
 from handlers.menu import main_menu
 from handlers.profiles.common import (
     FLOW,
@@ -138,8 +140,7 @@ async def _current_values(context: KamContext, edit: dict[str, Any]) -> dict[str
 
 
 def _may_change_owner(context: KamContext, values: dict[str, Any]) -> bool:
-    manager = context.require_manager()
-    return manager.sees_all_accounts or values.get("owner_id") == manager.id
+    return authz.check(context, Action.REASSIGN, authz.account_values(context, values))
 
 
 # --- screens ---------------------------------------------------------------------------------

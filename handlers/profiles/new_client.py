@@ -15,7 +15,9 @@ from telegram.ext import (
 )
 
 from bot.context import KamContext
+from domain.policy import Action
 from domain.profile import FIELDS
+from handlers import authz
 from handlers.menu import any_menu_button, main_menu, menu_button
 from handlers.profiles.card import show_card
 from handlers.profiles.common import STATE_KEY, account_labels
@@ -68,7 +70,6 @@ async def _check_name(update: Update, context: KamContext, name: str) -> str:
             update, context, t("profile.invalid.too_long", limit=NAME_LIMIT, length=len(name))
         )
     _draft(context)["name"] = name
-    manager = context.require_manager()
     storage = context.services.storage
     similar = await storage.search.resembling(name, limit=3)
     if not similar:
@@ -77,10 +78,7 @@ async def _check_name(update: Update, context: KamContext, name: str) -> str:
     labels = await account_labels(context, [(h.account_id, h.name) for h in similar], 60)
     lines = [t("profile.new.did_you_mean", names=", ".join(labels[h.account_id] for h in similar))]
     for hit in similar:
-        visible = manager.sees_all_accounts or await storage.accounts.is_visible(
-            hit.account_id, manager.id, sees_all=False
-        )
-        if visible:
+        if authz.may(context, Action.SEE, await authz.account(context, hit.account_id)):
             label = t("profile.new.open", name=clip(labels[hit.account_id], 50))
             rows.append([button(label, f"acc:open:{hit.account_id}")])
             continue

@@ -13,6 +13,8 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
+from domain.policy import Action
+from handlers import authz
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import obligation_answer_rows
@@ -35,7 +37,6 @@ PARTY_KEYS = {
 async def _own(
     update: Update, context: KamContext, obligation_id: int | None
 ) -> ObligationView | None:
-    manager = context.require_manager()
     view = (
         await context.services.storage.contracts.obligation(obligation_id)
         if obligation_id
@@ -44,8 +45,8 @@ async def _own(
     if view is None:
         await refuse(update, context, "reminders.obligation.gone")
         return None
-    if view.owner_id != manager.id and not manager.sees_all_accounts:
-        await refuse(update, context)
+    target = authz.obligation(context, view)
+    if not await authz.require(update, context, Action.ANSWER, target):
         return None
     return view
 

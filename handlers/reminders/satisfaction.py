@@ -21,7 +21,8 @@ from telegram.ext import (
 from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain import reminders as rules
-from handlers import prompts
+from domain.policy import Action
+from handlers import authz, prompts
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
@@ -34,10 +35,12 @@ MAX_COMMENT = 1000
 
 
 async def _own_check(update: Update, context: KamContext, check_id: int | None) -> CheckView | None:
-    manager = context.require_manager()
     check = await context.services.storage.satisfaction.get(check_id) if check_id else None
-    if check is None or check.manager_id != manager.id:
+    if check is None:
         await refuse(update, context)
+        return None
+    target = authz.satisfaction_check(context, check)
+    if not await authz.require(update, context, Action.ANSWER, target):
         return None
     return check
 
@@ -162,7 +165,9 @@ async def save_comment(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
     text = update.message.text.strip()
     check = await context.services.storage.satisfaction.get(int(check_id or 0))
-    if check is None or check.manager_id != manager.id:
+    if check is None or not authz.check(
+        context, Action.ANSWER, authz.satisfaction_check(context, check)
+    ):
         _state(context).clear()
         await update.message.reply_text(context.t("error.stale_button"))
         raise stop(ConversationHandler.END)

@@ -16,6 +16,8 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import KamApp, KamContext
 from domain import reminders as rules
+from domain.policy import Action
+from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
@@ -42,13 +44,12 @@ PICK_TIMES = (
 
 async def _own_task(update: Update, context: KamContext, task_id: int | None) -> Task | None:
     """The task if it is the manager's; answers the press otherwise."""
-    manager = context.require_manager()
     task = await context.services.storage.tasks.get(task_id) if task_id else None
     if task is None:
         await refuse(update, context, "reminders.task.gone")
         return None
-    if task.assignee_id != manager.id:
-        await refuse(update, context)
+    target = authz.task(context, task)
+    if not await authz.require(update, context, Action.CHANGE, target):
         return None
     if task.status != "open":
         await refuse(update, context, "reminders.task.already_done")

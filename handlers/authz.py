@@ -1,0 +1,129 @@
+"""Asking domain.policy from a handler: the facts about an object, and one place for denials.
+
+A handler loads the object through storage, builds its :class:`Target` here (what the object
+is to the manager) and asks :func:`check` (a denial is logged once, here) or :func:`require`
+(a denial is also answered, in the manager's language). :func:`may` asks without logging, for
+deciding which buttons to show.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+
+from bot.context import KamContext
+from domain.policy import Action, Decision, Kind, Relation, Target, decide
+from handlers.ui import answer
+from storage.contracts import ObligationView
+from storage.invites import Invite
+from storage.meetings import Meeting
+from storage.satisfaction import CheckView
+from storage.tasks import Task
+
+_LOG = logging.getLogger(__name__)
+STALE = "error.stale_button"  # what a forged or foreign press is told
+
+
+def _decision(context: KamContext, action: Action, target: Target) -> Decision:
+    return decide(context.require_manager().actor, action, target)
+
+
+def may(context: KamContext, action: Action, target: Target) -> bool:
+    """Whether the manager may; nothing is logged (for showing or hiding a button)."""
+    return _decision(context, action, target).allowed
+
+
+def check(context: KamContext, action: Action, target: Target) -> bool:
+    """Whether the manager may; a denial is logged (the one place that logs them)."""
+    decision = _decision(context, action, target)
+    if not decision.allowed:
+        _LOG.info(
+            "denied: manager %s (%s) may not %s %s %s (%s)",
+            decision.actor.id,
+            decision.actor.role,
+            action.value,
+            target.kind.value,
+            target.id,
+            decision.reason,
+        )
+    return decision.allowed
+
+
+async def require(
+    update: Update,
+    context: KamContext,
+    action: Action,
+    target: Target,
+    key: str = STALE,
+) -> bool:
+    """Whether the manager may; a denial is logged and answered with the message ``key`` (as
+    an alert on a press, unless it is the plain "this card is closed")."""
+    if check(context, action, target):
+        return True
+    text = context.t(key)
+    if update.callback_query is not None:
+        await answer(update, text, alert=key != STALE)
+    elif update.effective_message is not None and update.edited_message is None:
+        await update.effective_message.reply_text(text)
+    return False
+
+
+# --- what an object is to the manager ----------------------------------------------------------
+
+
+def _me(context: KamContext) -> int:
+    return context.require_manager().id
+
+
+async def account(context: KamContext, account_id: int) -> Target:
+    relations = await context.services.storage.accounts.relations(account_id, _me(context))
+    return Target(Kind.ACCOUNT, account_id, relations)
+
+
+def meeting(
+    context: KamContext, found: Meeting, account: frozenset[Relation] = frozenset()
+) -> Target:
+    """The meeting: its author, and what its account is to the manager (``account``, which
+    changing or deleting it does not ask; :func:`seen_meeting` loads it)."""
+    authored = _when(found.author_id == _me(context), Relation.AUTHOR)
+    return Target(Kind.MEETING, found.id, authored | account)
+
+
+async def seen_meeting(context: KamContext, found: Meeting) -> Target:
+    relations = await context.services.storage.accounts.relations(found.account_id, _me(context))
+    return meeting(context, found, relations)
+
+
+def _when(condition: bool, relation: Relation) -> frozenset[Relation]:
+    return frozenset({relation}) if condition else frozenset()
+
+
+def task(context: KamContext, found: Task) -> Target:
+    return Target(Kind.TASK, found.id, _when(found.assignee_id == _me(context), Relation.ASSIGNEE))
+
+
+def obligation(context: KamContext, found: ObligationView) -> Target:
+    return Target(Kind.OBLIGATION, found.id, _when(found.owner_id == _me(context), Relation.OWNER))
+
+
+def satisfaction_check(context: KamContext, found: CheckView) -> Target:
+    return Target(Kind.CHECK, found.id, _when(found.manager_id == _me(context), Relation.ASSIGNEE))
+
+
+def invite(context: KamContext, found: Invite) -> Target:
+    return Target(Kind.INVITE, found.id, _when(found.created_by == _me(context), Relation.CREATOR))
+
+
+def manager(context: KamContext, member_id: int) -> Target:
+    return Target(Kind.MANAGER, member_id, _when(member_id == _me(context), Relation.SELF))
+
+
+def account_values(context: KamContext, values: dict[str, object]) -> Target:
+    """An account from its column values (the profile editor holds them): whether the manager
+    owns it, which is all that reassigning it asks (not its team)."""
+    owner = values.get("owner_id") == _me(context)
+    raw_id = values.get("id")
+    return Target(
+        Kind.ACCOUNT, raw_id if isinstance(raw_id, int) else None, _when(owner, Relation.OWNER)
+    )
