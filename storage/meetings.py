@@ -5,100 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 
+from domain.entities import MEETING_KINDS as MEETING_KINDS
+from domain.entities import OUTCOMES as OUTCOMES
+from domain.entities import AttachmentIn as AttachmentIn
+from domain.entities import AttachmentKind as AttachmentKind
+from domain.entities import MeetingIn as MeetingIn
+from domain.entities import MeetingKind as MeetingKind
+from domain.entities import MeetingStatus as MeetingStatus
+from domain.entities import NewContactIn as NewContactIn
+from domain.entities import Outcome as Outcome
+from domain.entities import TaskIn as TaskIn
+from domain.usecases.meetings import check_contact, last_contact
 from storage import audit
 from storage.accounts import insert_account
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.contacts import insert_contact
 from storage.database import Database
 from storage.tasks import insert_satisfaction_check, insert_task
-
-MeetingStatus = Literal["planned", "held", "cancelled"]
-MeetingKind = Literal["visit", "office", "call", "video", "event", "negotiation"]
-Outcome = Literal["positive", "neutral", "negative"]
-AttachmentKind = Literal["voice", "audio", "photo", "video", "document"]
-MEETING_KINDS: tuple[MeetingKind, ...] = (
-    "visit",
-    "office",
-    "call",
-    "video",
-    "event",
-    "negotiation",
-)
-OUTCOMES: tuple[Outcome, ...] = ("positive", "neutral", "negative")
-
-# Columns a save may set on the meeting row; each changed one is audited.
-_AUDITED = (
-    "account_id",
-    "status",
-    "kind",
-    "starts_at",
-    "starts_has_time",
-    "location",
-    "latitude",
-    "longitude",
-    "agenda",
-    "summary",
-    "outcome",
-    "outcome_reason",
-    "remind_before_minutes",
-)
-
-
-@dataclass(frozen=True)
-class AttachmentIn:
-    kind: AttachmentKind
-    file_id: str
-    file_unique_id: str | None = None
-    file_name: str | None = None
-    mime_type: str | None = None
-    caption: str | None = None
-
-
-@dataclass(frozen=True)
-class TaskIn:
-    text: str
-    due_at: datetime | None
-    due_has_time: bool = False
-
-
-@dataclass(frozen=True)
-class NewContactIn:
-    full_name: str
-    position: str | None = None
-
-
-@dataclass(frozen=True)
-class MeetingIn:
-    """Everything one Save writes. Either ``account_id`` or ``new_account_name`` is set."""
-
-    author_id: int
-    status: MeetingStatus
-    kind: MeetingKind
-    starts_at: datetime
-    starts_has_time: bool = True
-    account_id: int | None = None
-    new_account_name: str | None = None
-    location: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    agenda: str | None = None
-    summary: str | None = None
-    outcome: Outcome | None = None
-    outcome_reason: str | None = None
-    remind_before_minutes: int | None = None
-    contact_ids: tuple[int, ...] = ()
-    new_contacts: tuple[NewContactIn, ...] = ()
-    team_ids: tuple[int, ...] = ()
-    attachments: tuple[AttachmentIn, ...] = ()
-    tasks: tuple[TaskIn, ...] = ()
-    satisfaction_due_at: datetime | None = None
-    client_token: str | None = None
-    # Turn this existing meeting (e.g. a planned one that took place) into the saved one.
-    existing_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -356,9 +283,9 @@ class MeetingRepository:
                 due_at=meeting.satisfaction_due_at,
                 now=now,
                 meeting_id=meeting_id,
-                contact_id=contact_ids[0] if contact_ids else None,
+                contact_id=check_contact(contact_ids),
             )
-        if meeting.status == "held":
+        if meeting.is_contact:
             await _touch_last_contact(conn, account_id, meeting.starts_at, actor, now)
         return SaveResult(meeting_id, account_id, True, tuple(task_ids), check_id)
 
@@ -524,7 +451,7 @@ async def _touch_last_contact(
         await conn.execute("SELECT last_contact_at FROM accounts WHERE id = ?", (account_id,))
     ).fetchone()
     old = row["last_contact_at"] if row else None
-    new = dt_to_db(min(at, now))
+    new = dt_to_db(last_contact(at, now))
     if old is not None and old >= new:
         return
     await conn.execute(

@@ -6,7 +6,7 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -21,13 +21,13 @@ from telegram.ext import (
 
 from bot.context import KamContext
 from bot.i18n import translator
-from domain import reminders as rules
+from domain.usecases.satisfaction import is_low, recovery_due
 from handlers import prompts
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
-from storage.satisfaction import LOW_SCORE, CheckView
+from storage.satisfaction import CheckView
 
 FLOW = "sat_comment"
 COMMENT = "comment"
@@ -46,7 +46,7 @@ async def _own_check(update: Update, context: KamContext, check_id: int | None) 
 def _recovery_due(context: KamContext, now: datetime) -> datetime:
     """Tomorrow (local midnight: a task with a date only; it shows in the digest)."""
     fmt = formatter(context)
-    return rules.local_moment(fmt.today(now) + timedelta(days=1), time(0, 0), fmt.tz)
+    return recovery_due(fmt.today(now), fmt.tz)
 
 
 async def ask_again(update: Update, context: KamContext) -> None:
@@ -111,7 +111,7 @@ async def score(update: Update, context: KamContext) -> None:
     lines = [
         t("reminders.sat.recorded", score=number, who=check.contact_name or check.account_name)
     ]
-    if number <= LOW_SCORE:
+    if is_low(number):
         lines.append(t("reminders.sat.recovery_created"))
         lines.append(t("reminders.sat.lead_told") if result.lead_id else t("reminders.sat.no_lead"))
     rows = [[button(t("reminders.sat.add_comment"), f"sat:cmt:{check.id}")]]

@@ -16,6 +16,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 
 from bot.context import KamContext
 from domain import reminders as rules
+from domain.usecases import tasks as usecase
 from handlers.menu import menu_button
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
@@ -106,8 +107,13 @@ async def done(update: Update, context: KamContext) -> None:
     if task is None:
         return
     manager = context.require_manager()
-    completed = await context.services.storage.tasks.complete(
-        task.id, actor_id=manager.id, now=context.services.clock.now()
+    plan = usecase.plan_complete(task, now=context.services.clock.now())
+    completed = (
+        None
+        if isinstance(plan, str)
+        else await context.services.storage.tasks.complete(
+            plan.task_id, actor_id=manager.id, now=plan.completed_at
+        )
     )
     if completed is None:
         await refuse(update, context, "reminders.task.already_done")
@@ -168,11 +174,16 @@ async def snooze_menu(update: Update, context: KamContext) -> None:
 async def _snooze_to(update: Update, context: KamContext, task: Task, until: datetime) -> None:
     manager = context.require_manager()
     now = context.services.clock.now()
-    if until <= now:
+    plan = usecase.plan_snooze(task, until, now=now)
+    if plan == "past":
         await refuse(update, context, "reminders.snooze.past")
         return
-    snoozed = await context.services.storage.tasks.snooze(
-        task.id, until, actor_id=manager.id, now=now
+    snoozed = (
+        None
+        if isinstance(plan, str)
+        else await context.services.storage.tasks.snooze(
+            plan.task_id, plan.until, actor_id=manager.id, now=now
+        )
     )
     if snoozed is None:
         await refuse(update, context, "reminders.task.already_done")
