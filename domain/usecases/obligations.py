@@ -29,6 +29,28 @@ def next_due(day: date, recurrence: Recurrence) -> date | None:
     raise AssertionError("unreachable")
 
 
+DELAY_CHOICES = (("week", 7), ("two_weeks", 14), ("month", 0))
+"""Delayed to...: in a week, in two weeks, in a month (the same day next month)."""
+
+
+def is_open(view: ObligationView) -> bool:
+    """Still waiting for "was it met?" (pending, or delayed to a later day)."""
+    return view.status in OPEN_STATUSES
+
+
+def delay_target(choice: str, today: date) -> date | None:
+    """The new due day of a "Delayed to..." choice; None for an unknown choice."""
+    if choice == "month":
+        return next_due(today, "monthly")
+    days = dict(DELAY_CHOICES).get(choice)
+    return None if not days else today + timedelta(days=days)
+
+
+def delay_allowed(day: date, today: date) -> bool:
+    """An obligation can only be delayed to a day after today."""
+    return day > today
+
+
 @dataclass(frozen=True)
 class NextObligation:
     contract_id: int
@@ -72,7 +94,7 @@ def plan_resolve(
     """
     if outcome == "delayed" and delayed_to is None:
         raise ValueError("a delayed obligation needs the new date")
-    if view.status not in OPEN_STATUSES:
+    if not is_open(view):
         return None
     missed = outcome == "missed"
     notice = None

@@ -268,3 +268,14 @@ def test_due_presets_and_limits() -> None:
 def test_a_sure_contact_match_is_exact_or_prefix() -> None:
     assert is_sure_match(Match(1, "Ivan", 300))
     assert not is_sure_match(Match(1, "Ivan", 299.5))
+
+
+def test_delay_choices_and_the_earliest_delay() -> None:
+    today = date(2026, 1, 31)
+    assert obligations.delay_target("week", today) == date(2026, 2, 7)
+    assert obligations.delay_target("two_weeks", today) == date(2026, 2, 14)
+    assert obligations.delay_target("month", today) == date(2026, 2, 28)
+    assert obligations.delay_target("year", today) is None
+    assert obligations.delay_allowed(date(2026, 2, 1), today)
+    assert not obligations.delay_allowed(today, today)
+    assert obligations.is_open(VIEW) and not obligations.is_open(replace(VIEW, status="met"))
