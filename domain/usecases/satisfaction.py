@@ -15,6 +15,11 @@ LOW_SCORE = 2
 OPEN_STATUSES = ("scheduled", "asked")
 
 
+def is_open(check: CheckView) -> bool:
+    """Still waiting for a score (not answered or skipped yet)."""
+    return check.status in OPEN_STATUSES
+
+
 def is_low(score: int) -> bool:
     return score <= LOW_SCORE
 
@@ -55,7 +60,7 @@ def plan_score(
     """
     if not 1 <= score <= 5:
         raise ValueError("a score is 1 to 5")
-    if check.status not in OPEN_STATUSES:
+    if not is_open(check):
         return None
     if not is_low(score):
         return ScorePlan(check.id, score, check.status, None, None)

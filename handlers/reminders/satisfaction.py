@@ -21,7 +21,7 @@ from telegram.ext import (
 
 from bot.context import KamContext
 from bot.i18n import translator
-from domain.usecases.satisfaction import is_low, recovery_due
+from domain.usecases.satisfaction import is_low, is_open, recovery_due
 from handlers import prompts
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
@@ -54,7 +54,7 @@ async def ask_again(update: Update, context: KamContext) -> None:
     check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
     if check is None:
         return
-    if check.status not in ("scheduled", "asked"):
+    if not is_open(check):
         await refuse(update, context, "reminders.sat.already")
         return
     await answer(update)
@@ -76,7 +76,7 @@ async def score(update: Update, context: KamContext) -> None:
     if value not in ("1", "2", "3", "4", "5", "skip"):
         await refuse(update, context)
         return
-    if check.status not in ("scheduled", "asked"):
+    if not is_open(check):
         await refuse(update, context, "reminders.sat.already")
         return
     manager = context.require_manager()

@@ -133,6 +133,8 @@ def test_no_notice_without_a_lead_or_when_the_lead_scored(lead_id: int | None) -
 def test_an_answered_check_is_not_scored_again_and_a_score_is_one_to_five() -> None:
     assert _score(1, check=replace(CHECK, status="answered")) is None
     assert _score(1, check=replace(CHECK, status="skipped")) is None
+    assert satisfaction.is_open(CHECK) and satisfaction.is_open(replace(CHECK, status="scheduled"))
+    assert not satisfaction.is_open(replace(CHECK, status="answered"))
     with pytest.raises(ValueError, match="1 to 5"):
         _score(6)
 
