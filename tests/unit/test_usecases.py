@@ -5,8 +5,10 @@ No database: each use case takes its facts and returns a plan.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -281,3 +283,18 @@ def test_delay_choices_and_the_earliest_delay() -> None:
     assert obligations.delay_allowed(date(2026, 2, 1), today)
     assert not obligations.delay_allowed(today, today)
     assert obligations.is_open(VIEW) and not obligations.is_open(replace(VIEW, status="met"))
+
+
+def test_domain_imports_neither_storage_nor_telegram() -> None:
+    """The layer rule that lets handlers, storage and domain share domain.entities."""
+    root = Path(__file__).resolve().parents[2] / "domain"
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                assert top not in ("storage", "telegram", "handlers", "bot"), (path, name)
