@@ -177,55 +177,11 @@ class MeetingRepository:
                 conn, name=meeting.new_account_name, owner_id=actor, actor_id=actor, now=now
             )
         columns = _columns(meeting, account_id)
-        stamp = dt_to_db(now)
         if meeting.existing_id is None:
-            names = ", ".join(columns)
-            marks = ", ".join("?" for _ in columns)
-            cursor = await conn.execute(
-                f"INSERT INTO meetings (author_id, {names}, client_token, created_at, updated_at)"
-                f" VALUES (?, {marks}, ?, ?, ?)",
-                (actor, *columns.values(), meeting.client_token, stamp, stamp),
-            )
-            meeting_id = int(cursor.lastrowid or 0)
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor,
-                entity="meeting",
-                entity_id=meeting_id,
-                action="create",
-                changes={
-                    key: (None, value)
-                    for key, value in columns.items()
-                    if value is not None and key not in ("summary", "agenda")
-                },
-            )
+            meeting_id = await _insert_meeting(conn, meeting, columns, now)
         else:
             meeting_id = meeting.existing_id
-            row = await (
-                await conn.execute(
-                    "SELECT * FROM meetings WHERE id = ? AND deleted_at IS NULL", (meeting_id,)
-                )
-            ).fetchone()
-            if row is None:
-                raise LookupError(f"meeting {meeting_id} not found")
-            diff = {k: (row[k], v) for k, v in columns.items() if row[k] != v}
-            if diff:
-                assignments = ", ".join(f"{key} = ?" for key in diff)
-                await conn.execute(
-                    f"UPDATE meetings SET {assignments}, updated_at = ?,"
-                    " client_token = coalesce(?, client_token) WHERE id = ?",
-                    (*(new for _, new in diff.values()), stamp, meeting.client_token, meeting_id),
-                )
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor,
-                    entity="meeting",
-                    entity_id=meeting_id,
-                    action="update",
-                    changes=diff,
-                )
+            await _update_meeting(conn, meeting, meeting_id, columns, now)
         contact_ids = list(dict.fromkeys(meeting.contact_ids))
         for person in meeting.new_contacts:
             contact_ids.append(
@@ -241,39 +197,8 @@ class MeetingRepository:
         await self._replace_people(
             conn, meeting_id, contact_ids, list(meeting.team_ids), actor, now
         )
-        if meeting.attachments:
-            await conn.executemany(
-                "INSERT INTO meeting_attachments (meeting_id, kind, file_id, file_unique_id,"
-                " file_name, mime_type, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        meeting_id,
-                        a.kind,
-                        a.file_id,
-                        a.file_unique_id,
-                        a.file_name,
-                        a.mime_type,
-                        a.caption,
-                        stamp,
-                    )
-                    for a in meeting.attachments
-                ],
-            )
-        task_ids = [
-            await insert_task(
-                conn,
-                assignee_id=actor,
-                text=task.text,
-                now=now,
-                actor_id=actor,
-                account_id=account_id,
-                meeting_id=meeting_id,
-                due_at=task.due_at,
-                due_has_time=task.due_has_time,
-                origin="follow_up",
-            )
-            for task in meeting.tasks
-        ]
+        await _insert_attachments(conn, meeting_id, meeting.attachments, now)
+        task_ids = await _insert_follow_ups(conn, meeting, meeting_id, account_id, now)
         check_id: int | None = None
         if meeting.satisfaction_due_at is not None:
             check_id = await insert_satisfaction_check(
@@ -287,7 +212,7 @@ class MeetingRepository:
             )
         if meeting.is_contact:
             await _touch_last_contact(conn, account_id, meeting.starts_at, actor, now)
-        return SaveResult(meeting_id, account_id, True, tuple(task_ids), check_id)
+        return SaveResult(meeting_id, account_id, True, task_ids, check_id)
 
     async def _replace_people(
         self,
@@ -437,6 +362,121 @@ class MeetingRepository:
                 action="delete",
             )
         return True
+
+
+async def _insert_meeting(
+    conn: aiosqlite.Connection, meeting: MeetingIn, columns: dict[str, Any], now: datetime
+) -> int:
+    stamp = dt_to_db(now)
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = await conn.execute(
+        f"INSERT INTO meetings (author_id, {names}, client_token, created_at, updated_at)"
+        f" VALUES (?, {marks}, ?, ?, ?)",
+        (meeting.author_id, *columns.values(), meeting.client_token, stamp, stamp),
+    )
+    meeting_id = int(cursor.lastrowid or 0)
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=meeting.author_id,
+        entity="meeting",
+        entity_id=meeting_id,
+        action="create",
+        changes={
+            key: (None, value)
+            for key, value in columns.items()
+            if value is not None and key not in ("summary", "agenda")
+        },
+    )
+    return meeting_id
+
+
+async def _update_meeting(
+    conn: aiosqlite.Connection,
+    meeting: MeetingIn,
+    meeting_id: int,
+    columns: dict[str, Any],
+    now: datetime,
+) -> None:
+    row = await (
+        await conn.execute(
+            "SELECT * FROM meetings WHERE id = ? AND deleted_at IS NULL", (meeting_id,)
+        )
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"meeting {meeting_id} not found")
+    diff = {k: (row[k], v) for k, v in columns.items() if row[k] != v}
+    if not diff:
+        return
+    assignments = ", ".join(f"{key} = ?" for key in diff)
+    await conn.execute(
+        f"UPDATE meetings SET {assignments}, updated_at = ?,"
+        " client_token = coalesce(?, client_token) WHERE id = ?",
+        (*(new for _, new in diff.values()), dt_to_db(now), meeting.client_token, meeting_id),
+    )
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=meeting.author_id,
+        entity="meeting",
+        entity_id=meeting_id,
+        action="update",
+        changes=diff,
+    )
+
+
+async def _insert_attachments(
+    conn: aiosqlite.Connection,
+    meeting_id: int,
+    attachments: tuple[AttachmentIn, ...],
+    now: datetime,
+) -> None:
+    if not attachments:
+        return
+    await conn.executemany(
+        "INSERT INTO meeting_attachments (meeting_id, kind, file_id, file_unique_id,"
+        " file_name, mime_type, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                meeting_id,
+                a.kind,
+                a.file_id,
+                a.file_unique_id,
+                a.file_name,
+                a.mime_type,
+                a.caption,
+                dt_to_db(now),
+            )
+            for a in attachments
+        ],
+    )
+
+
+async def _insert_follow_ups(
+    conn: aiosqlite.Connection,
+    meeting: MeetingIn,
+    meeting_id: int,
+    account_id: int,
+    now: datetime,
+) -> tuple[int, ...]:
+    return tuple(
+        [
+            await insert_task(
+                conn,
+                assignee_id=meeting.author_id,
+                text=task.text,
+                now=now,
+                actor_id=meeting.author_id,
+                account_id=account_id,
+                meeting_id=meeting_id,
+                due_at=task.due_at,
+                due_has_time=task.due_has_time,
+                origin="follow_up",
+            )
+            for task in meeting.tasks
+        ]
+    )
 
 
 def _ids(values: list[int]) -> str:
