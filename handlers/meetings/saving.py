@@ -44,8 +44,9 @@ async def show_saved(
     people = draft.attendee_count()
     if people:
         extras.append(t.plural("meeting.saved_people", people))
-    if not planned and draft.editing_meeting_id is None and draft.next_steps:
-        extras.append(t.plural("meeting.saved_steps", len(draft.next_steps)))
+    follow_ups = len(meeting_in(context, draft).tasks)  # the tasks this save created
+    if follow_ups:
+        extras.append(t.plural("meeting.saved_steps", follow_ups))
     if extras:
         text += " · " + " · ".join(extras)
     rows = [
