@@ -15,6 +15,8 @@ from rapidfuzz import fuzz
 EXACT, PREFIX, SUBSTRING, FUZZY = 400, 300, 200, 100
 MIN_FUZZY = 75.0
 CONTAINED = FUZZY + 25.0  # below every fuzzy match (at least FUZZY + MIN_FUZZY / 2)
+SURE_MATCH = PREFIX
+"""A typed name this good (an exact or prefix match) is taken as the known person."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,11 @@ def score_text(query: str, text: str) -> float:
     if f" {text} " in f" {query} ":  # the whole name among more words: `vt metal moscow`
         return CONTAINED
     return 0.0
+
+
+def is_sure_match(match: Match) -> bool:
+    """Whether a typed name surely means this candidate (no need to ask)."""
+    return match.score >= SURE_MATCH
 
 
 def rank(query: str, candidates: Iterable[Candidate], limit: int = 10) -> list[Match]:

@@ -7,42 +7,21 @@ A recurring obligation gets its next occurrence when this one is resolved.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import Literal
+from datetime import date, datetime
 
 import aiosqlite
 
-from domain import reminders as rules
+from domain.entities import ObligationOutcome as Outcome
+from domain.entities import ObligationView as ObligationView
+from domain.entities import Party as Party
+from domain.entities import Recurrence as Recurrence
+from domain.usecases.obligations import ResolvePlan, plan_resolve
+from domain.usecases.obligations import next_due as next_due
 from storage import audit
 from storage.codec import dt_to_db
 from storage.database import Database
 from storage.reminders import enqueue
 from storage.satisfaction import account_lead
-
-Party = Literal["ours", "client"]
-Recurrence = Literal["none", "weekly", "monthly", "quarterly", "yearly"]
-Outcome = Literal["met", "missed", "delayed"]
-
-
-@dataclass(frozen=True)
-class ObligationView:
-    id: int
-    contract_id: int
-    contract_title: str
-    contract_status: str
-    account_id: int
-    account_name: str
-    owner_id: int | None
-    party: Party
-    description: str
-    due_on: date
-    recurrence: Recurrence
-    status: str
-    delayed_to: date | None
-
-    @property
-    def effective_due(self) -> date:
-        return self.delayed_to if self.status == "delayed" and self.delayed_to else self.due_on
 
 
 @dataclass(frozen=True)
@@ -81,23 +60,6 @@ def _row_to_view(row: aiosqlite.Row) -> ObligationView:
 async def _view(conn: aiosqlite.Connection, obligation_id: int) -> ObligationView | None:
     row = await (await conn.execute(_VIEW + " WHERE o.id = ?", (obligation_id,))).fetchone()
     return None if row is None else _row_to_view(row)
-
-
-def next_due(day: date, recurrence: Recurrence) -> date | None:
-    """The next occurrence of a recurring obligation (month ends are clamped)."""
-    if recurrence == "weekly":
-        return day + timedelta(days=7)
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}.get(recurrence)
-    if months is None:
-        return None
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 async def insert_contract(
@@ -232,71 +194,77 @@ class ContractRepository:
             view = await _view(conn, obligation_id)
             if view is None:
                 return None
-            if view.status not in ("pending", "delayed"):
-                return ResolveResult(view, False, None, None)
-            stamp = dt_to_db(now)
-            changes: dict[str, tuple[object, object]] = {"status": (view.status, outcome)}
-            if outcome == "delayed":
-                assert delayed_to is not None
-                await conn.execute(
-                    "UPDATE obligations SET status = 'delayed', delayed_to = ?, updated_at = ?"
-                    " WHERE id = ?",
-                    (delayed_to.isoformat(), stamp, obligation_id),
-                )
-                changes["delayed_to"] = (
-                    view.delayed_to.isoformat() if view.delayed_to else None,
-                    delayed_to.isoformat(),
-                )
-            else:
-                await conn.execute(
-                    "UPDATE obligations SET status = ?, resolved_at = ?, updated_at = ?"
-                    " WHERE id = ?",
-                    (outcome, stamp, stamp, obligation_id),
-                )
-            await audit.record(
-                conn,
-                at=now,
+            plan = plan_resolve(
+                view,
+                outcome,
                 actor_id=actor_id,
-                entity="obligation",
-                entity_id=obligation_id,
-                action="update",
-                changes=changes,
+                now=now,
+                lead_id=await account_lead(conn, view.account_id, actor_id),
+                delayed_to=delayed_to,
             )
-            lead_id: int | None = None
-            if outcome == "missed":
-                if view.contract_status == "active":
-                    await conn.execute(
-                        "UPDATE contracts SET status = 'at_risk', updated_at = ? WHERE id = ?",
-                        (stamp, view.contract_id),
-                    )
-                    await audit.record(
-                        conn,
-                        at=now,
-                        actor_id=actor_id,
-                        entity="contract",
-                        entity_id=view.contract_id,
-                        action="update",
-                        changes={"status": ("active", "at_risk")},
-                    )
-                lead_id = await account_lead(conn, view.account_id, actor_id)
-                if lead_id is not None and lead_id != actor_id:
-                    occasion = rules.missed_occasion(obligation_id, lead_id, now)
-                    await enqueue(conn, occasion, now)
-                else:
-                    lead_id = None
-            next_id: int | None = None
-            following = next_due(view.due_on, view.recurrence) if outcome != "delayed" else None
-            if following is not None:
-                next_id = await insert_obligation(
-                    conn,
-                    contract_id=view.contract_id,
-                    description=view.description,
-                    due_on=following,
-                    actor_id=actor_id,
-                    now=now,
-                    party=view.party,
-                    recurrence=view.recurrence,
-                )
+            if plan is None:
+                return ResolveResult(view, False, None, None)
+            next_id = await _write_resolution(conn, plan, actor_id, now)
             updated = await _view(conn, obligation_id)
         assert updated is not None
-        return ResolveResult(updated, True, lead_id, next_id)
+        return ResolveResult(updated, True, plan.lead_id, next_id)
+
+
+async def _write_resolution(
+    conn: aiosqlite.Connection, plan: ResolvePlan, actor_id: int, now: datetime
+) -> int | None:
+    """Writes a resolve plan in the caller's transaction; the next occurrence's id, if any."""
+    stamp = dt_to_db(now)
+    changes: dict[str, tuple[object, object]] = {"status": (plan.old_status, plan.outcome)}
+    if plan.delayed_to is not None:
+        await conn.execute(
+            "UPDATE obligations SET status = 'delayed', delayed_to = ?, updated_at = ?"
+            " WHERE id = ?",
+            (plan.delayed_to.isoformat(), stamp, plan.obligation_id),
+        )
+        changes["delayed_to"] = (
+            plan.old_delayed_to.isoformat() if plan.old_delayed_to else None,
+            plan.delayed_to.isoformat(),
+        )
+    else:
+        await conn.execute(
+            "UPDATE obligations SET status = ?, resolved_at = ?, updated_at = ? WHERE id = ?",
+            (plan.outcome, stamp, stamp, plan.obligation_id),
+        )
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=actor_id,
+        entity="obligation",
+        entity_id=plan.obligation_id,
+        action="update",
+        changes=changes,
+    )
+    if plan.contract_at_risk is not None:
+        await conn.execute(
+            "UPDATE contracts SET status = 'at_risk', updated_at = ? WHERE id = ?",
+            (stamp, plan.contract_at_risk),
+        )
+        await audit.record(
+            conn,
+            at=now,
+            actor_id=actor_id,
+            entity="contract",
+            entity_id=plan.contract_at_risk,
+            action="update",
+            changes={"status": ("active", "at_risk")},
+        )
+    if plan.notice is not None:
+        await enqueue(conn, plan.notice, now)
+    if plan.following is None:
+        return None
+    return await insert_obligation(
+        conn,
+        contract_id=plan.following.contract_id,
+        description=plan.following.description,
+        due_on=plan.following.due_on,
+        actor_id=actor_id,
+        now=now,
+        party=plan.following.party,
+        recurrence=plan.following.recurrence,
+    )

@@ -5,100 +5,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import aiosqlite
 
+from domain.entities import MEETING_KINDS as MEETING_KINDS
+from domain.entities import OUTCOMES as OUTCOMES
+from domain.entities import AttachmentIn as AttachmentIn
+from domain.entities import AttachmentKind as AttachmentKind
+from domain.entities import MeetingIn as MeetingIn
+from domain.entities import MeetingKind as MeetingKind
+from domain.entities import MeetingStatus as MeetingStatus
+from domain.entities import NewContactIn as NewContactIn
+from domain.entities import Outcome as Outcome
+from domain.entities import TaskIn as TaskIn
+from domain.usecases.meetings import check_contact, last_contact
 from storage import audit
 from storage.accounts import insert_account
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.contacts import insert_contact
 from storage.database import Database
 from storage.tasks import insert_satisfaction_check, insert_task
-
-MeetingStatus = Literal["planned", "held", "cancelled"]
-MeetingKind = Literal["visit", "office", "call", "video", "event", "negotiation"]
-Outcome = Literal["positive", "neutral", "negative"]
-AttachmentKind = Literal["voice", "audio", "photo", "video", "document"]
-MEETING_KINDS: tuple[MeetingKind, ...] = (
-    "visit",
-    "office",
-    "call",
-    "video",
-    "event",
-    "negotiation",
-)
-OUTCOMES: tuple[Outcome, ...] = ("positive", "neutral", "negative")
-
-# Columns a save may set on the meeting row; each changed one is audited.
-_AUDITED = (
-    "account_id",
-    "status",
-    "kind",
-    "starts_at",
-    "starts_has_time",
-    "location",
-    "latitude",
-    "longitude",
-    "agenda",
-    "summary",
-    "outcome",
-    "outcome_reason",
-    "remind_before_minutes",
-)
-
-
-@dataclass(frozen=True)
-class AttachmentIn:
-    kind: AttachmentKind
-    file_id: str
-    file_unique_id: str | None = None
-    file_name: str | None = None
-    mime_type: str | None = None
-    caption: str | None = None
-
-
-@dataclass(frozen=True)
-class TaskIn:
-    text: str
-    due_at: datetime | None
-    due_has_time: bool = False
-
-
-@dataclass(frozen=True)
-class NewContactIn:
-    full_name: str
-    position: str | None = None
-
-
-@dataclass(frozen=True)
-class MeetingIn:
-    """Everything one Save writes. Either ``account_id`` or ``new_account_name`` is set."""
-
-    author_id: int
-    status: MeetingStatus
-    kind: MeetingKind
-    starts_at: datetime
-    starts_has_time: bool = True
-    account_id: int | None = None
-    new_account_name: str | None = None
-    location: str | None = None
-    latitude: float | None = None
-    longitude: float | None = None
-    agenda: str | None = None
-    summary: str | None = None
-    outcome: Outcome | None = None
-    outcome_reason: str | None = None
-    remind_before_minutes: int | None = None
-    contact_ids: tuple[int, ...] = ()
-    new_contacts: tuple[NewContactIn, ...] = ()
-    team_ids: tuple[int, ...] = ()
-    attachments: tuple[AttachmentIn, ...] = ()
-    tasks: tuple[TaskIn, ...] = ()
-    satisfaction_due_at: datetime | None = None
-    client_token: str | None = None
-    # Turn this existing meeting (e.g. a planned one that took place) into the saved one.
-    existing_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -250,55 +177,11 @@ class MeetingRepository:
                 conn, name=meeting.new_account_name, owner_id=actor, actor_id=actor, now=now
             )
         columns = _columns(meeting, account_id)
-        stamp = dt_to_db(now)
         if meeting.existing_id is None:
-            names = ", ".join(columns)
-            marks = ", ".join("?" for _ in columns)
-            cursor = await conn.execute(
-                f"INSERT INTO meetings (author_id, {names}, client_token, created_at, updated_at)"
-                f" VALUES (?, {marks}, ?, ?, ?)",
-                (actor, *columns.values(), meeting.client_token, stamp, stamp),
-            )
-            meeting_id = int(cursor.lastrowid or 0)
-            await audit.record(
-                conn,
-                at=now,
-                actor_id=actor,
-                entity="meeting",
-                entity_id=meeting_id,
-                action="create",
-                changes={
-                    key: (None, value)
-                    for key, value in columns.items()
-                    if value is not None and key not in ("summary", "agenda")
-                },
-            )
+            meeting_id = await _insert_meeting(conn, meeting, columns, now)
         else:
             meeting_id = meeting.existing_id
-            row = await (
-                await conn.execute(
-                    "SELECT * FROM meetings WHERE id = ? AND deleted_at IS NULL", (meeting_id,)
-                )
-            ).fetchone()
-            if row is None:
-                raise LookupError(f"meeting {meeting_id} not found")
-            diff = {k: (row[k], v) for k, v in columns.items() if row[k] != v}
-            if diff:
-                assignments = ", ".join(f"{key} = ?" for key in diff)
-                await conn.execute(
-                    f"UPDATE meetings SET {assignments}, updated_at = ?,"
-                    " client_token = coalesce(?, client_token) WHERE id = ?",
-                    (*(new for _, new in diff.values()), stamp, meeting.client_token, meeting_id),
-                )
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor,
-                    entity="meeting",
-                    entity_id=meeting_id,
-                    action="update",
-                    changes=diff,
-                )
+            await _update_meeting(conn, meeting, meeting_id, columns, now)
         contact_ids = list(dict.fromkeys(meeting.contact_ids))
         for person in meeting.new_contacts:
             contact_ids.append(
@@ -314,39 +197,8 @@ class MeetingRepository:
         await self._replace_people(
             conn, meeting_id, contact_ids, list(meeting.team_ids), actor, now
         )
-        if meeting.attachments:
-            await conn.executemany(
-                "INSERT INTO meeting_attachments (meeting_id, kind, file_id, file_unique_id,"
-                " file_name, mime_type, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [
-                    (
-                        meeting_id,
-                        a.kind,
-                        a.file_id,
-                        a.file_unique_id,
-                        a.file_name,
-                        a.mime_type,
-                        a.caption,
-                        stamp,
-                    )
-                    for a in meeting.attachments
-                ],
-            )
-        task_ids = [
-            await insert_task(
-                conn,
-                assignee_id=actor,
-                text=task.text,
-                now=now,
-                actor_id=actor,
-                account_id=account_id,
-                meeting_id=meeting_id,
-                due_at=task.due_at,
-                due_has_time=task.due_has_time,
-                origin="follow_up",
-            )
-            for task in meeting.tasks
-        ]
+        await _insert_attachments(conn, meeting_id, meeting.attachments, now)
+        task_ids = await _insert_follow_ups(conn, meeting, meeting_id, account_id, now)
         check_id: int | None = None
         if meeting.satisfaction_due_at is not None:
             check_id = await insert_satisfaction_check(
@@ -356,11 +208,11 @@ class MeetingRepository:
                 due_at=meeting.satisfaction_due_at,
                 now=now,
                 meeting_id=meeting_id,
-                contact_id=contact_ids[0] if contact_ids else None,
+                contact_id=check_contact(contact_ids),
             )
-        if meeting.status == "held":
+        if meeting.is_contact:
             await _touch_last_contact(conn, account_id, meeting.starts_at, actor, now)
-        return SaveResult(meeting_id, account_id, True, tuple(task_ids), check_id)
+        return SaveResult(meeting_id, account_id, True, task_ids, check_id)
 
     async def _replace_people(
         self,
@@ -512,6 +364,121 @@ class MeetingRepository:
         return True
 
 
+async def _insert_meeting(
+    conn: aiosqlite.Connection, meeting: MeetingIn, columns: dict[str, Any], now: datetime
+) -> int:
+    stamp = dt_to_db(now)
+    names = ", ".join(columns)
+    marks = ", ".join("?" for _ in columns)
+    cursor = await conn.execute(
+        f"INSERT INTO meetings (author_id, {names}, client_token, created_at, updated_at)"
+        f" VALUES (?, {marks}, ?, ?, ?)",
+        (meeting.author_id, *columns.values(), meeting.client_token, stamp, stamp),
+    )
+    meeting_id = int(cursor.lastrowid or 0)
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=meeting.author_id,
+        entity="meeting",
+        entity_id=meeting_id,
+        action="create",
+        changes={
+            key: (None, value)
+            for key, value in columns.items()
+            if value is not None and key not in ("summary", "agenda")
+        },
+    )
+    return meeting_id
+
+
+async def _update_meeting(
+    conn: aiosqlite.Connection,
+    meeting: MeetingIn,
+    meeting_id: int,
+    columns: dict[str, Any],
+    now: datetime,
+) -> None:
+    row = await (
+        await conn.execute(
+            "SELECT * FROM meetings WHERE id = ? AND deleted_at IS NULL", (meeting_id,)
+        )
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"meeting {meeting_id} not found")
+    diff = {k: (row[k], v) for k, v in columns.items() if row[k] != v}
+    if not diff:
+        return
+    assignments = ", ".join(f"{key} = ?" for key in diff)
+    await conn.execute(
+        f"UPDATE meetings SET {assignments}, updated_at = ?,"
+        " client_token = coalesce(?, client_token) WHERE id = ?",
+        (*(new for _, new in diff.values()), dt_to_db(now), meeting.client_token, meeting_id),
+    )
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=meeting.author_id,
+        entity="meeting",
+        entity_id=meeting_id,
+        action="update",
+        changes=diff,
+    )
+
+
+async def _insert_attachments(
+    conn: aiosqlite.Connection,
+    meeting_id: int,
+    attachments: tuple[AttachmentIn, ...],
+    now: datetime,
+) -> None:
+    if not attachments:
+        return
+    await conn.executemany(
+        "INSERT INTO meeting_attachments (meeting_id, kind, file_id, file_unique_id,"
+        " file_name, mime_type, caption, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                meeting_id,
+                a.kind,
+                a.file_id,
+                a.file_unique_id,
+                a.file_name,
+                a.mime_type,
+                a.caption,
+                dt_to_db(now),
+            )
+            for a in attachments
+        ],
+    )
+
+
+async def _insert_follow_ups(
+    conn: aiosqlite.Connection,
+    meeting: MeetingIn,
+    meeting_id: int,
+    account_id: int,
+    now: datetime,
+) -> tuple[int, ...]:
+    return tuple(
+        [
+            await insert_task(
+                conn,
+                assignee_id=meeting.author_id,
+                text=task.text,
+                now=now,
+                actor_id=meeting.author_id,
+                account_id=account_id,
+                meeting_id=meeting_id,
+                due_at=task.due_at,
+                due_has_time=task.due_has_time,
+                origin="follow_up",
+            )
+            for task in meeting.tasks
+        ]
+    )
+
+
 def _ids(values: list[int]) -> str:
     return ",".join(str(v) for v in values)
 
@@ -524,7 +491,7 @@ async def _touch_last_contact(
         await conn.execute("SELECT last_contact_at FROM accounts WHERE id = ?", (account_id,))
     ).fetchone()
     old = row["last_contact_at"] if row else None
-    new = dt_to_db(min(at, now))
+    new = dt_to_db(last_contact(at, now))
     if old is not None and old >= new:
         return
     await conn.execute(

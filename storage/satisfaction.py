@@ -7,34 +7,14 @@ from datetime import datetime
 
 import aiosqlite
 
-from domain import reminders as rules
+from domain.entities import CheckView as CheckView
+from domain.usecases.satisfaction import LOW_SCORE as LOW_SCORE
+from domain.usecases.satisfaction import ScorePlan, plan_score
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
 from storage.reminders import enqueue
-from storage.tasks import insert_task
-
-LOW_SCORE = 2
-"""A score at or below this creates a recovery task and tells the lead."""
-
-
-@dataclass(frozen=True)
-class CheckView:
-    """A check with what the question needs: the account, the contact, the meeting."""
-
-    id: int
-    account_id: int
-    account_name: str
-    manager_id: int
-    contact_id: int | None
-    contact_name: str | None
-    meeting_id: int | None
-    meeting_at: datetime | None
-    due_at: datetime
-    status: str
-    score: int | None
-    comment: str | None
-    answered_at: datetime | None
+from storage.tasks import insert_new_task
 
 
 @dataclass(frozen=True)
@@ -92,6 +72,34 @@ async def account_lead(
     return None if row is None or row["lead_id"] is None else int(row["lead_id"])
 
 
+async def _write_score(
+    conn: aiosqlite.Connection, plan: ScorePlan, actor_id: int, now: datetime
+) -> int | None:
+    """Writes a score plan in the caller's transaction; the recovery task's id, if any."""
+    await conn.execute(
+        "UPDATE satisfaction_checks SET status = 'answered', score = ?, answered_at = ?"
+        " WHERE id = ?",
+        (plan.score, dt_to_db(now), plan.check_id),
+    )
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=actor_id,
+        entity="satisfaction_check",
+        entity_id=plan.check_id,
+        action="update",
+        changes={"status": (plan.old_status, "answered"), "score": (None, plan.score)},
+    )
+    task_id = (
+        None
+        if plan.recovery is None
+        else await insert_new_task(conn, plan.recovery, actor_id=actor_id, now=now)
+    )
+    if plan.notice is not None:
+        await enqueue(conn, plan.notice, now)
+    return task_id
+
+
 class SatisfactionRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -140,46 +148,21 @@ class SatisfactionRepository:
             check = await _view(conn, check_id)
             if check is None or check.manager_id != actor_id:
                 return None
-            if check.status not in ("scheduled", "asked"):
-                return ScoreResult(check, False, None, None)
-            stamp = dt_to_db(now)
-            await conn.execute(
-                "UPDATE satisfaction_checks SET status = 'answered', score = ?, answered_at = ?"
-                " WHERE id = ?",
-                (score, stamp, check_id),
-            )
-            await audit.record(
-                conn,
-                at=now,
+            plan = plan_score(
+                check,
+                score,
                 actor_id=actor_id,
-                entity="satisfaction_check",
-                entity_id=check_id,
-                action="update",
-                changes={"status": (check.status, "answered"), "score": (None, score)},
+                now=now,
+                lead_id=await account_lead(conn, check.account_id, actor_id),
+                recovery_text=recovery_text,
+                recovery_due=recovery_due,
             )
-            task_id: int | None = None
-            lead_id: int | None = None
-            if score <= LOW_SCORE:
-                task_id = await insert_task(
-                    conn,
-                    assignee_id=actor_id,
-                    text=recovery_text,
-                    now=now,
-                    actor_id=actor_id,
-                    account_id=check.account_id,
-                    meeting_id=check.meeting_id,
-                    due_at=recovery_due,
-                    due_has_time=False,
-                    origin="recovery",
-                )
-                lead_id = await account_lead(conn, check.account_id, actor_id)
-                if lead_id is not None and lead_id != actor_id:
-                    await enqueue(conn, rules.low_score_occasion(check_id, lead_id, now), now)
-                else:
-                    lead_id = None
+            if plan is None:
+                return ScoreResult(check, False, None, None)
+            task_id = await _write_score(conn, plan, actor_id, now)
             updated = await _view(conn, check_id)
         assert updated is not None
-        return ScoreResult(updated, True, task_id, lead_id)
+        return ScoreResult(updated, True, task_id, plan.lead_id)
 
     async def skip(self, check_id: int, *, actor_id: int, now: datetime) -> bool:
         """The manager chose not to rate this contact; False when already answered."""

@@ -2,39 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 import aiosqlite
 
+from domain.entities import NewTask
+from domain.entities import Task as Task
+from domain.entities import TaskOrigin as TaskOrigin
+from domain.entities import TaskStatus as TaskStatus
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
-
-TaskOrigin = Literal["follow_up", "action_plan", "recovery", "manual"]
-TaskStatus = Literal["open", "done", "cancelled"]
-
-
-@dataclass(frozen=True)
-class Task:
-    id: int
-    account_id: int | None
-    meeting_id: int | None
-    assignee_id: int
-    created_by: int | None
-    text: str
-    origin: TaskOrigin
-    goal: str | None
-    resources: str | None
-    due_at: datetime | None
-    due_has_time: bool  # False: only the day matters (the digest reports it)
-    snoozed_until: datetime | None
-    status: TaskStatus
-    completed_at: datetime | None
-    escalated_at: datetime | None
-    created_at: datetime
-    updated_at: datetime
 
 
 def row_to_task(row: aiosqlite.Row) -> Task:
@@ -106,6 +84,24 @@ async def insert_task(
         changes={"text": (None, text), "due_at": (None, opt_dt_to_db(due_at))},
     )
     return task_id
+
+
+async def insert_new_task(
+    conn: aiosqlite.Connection, task: NewTask, *, actor_id: int, now: datetime
+) -> int:
+    """Writes a task a use case decided on, in the caller's transaction."""
+    return await insert_task(
+        conn,
+        assignee_id=task.assignee_id,
+        text=task.text,
+        now=now,
+        actor_id=actor_id,
+        account_id=task.account_id,
+        meeting_id=task.meeting_id,
+        due_at=task.due_at,
+        due_has_time=task.due_has_time,
+        origin=task.origin,
+    )
 
 
 async def insert_satisfaction_check(

@@ -12,6 +12,7 @@ from datetime import timedelta
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
+from domain import meeting_dates as dates
 from domain.dates import day_bounds
 from domain.meeting_draft import (
     KINDS,
@@ -107,14 +108,11 @@ async def show_new_account(
 
 def _local_today_start(context: KamContext) -> tuple[str, str]:
     """ISO starts of today and yesterday (local midnight, in UTC)."""
-    tz = c.zone(context)
-    today = c.now(context).astimezone(tz).date()
-    start, _ = day_bounds(today, tz)
-    yesterday, _ = day_bounds(today - timedelta(days=1), tz)
-    return start.isoformat(), yesterday.isoformat()
+    today, yesterday = dates.today_and_yesterday(c.now(context), c.zone(context))
+    return today.isoformat(), yesterday.isoformat()
 
 
-PLAN_PRESETS = ("t10", "t15", "a10", "m10")  # tomorrow 10/15, the day after 10, next Monday 10
+PLAN_PRESETS = dates.PLAN_PRESETS
 
 
 async def show_when(
@@ -354,7 +352,7 @@ async def show_next_text(
     return await _show(update, context, draft, c.NEXT_TEXT, text, rows, note)
 
 
-DUE_PRESETS = ("tomorrow", "3d", "week")
+DUE_PRESETS = dates.DUE_PRESETS
 
 
 async def show_next_due(
@@ -382,8 +380,7 @@ async def show_pick_date(
     update: Update, context: KamContext, draft: MeetingDraft, note: str = ""
 ) -> str:
     tz = c.zone(context)
-    today = c.now(context).astimezone(tz).date()
-    days = [today + timedelta(days=n) for n in range(1, 22)]
+    days = dates.pick_days(c.now(context), tz)
     choices = [
         button(
             c.fmt_day(context, day_bounds(day, tz)[0] + timedelta(hours=12)),
@@ -510,20 +507,8 @@ async def show_step(
 
 def plan_preset(context: KamContext, preset: str) -> str | None:
     """ISO UTC time of a planning preset button (tomorrow 10:00, ...)."""
-    tz = c.zone(context)
-    today = c.now(context).astimezone(tz).date()
-    if preset == "t10":
-        day, hour = today + timedelta(days=1), 10
-    elif preset == "t15":
-        day, hour = today + timedelta(days=1), 15
-    elif preset == "a10":
-        day, hour = today + timedelta(days=2), 10
-    elif preset == "m10":
-        day, hour = today + timedelta(days=7 - today.weekday()), 10
-    else:
-        return None
-    start, _ = day_bounds(day, tz)
-    return iso(start.astimezone(tz).replace(hour=hour))
+    at = dates.plan_preset(preset, c.now(context), c.zone(context))
+    return None if at is None else iso(at)
 
 
 def today_and_yesterday(context: KamContext) -> tuple[str, str]:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import Message, Update
 from telegram.ext import ConversationHandler
 
 from bot.context import KamContext
+from domain import meeting_dates as dates
 from domain.dates import ParsedWhen, day_bounds, parse_when
 from domain.meeting_draft import (
     KINDS,
@@ -30,7 +31,7 @@ from domain.meeting_draft import (
     split_name_and_position,
 )
 from domain.quick_log import next_step
-from domain.search import Candidate, rank
+from domain.search import Candidate, is_sure_match, rank
 from handlers.meetings import common as c
 from handlers.meetings import screens as s
 from handlers.ui import answer, callback_parts, clip, is_current_screen, parse_id
@@ -332,7 +333,7 @@ async def type_contact(update: Update, context: KamContext, draft: MeetingDraft)
     if draft.account_id is not None and draft.step == c.CONTACTS:
         known = await context.services.storage.contacts.for_account(draft.account_id)
         matches = rank(name, [Candidate(p.id, p.full_name, (p.full_name,)) for p in known], 1)
-        if matches and matches[0].score >= 300:
+        if matches and is_sure_match(matches[0]):
             if matches[0].id not in draft.contact_ids:
                 draft.contact_ids.append(matches[0].id)
             note = context.t("meeting.contact_marked", name=matches[0].label)
@@ -484,17 +485,6 @@ async def remove_next_step(update: Update, context: KamContext, draft: MeetingDr
     return await s.show_next_text(update, context, draft)
 
 
-def _local_day(context: KamContext, days: int) -> str:
-    tz = c.zone(context)
-    today = c.now(context).astimezone(tz).date()
-    return iso(day_bounds(today + timedelta(days=days), tz)[0])
-
-
-def _next_monday(context: KamContext) -> str:
-    today = c.now(context).astimezone(c.zone(context)).date()
-    return _local_day(context, 7 - today.weekday())
-
-
 async def _add_next_step(
     update: Update, context: KamContext, draft: MeetingDraft, due: str | None, has_time: bool
 ) -> StepResult:
@@ -521,12 +511,9 @@ async def choose_due(update: Update, context: KamContext, draft: MeetingDraft) -
         key = "meeting.note_added" if draft.add_note(text) else "meeting.notes_full"
         return await s.show_next_text(update, context, draft, context.t(key))
     due: str | None
-    if choice == "tomorrow":
-        due = _local_day(context, 1)
-    elif choice == "3d":
-        due = _local_day(context, 3)
-    elif choice == "week":
-        due = _next_monday(context)
+    preset = dates.due_preset(choice, c.now(context), c.zone(context))
+    if preset is not None:
+        due = iso(preset)
     elif choice == "none":
         due = None
     elif choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit():
@@ -534,8 +521,7 @@ async def choose_due(update: Update, context: KamContext, draft: MeetingDraft) -
             day = datetime.strptime(choice[2:], "%Y%m%d").date()
         except ValueError:
             return await s.show_next_due(update, context, draft)
-        today = c.now(context).astimezone(c.zone(context)).date()
-        if not timedelta(0) <= day - today <= timedelta(days=3660):
+        if not dates.due_day_allowed(day, c.now(context), c.zone(context)):
             return await s.show_next_due(update, context, draft)
         due = iso(day_bounds(day, c.zone(context))[0])
     else:

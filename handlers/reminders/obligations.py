@@ -7,21 +7,22 @@ obl:<id>:to:<yyyymmdd>. Only the account's owner answers; a resolved obligation 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from domain.policy import Action
+from domain.usecases import obligations as usecase
 from handlers import authz
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import obligation_answer_rows
 from handlers.ui import answer, button, callback_parts, keyboard
-from storage.contracts import ObligationView, next_due
+from storage.contracts import ObligationView
 
-DELAY_CHOICES = (("week", 7), ("two_weeks", 14), ("month", 0))
+DELAY_CHOICES = usecase.DELAY_CHOICES
 STATUS_KEYS = {
     "pending": "reminders.obligation.status_pending",
     "delayed": "reminders.obligation.status_delayed",
@@ -70,20 +71,13 @@ async def show(update: Update, context: KamContext) -> None:
         return
     await answer(update)
     fmt = formatter(context)
-    rows = obligation_answer_rows(fmt, view.id) if view.status in ("pending", "delayed") else []
+    rows = obligation_answer_rows(fmt, view.id) if usecase.is_open(view) else []
     rows.append([button(context.t("reminders.open_account"), f"acc:open:{view.account_id}")])
     rows += await lists.back_rows(update, context)
     await edit_pressed(update, context, card_text(fmt, view), keyboard(rows))
 
 
-def delay_target(choice: str, today: date) -> date | None:
-    if choice == "week":
-        return today + timedelta(days=7)
-    if choice == "two_weeks":
-        return today + timedelta(days=14)
-    if choice == "month":
-        return next_due(today, "monthly")
-    return None
+delay_target = usecase.delay_target
 
 
 async def act(update: Update, context: KamContext) -> None:
@@ -92,7 +86,7 @@ async def act(update: Update, context: KamContext) -> None:
     if view is None:
         return
     action = parts[1] if len(parts) > 1 else ""
-    if view.status not in ("pending", "delayed"):
+    if not usecase.is_open(view):
         await refuse(update, context, "reminders.obligation.already")
         return
     manager = context.require_manager()
@@ -119,7 +113,7 @@ async def act(update: Update, context: KamContext) -> None:
         result = await storage.contracts.resolve(view.id, "missed", actor_id=manager.id, now=now)
     elif action == "to" and len(parts) == 3:
         day = _parse_day(parts[2])
-        if day is None or day <= fmt.today(now):
+        if day is None or not usecase.delay_allowed(day, fmt.today(now)):
             await refuse(update, context)
             return
         result = await storage.contracts.resolve(

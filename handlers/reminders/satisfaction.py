@@ -6,7 +6,7 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 from telegram import Update
@@ -20,14 +20,14 @@ from telegram.ext import (
 
 from bot.context import KamApp, KamContext
 from bot.i18n import translator
-from domain import reminders as rules
 from domain.policy import Action
+from domain.usecases.satisfaction import is_low, is_open, recovery_due
 from handlers import authz, prompts
 from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
-from storage.satisfaction import LOW_SCORE, CheckView
+from storage.satisfaction import CheckView
 
 FLOW = "sat_comment"
 COMMENT = "comment"
@@ -48,7 +48,7 @@ async def _own_check(update: Update, context: KamContext, check_id: int | None) 
 def _recovery_due(context: KamContext, now: datetime) -> datetime:
     """Tomorrow (local midnight: a task with a date only; it shows in the digest)."""
     fmt = formatter(context)
-    return rules.local_moment(fmt.today(now) + timedelta(days=1), time(0, 0), fmt.tz)
+    return recovery_due(fmt.today(now), fmt.tz)
 
 
 async def ask_again(update: Update, context: KamContext) -> None:
@@ -56,7 +56,7 @@ async def ask_again(update: Update, context: KamContext) -> None:
     check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
     if check is None:
         return
-    if check.status not in ("scheduled", "asked"):
+    if not is_open(check):
         await refuse(update, context, "reminders.sat.already")
         return
     await answer(update)
@@ -78,7 +78,7 @@ async def score(update: Update, context: KamContext) -> None:
     if value not in ("1", "2", "3", "4", "5", "skip"):
         await refuse(update, context)
         return
-    if check.status not in ("scheduled", "asked"):
+    if not is_open(check):
         await refuse(update, context, "reminders.sat.already")
         return
     manager = context.require_manager()
@@ -113,7 +113,7 @@ async def score(update: Update, context: KamContext) -> None:
     lines = [
         t("reminders.sat.recorded", score=number, who=check.contact_name or check.account_name)
     ]
-    if number <= LOW_SCORE:
+    if is_low(number):
         lines.append(t("reminders.sat.recovery_created"))
         lines.append(t("reminders.sat.lead_told") if result.lead_id else t("reminders.sat.no_lead"))
     rows = [[button(t("reminders.sat.add_comment"), f"sat:cmt:{check.id}")]]

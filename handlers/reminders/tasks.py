@@ -17,6 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot.context import KamApp, KamContext
 from domain import reminders as rules
 from domain.policy import Action
+from domain.usecases import tasks as usecase
 from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
@@ -107,8 +108,13 @@ async def done(update: Update, context: KamContext) -> None:
     if task is None:
         return
     manager = context.require_manager()
-    completed = await context.services.storage.tasks.complete(
-        task.id, actor_id=manager.id, now=context.services.clock.now()
+    plan = usecase.plan_complete(task, now=context.services.clock.now())
+    completed = (
+        None
+        if isinstance(plan, str)
+        else await context.services.storage.tasks.complete(
+            plan.task_id, actor_id=manager.id, now=plan.completed_at
+        )
     )
     if completed is None:
         await refuse(update, context, "reminders.task.already_done")
@@ -169,11 +175,16 @@ async def snooze_menu(update: Update, context: KamContext) -> None:
 async def _snooze_to(update: Update, context: KamContext, task: Task, until: datetime) -> None:
     manager = context.require_manager()
     now = context.services.clock.now()
-    if until <= now:
+    plan = usecase.plan_snooze(task, until, now=now)
+    if plan == "past":
         await refuse(update, context, "reminders.snooze.past")
         return
-    snoozed = await context.services.storage.tasks.snooze(
-        task.id, until, actor_id=manager.id, now=now
+    snoozed = (
+        None
+        if isinstance(plan, str)
+        else await context.services.storage.tasks.snooze(
+            plan.task_id, plan.until, actor_id=manager.id, now=now
+        )
     )
     if snoozed is None:
         await refuse(update, context, "reminders.task.already_done")

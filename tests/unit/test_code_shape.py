@@ -27,11 +27,6 @@ LONG_FUNCTIONS_ALLOWED = {
     "handlers/meetings/review.py::render_card_text",
     # profile edit on the dialog layer
     "handlers/profiles/edit.py::pressed",
-    # reminder kinds as a registry
-    # use cases in domain/: storage writes the rows they decide
-    "storage/contracts.py::ContractRepository.resolve",
-    "storage/meetings.py::MeetingRepository._write",
-    "storage/satisfaction.py::SatisfactionRepository.record_score",
 }
 
 # shrinking: restructuring in progress (issue 9): the dialog layer replaces these.
