@@ -37,7 +37,8 @@ GATE_GROUP = -90
 """The idle gate: after the access gate (-100), before the prompts (-20...)."""
 PROMPT_GROUP = -20
 """Prompts take groups -20, -19, ... each (so every prompt sees every update)."""
-_FLOWS: dict[str, Flow] = {}
+REGISTRY_KEY = "dialog.flows"
+"""bot_data key of the application's flows by name (bot_data is not persisted)."""
 _MAX_HOPS = 8
 
 
@@ -47,6 +48,13 @@ def _runs(user_data: dict[str, Any] | None) -> dict[str, Any]:
     runs = user_data.setdefault(RUNS_KEY, {})
     assert isinstance(runs, dict)
     return runs
+
+
+def flows(application: Application[Any, Any, Any, Any, Any, Any]) -> dict[str, Flow]:
+    """The flows registered on the application, by name."""
+    registry = application.bot_data.setdefault(REGISTRY_KEY, {})
+    assert isinstance(registry, dict)
+    return registry
 
 
 def _to_base36(number: int) -> str:
@@ -119,8 +127,9 @@ class Flow:
     ) -> Run:
         """A new run (a new instance id: older buttons go stale), entered at `step`."""
         if self.prompt:
+            registry = flows(context.application)
             for other in list(_runs(context.user_data)):
-                if other != self.name and other in _FLOWS and _FLOWS[other].prompt:
+                if other != self.name and other in registry and registry[other].prompt:
                     _runs(context.user_data).pop(other, None)
         assert context.user_data is not None
         number = int(context.user_data.get(COUNTER_KEY, 0)) + 1
@@ -269,7 +278,7 @@ async def apply(run: Run, where: Next, hops: int = 0) -> None:
 async def go(update: Update, context: KamContext, address: Address) -> None:
     """Enters the addressed flow at its step: its live run continues, else a new one starts;
     the address's params are put into the run's data."""
-    flow = _FLOWS.get(address.flow)
+    flow = flows(context.application).get(address.flow)
     if flow is None:
         raise LookupError(f"no flow named {address.flow!r}")
     run = flow.run(context, update)
@@ -399,8 +408,9 @@ async def end_idle_flows(update: Update, context: KamContext) -> None:
     if not runs:
         return
     now = context.services.clock.now().timestamp()
+    registry = flows(context.application)
     for name, record in list(runs.items()):
-        flow = _FLOWS.get(name)
+        flow = registry.get(name)
         at = record.get("at") if isinstance(record, dict) else None
         if flow is None or flow.idle is None or not isinstance(at, int | float):
             continue
@@ -414,11 +424,12 @@ def register(
 ) -> None:
     """Adds the flow's handler: prompts in their own early group each, others in `group`.
     The first flow registered also installs the idle gate."""
-    if _FLOWS.get(flow.name, flow) is not flow:
+    registry = flows(application)
+    if registry.get(flow.name, flow) is not flow:
         raise ValueError(f"two flows named {flow.name!r}")
-    if any(other.code == flow.code and other is not flow for other in _FLOWS.values()):
+    if any(other.code == flow.code and other is not flow for other in registry.values()):
         raise ValueError(f"two flows with the code {flow.code!r}")
-    _FLOWS[flow.name] = flow
+    registry[flow.name] = flow
     handlers = [h for hs in application.handlers.values() for h in hs]
     if not any(isinstance(h, TypeHandler) and h.callback is end_idle_flows for h in handlers):
         application.add_handler(TypeHandler(Update, end_idle_flows), group=GATE_GROUP)

@@ -99,8 +99,8 @@ def elsewhere() -> filters.BaseFilter:
 
 
 def plain_text() -> filters.BaseFilter:
-    """Typed text that is an answer: not a command, not a main-menu press."""
-    return filters.UpdateType.MESSAGE & filters.TEXT & ~elsewhere()
+    """Typed (or edited) text that is an answer: not a command, not a main-menu press."""
+    return filters.TEXT & ~elsewhere()
 
 
 def on_button(action: str, callback: InputCallback) -> Input:

@@ -32,17 +32,19 @@ def prompt(
     entries: Sequence[BaseHandler[Update, KamContext, Any]] = (),
     cancel: InputCallback | None = None,
     other: InputCallback | None = None,
+    other_filter: filters.BaseFilter = filters.ALL,
     takes: Sequence[Input] = (),
 ) -> Flow:
     """A flow of one step, "ask", that takes typed text (`answer`).
 
     `cancel` answers `/cancel` and the prompt's own "cancel" button (`run.button(label,
     "cancel")`); `other` answers anything else that is not a command, a menu press or
-    another feature's button (a sticker where text is wanted); `takes` adds inputs. Start it
+    another feature's button (a sticker where text is wanted; `other_filter` narrows it);
+    `takes` adds inputs. Start it
     with `flow.start(update, context)` from an entry's callback; return `Go.END` to close it.
     """
     common = [on_command("cancel", cancel), Input(cancel, action="cancel")] if cancel else []
-    otherwise = [on_message(filters.ALL, other)] if other else []
+    otherwise = [on_message(other_filter, other)] if other else []
     return Flow(
         name,
         code,

@@ -31,6 +31,6 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
 def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(new_client.conversation())
     prompts.register(application, edit.conversation())
-    prompts.register(application, find.conversation())
+    prompts.register(application, find.SEARCH_BOX)
     application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))
