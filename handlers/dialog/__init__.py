@@ -22,7 +22,8 @@ What the layer does for every flow:
 - Buttons: `run.button(label, action, *args)` makes data `"<code>.<id>:<action>:<args>"`
   (checked against Telegram's 64 bytes); `on_button(action, cb)` takes it, `run.arg(i)` /
   `run.arg_id(i)` read the args (StaleButton when malformed). A press on a button of an earlier
-  run, or one the current step does not take, is answered "no longer valid".
+  run, or one the current step does not take, is answered "this card is closed"; a press
+  the callback did not answer is answered (empty) after its screen is shown.
 - Idle: a flow with `idle` ends (its run is forgotten; drafts kept elsewhere stay) when an
   update comes after that much quiet, before any handler sees the update (the gate group).
 - Prompts: `prompt(...)` (or `Flow(prompt=True)`) runs early, stops what it takes, closes

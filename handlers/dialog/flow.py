@@ -389,6 +389,7 @@ class FlowHandler(BaseHandler[Update, KamContext, None]):
         run.touch()
         where = await match.target.callback(update, context, run)
         await apply(run, where)
+        await answer(update)  # a press the callback did not answer (no-op if it did)
 
 
 def _goes_elsewhere(update: Update) -> bool:
