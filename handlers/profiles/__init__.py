@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackQueryHandler, InlineQueryHandler
 
 from bot.context import KamContext
-from handlers import prompts
+from handlers import dialog, prompts
 from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
 from handlers.ui import answer
 
@@ -29,7 +29,7 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
 
 
 def register(application: Application) -> None:  # type: ignore[type-arg]
-    application.add_handler(new_client.conversation())
+    dialog.register(application, new_client.NEW_CLIENT)
     prompts.register(application, edit.conversation())
     prompts.register(application, find.SEARCH_BOX)
     application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
