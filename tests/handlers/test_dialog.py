@@ -4,7 +4,9 @@ closing when the manager goes elsewhere, and a hand-over with a typed return add
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +28,7 @@ from handlers.dialog import (
     on_command,
     on_text,
 )
+from handlers.ui import StaleButton
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.handlers.conftest import ADMIN_ID, MakeUser, onboard
 
@@ -52,15 +55,9 @@ async def ask_color(update: Update, context: KamContext, run: Run) -> Screen:
 async def picked(update: Update, context: KamContext, run: Run) -> Next:
     color = run.arg(0)
     if color not in ("red", "blue"):
-        raise dialog_stale()
+        raise StaleButton("bad colour")
     await run.close(f"Saved {run.data['name']} {color}")
     return Go.END
-
-
-def dialog_stale() -> Exception:
-    from handlers.ui import StaleButton
-
-    return StaleButton("bad colour")
 
 
 async def back(update: Update, context: KamContext, run: Run) -> Next:
@@ -293,3 +290,21 @@ def test_an_address_is_plain_data() -> None:
 def test_a_flow_code_is_short_and_plain() -> None:
     with pytest.raises(ValueError, match="flow code"):
         Flow("bad", "a:b", steps=[Step("x")])
+
+
+def test_the_dialog_layer_and_its_flows_use_public_ptb_api_only() -> None:
+    private = re.compile(r"\._(get_key|update_state|conversations)|telegram\.ext\._|telegram\._")
+    root = Path(__file__).parents[2] / "handlers"
+    files = [
+        *sorted((root / "dialog").glob("*.py")),
+        *(root / name for name in ("prompts.py", "preferences.py", "reminders/settings.py")),
+        *(root / name for name in ("profiles/find.py", "profiles/new_client.py")),
+        root / "reminders/satisfaction.py",
+    ]
+    found = [
+        f"{path}:{line}"
+        for path in files
+        for line in path.read_text().splitlines()
+        if private.search(line)
+    ]
+    assert not found
