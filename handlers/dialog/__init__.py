@@ -1,7 +1,7 @@
 """The dialog layer: every multi-step flow and one-question prompt is declared with it.
 
     async def ask_name(update, context, run):            # a screen: text and buttons
-        return Screen(context.t("demo.name"), [[run.button(context.t("button.cancel"), "cancel")]])
+        return Screen(context.t("profile.new.ask_name"), [[run.button("✖", "cancel")]])
     async def got_name(update, context, run):            # an input: returns where to go
         run.data["name"] = run.text
         return Go.NEXT                                   # or a step's name, Go.BACK, Go.END, None
