@@ -1,16 +1,17 @@
-"""Short "type something" conversations that must never linger.
+"""A bridge for flows still written as ConversationHandler-style declarations (profile edit).
 
-A prompt (the search box, a profile field's new value, the satisfaction comment) runs in its
-own handler group ahead of the features. What it takes stops there (its callbacks are wrapped
-in `taking`); a menu press, a command or another feature's button ends it quietly and goes on
-to the feature it belongs to; and when one prompt starts, any other open prompt ends. So text
-typed later is never mistaken for the answer to a prompt the manager has walked away from.
+Prompts are dialog flows now (handlers.dialog: `prompt(...)`, `Flow(prompt=True)`).
+`conversation_prompt` turns entry points / states / fallbacks of PTB handlers whose callbacks
+return the next state (or raise it with `stop`, or are wrapped in `taking`) into such a flow:
+each state becomes a step without a screen (the callbacks show their own), fallbacks before
+`leave_handlers()` are taken at every step, those after answer what nothing else took.
+Delete this module once handlers/profiles/edit.py declares its steps.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
-from typing import Any
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from typing import Any, cast
 
 from telegram import Update
 from telegram.ext import (
@@ -19,42 +20,18 @@ from telegram.ext import (
     CallbackQueryHandler,
     ConversationHandler,
     MessageHandler,
-    filters,
 )
 
 from bot.context import KamApp, KamContext
-from handlers.menu import any_menu_button
+from handlers import dialog
+from handlers.dialog import Flow, Go, Input, Next, Run, Step, elsewhere
 
-_REGISTRY_KEY = "prompts"
-# Each prompt gets its own group (so that every one of them sees each update), all of them
-# before the features' default group 0 and after the access gate.
-FIRST_GROUP = -20
-
-
-class PromptConversation(ConversationHandler[KamContext]):
-    """A ConversationHandler that ends every other open prompt of the user when it acts."""
-
-    async def handle_update(
-        self,
-        update: Update,
-        application: KamApp,
-        check_result: Any,
-        context: KamContext,
-    ) -> object:
-        for other in application.bot_data.get(_REGISTRY_KEY, ()):
-            if other is not self:
-                other.end_for(update)
-        return await super().handle_update(update, application, check_result, context)
-
-    def end_for(self, update: Update) -> None:
-        # PTB has no public way to end a conversation from outside (checked on 22.8).
-        self._update_state(self.END, self._get_key(update))
+__all__ = ["conversation_prompt", "elsewhere", "leave_handlers", "register", "stop", "taking"]
+Handler = BaseHandler[Update, KamContext, Any]
 
 
-def register(application: KamApp, prompt: PromptConversation) -> None:
-    prompts: list[PromptConversation] = application.bot_data.setdefault(_REGISTRY_KEY, [])
-    application.add_handler(prompt, group=FIRST_GROUP + len(prompts))
-    prompts.append(prompt)
+def register(application: KamApp, prompt: Flow) -> None:
+    dialog.register(application, prompt)
 
 
 def stop(state: object) -> ApplicationHandlerStop:
@@ -65,8 +42,7 @@ def stop(state: object) -> ApplicationHandlerStop:
 def taking(
     callback: Callable[[Update, KamContext], Awaitable[object]],
 ) -> Callable[[Update, KamContext], Coroutine[Any, Any, None]]:
-    """Wraps a prompt's callback so that what it handles goes no further (the state it
-    returns becomes the conversation's new state)."""
+    """Wraps a callback so that the state it returns is raised (as `stop` does)."""
 
     async def run(update: Update, context: KamContext) -> None:
         raise stop(await callback(update, context))
@@ -74,16 +50,73 @@ def taking(
     return run
 
 
-def elsewhere() -> filters.BaseFilter:
-    """Messages that belong to another feature: commands and main-menu presses."""
-    return filters.COMMAND | any_menu_button()
-
-
 async def leave(update: Update, context: KamContext) -> int:
-    """The manager went elsewhere: end the prompt and let that feature answer."""
+    """Marks where a prompt leaves (the dialog layer does the leaving itself)."""
     return ConversationHandler.END
 
 
-def leave_handlers() -> list[BaseHandler[Update, KamContext, object]]:
+def leave_handlers() -> list[Handler]:
     """Fallbacks that end a prompt on a menu press, a command or another button."""
     return [MessageHandler(elsewhere(), leave), CallbackQueryHandler(leave)]
+
+
+async def _outcome(result: Awaitable[object]) -> object:
+    try:
+        return await result
+    except ApplicationHandlerStop as raised:
+        return raised.state
+
+
+def _next(state: object) -> Next:
+    if state is None:
+        return None
+    return Go.END if state == ConversationHandler.END else str(state)
+
+
+def _taken(handler: Handler) -> Input:
+    async def take(update: Update, context: KamContext, run: Run) -> Next:
+        check = handler.check_update(update)
+        application = cast("KamApp", context.application)
+        handled = handler.handle_update(update, application, check, context)
+        return _next(await _outcome(handled))
+
+    return Input(take, matcher=handler)
+
+
+def _entry(handler: Handler, flow: Callable[[], Flow]) -> Handler:
+    original = handler.callback
+
+    async def enter(update: Update, context: KamContext) -> None:
+        where = _next(await _outcome(original(update, context)))
+        if where is Go.END:
+            flow().end(context)
+        elif isinstance(where, str):
+            await flow().start(update, context, where)
+
+    handler.callback = enter
+    return handler
+
+
+def conversation_prompt(
+    *,
+    entry_points: Sequence[Handler],
+    states: Mapping[str, Sequence[Handler]],
+    fallbacks: Sequence[Handler],
+    name: str,
+    **_ignored: object,
+) -> Flow:
+    """A prompt flow from a ConversationHandler-style declaration (see the module doc)."""
+    cut = next((i for i, h in enumerate(fallbacks) if h.callback is leave), len(fallbacks))
+    built: list[Flow] = []
+    built.append(
+        Flow(
+            name,
+            name.replace("_", ""),
+            steps=[Step(state, takes=[_taken(h) for h in hs]) for state, hs in states.items()],
+            entries=[_entry(h, lambda: built[0]) for h in entry_points],
+            common=[_taken(h) for h in fallbacks[:cut]],
+            otherwise=[_taken(h) for h in fallbacks[cut:] if h.callback is not leave],
+            prompt=True,
+        )
+    )
+    return built[0]

@@ -41,6 +41,7 @@ from domain.profile import (
 )
 from domain.search import EXACT
 from handlers import authz
+from handlers.dialog import Flow
 from handlers.menu import main_menu
 from handlers.profiles.common import (
     FLOW,
@@ -56,7 +57,7 @@ from handlers.profiles.common import (
     zone,
 )
 from handlers.profiles.sections import item_block, show_section
-from handlers.prompts import PromptConversation, elsewhere, leave_handlers, taking
+from handlers.prompts import conversation_prompt, elsewhere, leave_handlers, taking
 from handlers.ui import (
     answer,
     button,
@@ -731,12 +732,12 @@ async def navigate(update: Update, context: KamContext) -> int:
     return ConversationHandler.END
 
 
-def conversation() -> PromptConversation:
+def conversation() -> Flow:
     """A prompt (handlers.prompts): while a value is asked for,
     typed text is the value; a menu press, a command or another feature's button closes the
     edit, so text typed later is never taken for a value the manager walked away from."""
     text = filters.TEXT & ~elsewhere()
-    return PromptConversation(
+    return conversation_prompt(
         entry_points=[
             CommandHandler("edit", taking(edit_command)),
             CallbackQueryHandler(taking(from_card), pattern=r"^ed:acc:"),

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import (
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import KamContext
+from handlers.dialog import Go, Next, Run, Screen, prompt
 from handlers.menu import main_menu, menu_button
 from handlers.profiles.card import show_card
 from handlers.profiles.common import FLOW, STATUS_LABELS, account_labels, state
-from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
 from handlers.ui import button, clip, keyboard, show_screen
 
-QUERY = "query"
 MAX_SHOWN = 8
 
 
@@ -62,54 +56,51 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
 
 
 async def find_command(update: Update, context: KamContext) -> None:
-    assert update.effective_message is not None
     query = " ".join(context.args or [])
     if query.strip():
         await find_and_show(update, context, query)
-        raise stop(ConversationHandler.END)
-    await ask(update, context)
+        return
+    await SEARCH_BOX.start(update, context)
 
 
-async def ask(update: Update, context: KamContext) -> None:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.t("profile.find.ask"))
-    raise stop(QUERY)
+async def open_box(update: Update, context: KamContext) -> None:
+    await SEARCH_BOX.start(update, context)
 
 
-async def got_query(update: Update, context: KamContext) -> None:
-    assert update.effective_message is not None and update.effective_message.text is not None
-    await find_and_show(update, context, update.effective_message.text)
-    raise stop(ConversationHandler.END)
+async def ask(update: Update, context: KamContext, run: Run) -> Screen:
+    return Screen(context.t("profile.find.ask"))
 
 
-async def not_text(update: Update, context: KamContext) -> None:
+async def got_query(update: Update, context: KamContext, run: Run) -> Next:
+    await find_and_show(update, context, run.text)
+    return Go.END
+
+
+async def not_text(update: Update, context: KamContext, run: Run) -> Next:
     assert update.effective_message is not None
     await update.effective_message.reply_text(context.t("profile.find.text_please"))
-    raise stop(QUERY)
+    return None
 
 
-async def cancel(update: Update, context: KamContext) -> None:
+async def cancel(update: Update, context: KamContext, run: Run) -> Next:
     assert update.effective_message is not None
     await update.effective_message.reply_text(
         context.t("profile.cancelled"), reply_markup=main_menu(context.t, context.require_manager())
     )
-    raise stop(ConversationHandler.END)
+    return Go.END
 
 
-def conversation() -> PromptConversation:
-    """The search box: a prompt (handlers.prompts)."""
-    return PromptConversation(
-        entry_points=[
-            CommandHandler("find", find_command),
-            MessageHandler(menu_button("menu.find"), ask),
-        ],
-        states={QUERY: [MessageHandler(filters.TEXT & ~elsewhere(), got_query)]},
-        fallbacks=[
-            CommandHandler("cancel", cancel),
-            *leave_handlers(),
-            MessageHandler(~filters.TEXT, not_text),
-        ],
-        name="profile_find",
-        persistent=True,
-        allow_reentry=True,
-    )
+SEARCH_BOX = prompt(
+    "profile_find",
+    "pf",
+    entries=[
+        CommandHandler("find", find_command),
+        MessageHandler(menu_button("menu.find"), open_box),
+    ],
+    ask=ask,
+    answer=got_query,
+    cancel=cancel,
+    other=not_text,
+    other_filter=~filters.TEXT,
+)
+"""The search box: the next text is the query."""

@@ -7,30 +7,21 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain.policy import Action
 from domain.usecases.satisfaction import is_low, is_open, recovery_due
-from handlers import authz, prompts
-from handlers.prompts import PromptConversation, elsewhere, leave_handlers, stop
+from handlers import authz, dialog
+from handlers.dialog import Go, Next, Run, Screen, prompt
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
 from handlers.reminders.pushes import satisfaction_question, score_buttons
-from handlers.ui import answer, button, callback_parts, close_screen, keyboard, show_screen
+from handlers.ui import answer, button, callback_parts, keyboard
 from storage.satisfaction import CheckView
 
-FLOW = "sat_comment"
-COMMENT = "comment"
 MAX_COMMENT = 1000
 
 
@@ -122,104 +113,84 @@ async def score(update: Update, context: KamContext) -> None:
     await edit_pressed(update, context, "\n".join(lines), keyboard(rows))
 
 
-# --- the comment: a tiny conversation -----------------------------------------------------
+# --- the comment: a one-question prompt (handlers.dialog) ----------------------------------
 
 
-def _state(context: KamContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    state = context.user_data.setdefault(FLOW, {})
-    assert isinstance(state, dict)
-    return state
-
-
-# The comment is a prompt (handlers.prompts): it never lingers once the manager goes elsewhere.
 async def start_comment(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat:cmt")
     check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
     if check is None:
-        raise stop(ConversationHandler.END)
+        return
     if check.status != "answered":
         await refuse(update, context, "reminders.sat.not_answered")
-        raise stop(ConversationHandler.END)
+        return
     await answer(update)
-    _state(context).clear()
-    _state(context)["check"] = check.id
-    await _show_prompt(update, context, check)
-    raise stop(COMMENT)
+    await COMMENT.start(update, context, data={"check": check.id})
 
 
-async def _show_prompt(
-    update: Update, context: KamContext, check: CheckView, note: str = ""
-) -> None:
+async def _check(context: KamContext, run: Run) -> CheckView | None:
+    return await context.services.storage.satisfaction.get(int(run.data.get("check") or 0))
+
+
+async def ask_comment(update: Update, context: KamContext, run: Run) -> Screen | None:
+    check = await _check(context, run)
+    if check is None:
+        return None
     t = context.t
-    text = (note + "\n\n" if note else "") + t(
+    text = (run.note + "\n\n" if run.note else "") + t(
         "reminders.sat.comment_prompt", who=check.contact_name or check.account_name
     )
-    markup = keyboard([[button(t("button.cancel"), "sat:cmtx")]])
-    await show_screen(update, context, FLOW, text, markup, new_message=True)
+    return Screen(text, [[run.button(t("button.cancel"), "cancel")]], new_message=True)
 
 
-async def save_comment(update: Update, context: KamContext) -> None:
-    assert update.message is not None and update.message.text is not None
-    check_id = _state(context).get("check")
+async def save_comment(update: Update, context: KamContext, run: Run) -> Next:
+    assert update.effective_message is not None
     manager = context.require_manager()
-    text = update.message.text.strip()
-    check = await context.services.storage.satisfaction.get(int(check_id or 0))
+    text = run.text.strip()
+    check = await _check(context, run)
     if check is None or not authz.check(
         context, Action.ANSWER, authz.satisfaction_check(context, check)
     ):
-        _state(context).clear()
-        await update.message.reply_text(context.t("error.stale_button"))
-        raise stop(ConversationHandler.END)
+        await update.effective_message.reply_text(context.t("error.stale_button"))
+        return Go.END
     if not text or len(text) > MAX_COMMENT:
-        note = context.t("reminders.sat.comment_too_long", limit=MAX_COMMENT) if text else ""
-        await _show_prompt(update, context, check, note)
-        raise stop(COMMENT)
+        run.note = context.t("reminders.sat.comment_too_long", limit=MAX_COMMENT) if text else ""
+        return Go.REDRAW
     saved = await context.services.storage.satisfaction.add_comment(
         check.id, text, actor_id=manager.id, now=context.services.clock.now()
     )
-    _state(context).clear()
     key = "reminders.sat.comment_saved" if saved else "reminders.sat.not_answered"
-    await close_screen(update, context, FLOW, context.t(key))
-    raise stop(ConversationHandler.END)
+    await run.close(context.t(key))
+    return Go.END
 
 
-async def comment_hint(update: Update, context: KamContext) -> None:
+async def comment_hint(update: Update, context: KamContext, run: Run) -> Next:
     """A sticker, photo or voice where the comment text is expected."""
-    check = await context.services.storage.satisfaction.get(int(_state(context).get("check") or 0))
-    if check is None:
-        raise stop(ConversationHandler.END)
-    await _show_prompt(update, context, check, context.t("reminders.sat.comment_text_only"))
-    raise stop(COMMENT)
+    if await _check(context, run) is None:
+        return Go.END
+    run.note = context.t("reminders.sat.comment_text_only")
+    return Go.REDRAW
 
 
-async def cancel_comment(update: Update, context: KamContext) -> None:
-    if update.callback_query is not None:
-        await answer(update)
-    _state(context).clear()
-    await close_screen(update, context, FLOW, context.t("reminders.sat.comment_cancelled"))
-    raise stop(ConversationHandler.END)
+async def cancel_comment(update: Update, context: KamContext, run: Run) -> Next:
+    await answer(update)
+    await run.close(context.t("reminders.sat.comment_cancelled"))
+    return Go.END
 
 
-def build_conversation() -> PromptConversation:
-    return PromptConversation(
-        entry_points=[CallbackQueryHandler(start_comment, pattern=r"^sat:cmt:")],
-        states={
-            COMMENT: [MessageHandler(filters.TEXT & ~elsewhere(), save_comment)],
-        },
-        fallbacks=[
-            CommandHandler("cancel", cancel_comment),
-            CallbackQueryHandler(cancel_comment, pattern=r"^sat:cmtx$"),
-            *leave_handlers(),
-            MessageHandler(filters.ALL, comment_hint),
-        ],
-        name="satisfaction_comment",
-        persistent=True,
-        allow_reentry=True,
-    )
+COMMENT = prompt(
+    "satisfaction_comment",
+    "sc",
+    entries=[CallbackQueryHandler(start_comment, pattern=r"^sat:cmt:")],
+    ask=ask_comment,
+    answer=save_comment,
+    cancel=cancel_comment,
+    other=comment_hint,
+)
+"""The comment after a score: the next text is the comment."""
 
 
 def register(application: KamApp) -> None:
-    prompts.register(application, build_conversation())
+    dialog.register(application, COMMENT)
     application.add_handler(CallbackQueryHandler(ask_again, pattern=r"^sat:ask:"))
     application.add_handler(CallbackQueryHandler(score, pattern=r"^sat:\d+:"))

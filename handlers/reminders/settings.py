@@ -1,9 +1,7 @@
 """/settings → "🔔 Reminders": each kind on or off, digest days, quiet hours, empty digest.
 
-These screens live inside the preferences conversation (state "reminders"); every button is
-`pref:rem:...`, and one callback handles them all:
-pref:rem:open, pref:rem:t:<switch>, pref:rem:days, pref:rem:day:<1-7>, pref:rem:days:<preset>,
-pref:rem:quiet, pref:rem:qs:<hhmm>, pref:rem:qe:<hhmm>, pref:rem:qoff.
+Three steps of the preferences flow (handlers.preferences), declared in `steps`: the switches
+("reminders"), the digest days and the quiet hours; Back leads from the last two to the first.
 """
 
 from __future__ import annotations
@@ -18,19 +16,11 @@ from telegram import InlineKeyboardButton, Update
 from bot.context import KamContext
 from bot.i18n import N_
 from domain.languages import babel_locale
-from handlers.ui import (
-    answer,
-    button,
-    callback_parts,
-    grid,
-    is_current_screen,
-    keyboard,
-    show_screen,
-)
+from handlers.dialog import Go, Next, Run, Screen, Step, on_button
+from handlers.ui import StaleButton, answer, grid
 from storage.managers import Manager
 
-FLOW = "prefs"  # the preferences conversation's screen
-STATE = "reminders"
+STATE, DAYS, QUIET = "reminders", "reminder_days", "reminder_quiet"
 SWITCHES: dict[str, tuple[str, str]] = {
     "digest": ("notify_digest", N_("reminders.settings.digest")),
     "tasks": ("notify_tasks", N_("reminders.settings.tasks")),
@@ -95,17 +85,19 @@ async def _save(context: KamContext, **changes: Any) -> Manager:
     return updated
 
 
-def _state(context: KamContext) -> dict[str, Any]:
-    assert context.user_data is not None
-    state = context.user_data.setdefault(FLOW, {"mode": "settings"})
-    assert isinstance(state, dict)
-    return state
+async def _saved(update: Update, context: KamContext, **changes: Any) -> Next:
+    await _save(context, **changes)
+    await answer(update, context.t("settings.saved"))
+    return Go.REDRAW
 
 
-async def show_reminders(update: Update, context: KamContext, note: str = "", **kwargs: Any) -> str:
+# --- screens -------------------------------------------------------------------------------
+
+
+async def show_reminders(update: Update, context: KamContext, run: Run) -> Screen:
     manager = context.require_manager()
     t = context.t
-    text = (note + "\n\n" if note else "") + t(
+    text = (run.note + "\n\n" if run.note else "") + t(
         "reminders.settings.title",
         digest_time=context.fmt.time(manager.digest_time),
         days=days_label(manager, t),
@@ -113,64 +105,61 @@ async def show_reminders(update: Update, context: KamContext, note: str = "", **
     )
     rows: list[list[InlineKeyboardButton]] = []
     for name, (field, label) in SWITCHES.items():
-        rows.append([button(_mark(bool(getattr(manager, field))) + t(label), f"pref:rem:t:{name}")])
+        rows.append([run.button(_mark(bool(getattr(manager, field))) + t(label), "t", name)])
     rows.append(
         [
-            button(t("reminders.settings.days_button"), "pref:rem:days"),
-            button(t("reminders.settings.quiet_button"), "pref:rem:quiet"),
+            run.button(t("reminders.settings.days_button"), "go", DAYS),
+            run.button(t("reminders.settings.quiet_button"), "go", QUIET),
         ]
     )
-    rows.append([button(t("reminders.settings.time_button"), "pref:open:digest")])
-    rows.append([button(t("button.back"), "pref:back")])
-    _state(context)["step"] = STATE
-    await show_screen(update, context, FLOW, text, keyboard(rows), **kwargs)
-    return STATE
+    rows.append([run.button(t("reminders.settings.time_button"), "open", "digest")])
+    rows.append([run.button(t("button.back"), "back")])
+    return Screen(text, rows)
 
 
-async def _show_days(update: Update, context: KamContext) -> str:
+async def show_days(update: Update, context: KamContext, run: Run) -> Screen:
     manager = context.require_manager()
     t = context.t
     names = _day_names(manager.language)
     choices = [
-        button(_mark(day in manager.digest_days) + names[day], f"pref:rem:day:{day}")
+        run.button(_mark(day in manager.digest_days) + names[day], "day", day)
         for day in range(1, 8)
     ]
     rows = [
         *grid(choices, 4),
         [
-            button(t("reminders.settings.workdays"), "pref:rem:days:work"),
-            button(t("reminders.settings.every_day"), "pref:rem:days:all"),
+            run.button(t("reminders.settings.workdays"), "days", "work"),
+            run.button(t("reminders.settings.every_day"), "days", "all"),
         ],
-        [button(t("button.back"), "pref:rem:open")],
+        [run.button(t("button.back"), "back")],
     ]
-    text = t("reminders.settings.days_title", days=days_label(manager, t))
-    await show_screen(update, context, FLOW, text, keyboard(rows))
-    return STATE
+    return Screen(t("reminders.settings.days_title", days=days_label(manager, t)), rows)
 
 
-async def _show_quiet(update: Update, context: KamContext) -> str:
+async def show_quiet(update: Update, context: KamContext, run: Run) -> Screen:
     manager = context.require_manager()
     t = context.t
     start = manager.quiet_start.strftime("%H:%M")
     end = manager.quiet_end.strftime("%H:%M")
     off = manager.quiet_start == manager.quiet_end
     starts = [
-        button(("✓ " if s == start and not off else "") + s, f"pref:rem:qs:{s.replace(':', '')}")
+        run.button(("✓ " if s == start and not off else "") + s, "qs", s.replace(":", ""))
         for s in QUIET_STARTS
     ]
     ends = [
-        button(("✓ " if e == end and not off else "") + e, f"pref:rem:qe:{e.replace(':', '')}")
+        run.button(("✓ " if e == end and not off else "") + e, "qe", e.replace(":", ""))
         for e in QUIET_ENDS
     ]
     rows = [
         starts,
         ends,
-        [button(t("reminders.settings.quiet_none"), "pref:rem:qoff")],
-        [button(t("button.back"), "pref:rem:open")],
+        [run.button(t("reminders.settings.quiet_none"), "qoff")],
+        [run.button(t("button.back"), "back")],
     ]
-    text = t("reminders.settings.quiet_title", quiet=_quiet_label(manager, context))
-    await show_screen(update, context, FLOW, text, keyboard(rows))
-    return STATE
+    return Screen(t("reminders.settings.quiet_title", quiet=_quiet_label(manager, context)), rows)
+
+
+# --- inputs --------------------------------------------------------------------------------
 
 
 def _clock(raw: str) -> time | None:
@@ -179,54 +168,86 @@ def _clock(raw: str) -> time | None:
     return time(int(raw[:2]), int(raw[2:]))
 
 
-async def on_press(update: Update, context: KamContext) -> str | None:
-    """Every `pref:rem:` button; a press on an old settings message is refused."""
-    parts = callback_parts(update, "pref:rem")
-    if not is_current_screen(update, context, FLOW) or not parts:
-        await answer(update, context.t("error.stale_button"))
-        return None
+async def toggle(update: Update, context: KamContext, run: Run) -> Next:
+    switch = SWITCHES.get(run.arg(0))
+    if switch is None:
+        raise StaleButton(f"no reminder switch {run.args!r}")
     manager = context.require_manager()
-    t = context.t
-    action, args = parts[0], parts[1:]
-    if action == "open" and not args:
-        await answer(update)
-        return await show_reminders(update, context)
-    if action == "t" and len(args) == 1 and args[0] in SWITCHES:
-        field = SWITCHES[args[0]][0]
-        await _save(context, **{field: not getattr(manager, field)})
-        await answer(update, t("settings.saved"))
-        return await show_reminders(update, context)
-    if action == "days" and not args:
-        await answer(update)
-        return await _show_days(update, context)
-    if action == "days" and args in (["work"], ["all"]):
-        await _save(context, digest_days=WORKDAYS if args[0] == "work" else EVERY_DAY)
-        await answer(update, t("settings.saved"))
-        return await _show_days(update, context)
-    if action == "day" and len(args) == 1 and args[0] in {str(d) for d in EVERY_DAY}:
-        day = int(args[0])
-        days = set(manager.digest_days) ^ {day}
-        await _save(context, digest_days=tuple(sorted(days)))
-        await answer(update, t("settings.saved"))
-        return await _show_days(update, context)
-    if action == "quiet" and not args:
-        await answer(update)
-        return await _show_quiet(update, context)
-    if action in ("qs", "qe") and len(args) == 1 and (chosen := _clock(args[0])) is not None:
-        if manager.quiet_start == manager.quiet_end:  # switching quiet hours back on
-            start, end = time(21, 0), time(8, 0)
-        else:
-            start, end = manager.quiet_start, manager.quiet_end
-        if action == "qs":
-            start = chosen
-        else:
-            end = chosen
-        await _save(context, quiet_start=start, quiet_end=end)
-        await answer(update, t("settings.saved"))
-        return await _show_quiet(update, context)
-    if action == "qoff" and not args:
-        await _save(context, quiet_start=time(0, 0), quiet_end=time(0, 0))
-        await answer(update, t("settings.saved"))
-        return await _show_quiet(update, context)
-    await answer(update, t("error.stale_button"))
-    return None
+    return await _saved(update, context, **{switch[0]: not getattr(manager, switch[0])})
+
+
+async def open_screen(update: Update, context: KamContext, run: Run) -> Next:
+    if run.arg(0) not in (DAYS, QUIET):
+        raise StaleButton(f"no reminder screen {run.args!r}")
+    return run.arg(0)
+
+
+async def toggle_day(update: Update, context: KamContext, run: Run) -> Next:
+    if run.arg(0) not in {str(d) for d in EVERY_DAY}:
+        raise StaleButton(f"no day {run.args!r}")
+    days = set(context.require_manager().digest_days) ^ {int(run.arg(0))}
+    return await _saved(update, context, digest_days=tuple(sorted(days)))
+
+
+async def preset_days(update: Update, context: KamContext, run: Run) -> Next:
+    if run.arg(0) not in ("work", "all"):
+        raise StaleButton(f"no preset {run.args!r}")
+    return await _saved(
+        update, context, digest_days=WORKDAYS if run.arg(0) == "work" else EVERY_DAY
+    )
+
+
+async def _quiet(update: Update, context: KamContext, run: Run, *, is_start: bool) -> Next:
+    chosen = _clock(run.arg(0))
+    if chosen is None:
+        raise StaleButton(f"no time {run.args!r}")
+    manager = context.require_manager()
+    if manager.quiet_start == manager.quiet_end:  # switching quiet hours back on
+        start, end = time(21, 0), time(8, 0)
+    else:
+        start, end = manager.quiet_start, manager.quiet_end
+    if is_start:
+        start = chosen
+    else:
+        end = chosen
+    return await _saved(update, context, quiet_start=start, quiet_end=end)
+
+
+async def quiet_start(update: Update, context: KamContext, run: Run) -> Next:
+    return await _quiet(update, context, run, is_start=True)
+
+
+async def quiet_end(update: Update, context: KamContext, run: Run) -> Next:
+    return await _quiet(update, context, run, is_start=False)
+
+
+async def quiet_off(update: Update, context: KamContext, run: Run) -> Next:
+    return await _saved(update, context, quiet_start=time(0, 0), quiet_end=time(0, 0))
+
+
+def steps(*, menu: str) -> list[Step]:
+    """The reminder settings' steps; Back from the switches leads to `menu`."""
+    return [
+        Step(
+            STATE,
+            show_reminders,
+            [on_button("t", toggle), on_button("go", open_screen)],
+            back=menu,
+        ),
+        Step(
+            DAYS,
+            show_days,
+            [on_button("day", toggle_day), on_button("days", preset_days)],
+            back=STATE,
+        ),
+        Step(
+            QUIET,
+            show_quiet,
+            [
+                on_button("qs", quiet_start),
+                on_button("qe", quiet_end),
+                on_button("qoff", quiet_off),
+            ],
+            back=STATE,
+        ),
+    ]

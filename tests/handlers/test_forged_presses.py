@@ -18,6 +18,8 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, ConversationHandler
 from bot.application import build_application
 from bot.config import load_settings
 from domain.clock import FakeClock
+from handlers.dialog import Input
+from handlers.dialog.flow import FlowHandler
 from handlers.ui import parse_id, parse_number
 from storage import Database, Storage
 from tests.fake_telegram import DEFAULT_TOKEN, FakeTelegram, TelegramUser
@@ -39,6 +41,21 @@ def _patterns(handler: BaseHandler) -> Iterator[str | None]:  # type: ignore[typ
         states = [h for handlers in handler.states.values() for h in handlers]
         for inner in (*handler.entry_points, *states, *handler.fallbacks):
             yield from _patterns(inner)
+    elif isinstance(handler, FlowHandler):
+        for inner in (*handler.flow.entries, *(i.matcher for i in _inputs(handler) if i.matcher)):
+            yield from _patterns(inner)
+
+
+def _inputs(handler: FlowHandler) -> list[Input]:
+    flow = handler.flow
+    return [*(i for step in flow.steps for i in step.takes), *flow.common, *flow.otherwise]
+
+
+def _own_prefixes(handler: BaseHandler) -> list[str]:  # type: ignore[type-arg]
+    """A dialog flow's own buttons: `<code>.<run id>:<action>:` (run 1: usually stale)."""
+    if not isinstance(handler, FlowHandler):
+        return []
+    return [f"{handler.flow.code}.1:{i.action}:" for i in _inputs(handler) if i.action]
 
 
 def _prefixes(pattern: str | None) -> list[str]:
@@ -69,6 +86,9 @@ def registered_prefixes() -> list[str]:
         for handler in handlers
         for pattern in _patterns(handler)
         for prefix in _prefixes(pattern)
+    }
+    found |= {
+        own for group in application.handlers.values() for h in group for own in _own_prefixes(h)
     }
     return sorted(found)
 
@@ -143,7 +163,7 @@ async def test_forged_data_is_answered_once(
 ) -> None:
     await _seed(storage, clock)
     caplog.set_level(logging.WARNING)
-    for screen in ([], SCREENS.get(prefix.split(":")[0], [])):
+    for screen in ([], SCREENS.get(re.split("[.:]", prefix)[0], [])):
         await _open(admin, screen)
         for tail in FORGED_TAILS:
             await press_and_check(admin, fake, (prefix + tail)[:64])
