@@ -180,7 +180,7 @@ def new_draft(context: KamContext, mode: str) -> MeetingDraft:
 Rows = list[list[InlineKeyboardButton]]
 View = tuple[str, Rows]
 DraftScreen = Callable[[KamContext, Run, MeetingDraft], Awaitable[View]]
-DraftInput = Callable[[Update, KamContext, Run, MeetingDraft], Awaitable[Next]]
+DraftInput = Callable[[KamContext, Run, MeetingDraft], Awaitable[Next]]
 DRAFT_STEPS = {
     *(ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE, CONTACTS, NEW_CONTACT, TEAM, NOTES),
     *(OUTCOME, REASON, NEXT_TEXT, NEXT_DUE, PICK_DATE, SATISFACTION, REMIND, REVIEW),
@@ -214,7 +214,7 @@ def draft_screen(
 
 
 def on_draft(func: DraftInput) -> Callable[[Update, KamContext, Run], Awaitable[Next]]:
-    """An input that changes the draft: loaded, touched, kept (unless the input dropped it)."""
+    """An input that changes the draft: loaded, and kept after (unless the input dropped it)."""
 
     async def take(update: Update, context: KamContext, run: Run) -> Next:
         draft = get_draft(context)
@@ -224,8 +224,7 @@ def on_draft(func: DraftInput) -> Callable[[Update, KamContext, Run], Awaitable[
             elif update.effective_message is not None:
                 await update.effective_message.reply_text(context.t("meeting.draft_lost"))
             return Go.END
-        draft.touch(now(context))
-        where = await func(update, context, run, draft)
+        where = await func(context, run, draft)
         kept = get_draft(context)
         if kept is not None and kept.token == draft.token:
             put_draft(context, draft)

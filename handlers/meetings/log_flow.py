@@ -51,8 +51,6 @@ async def _open(update: Update, context: KamContext, step: str, **params: Any) -
     quick_log.QUICK.end(context)
     draft = c.get_draft(context)
     if draft is not None and draft.has_content() and not _same(draft, step, params):
-        draft.touch(c.now(context))
-        c.put_draft(context, draft)
         await MEETING.start(update, context, c.RESUME, data={"then": step, **params})
     else:
         await MEETING.start(update, context, step, data=params)
@@ -159,7 +157,7 @@ async def edit_existing(update: Update, context: KamContext, run: Run) -> Next:
 
 
 @on_draft
-async def resume(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def resume(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     return c.current_step(draft)
 
 
@@ -185,12 +183,12 @@ async def discard(update: Update, context: KamContext, run: Run) -> Next:
 
 
 @on_draft
-async def keep_going(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def keep_going(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     return c.current_step(draft)
 
 
 @on_draft
-async def save(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def save(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     problems = draft.problems(c.now(context))
     if problems:
         run.note = c.problems_note(context, problems)
@@ -201,7 +199,7 @@ async def save(update: Update, context: KamContext, run: Run, draft: MeetingDraf
         run.note = context.t("meeting.save_gone")
         return c.REVIEW
     c.drop_draft(context)
-    await show_saved(update, context, draft, result)
+    await show_saved(run.update, context, draft, result)
     return Go.END
 
 
@@ -236,7 +234,7 @@ def _held_steps() -> list[Step]:
             s.contacts,
             [
                 *(on_button("ct", st.toggle_contact), on_button("nc", st.remove_new_contact)),
-                *(on_button("next", st.contacts_next), _text(st.type_contact)),
+                *(on_button("next", st.forward), _text(st.type_contact)),
             ],
         ),
         Step(c.NEW_CONTACT, s.new_contact, [_text(st.type_contact)], back=c.CONTACTS),
@@ -244,7 +242,7 @@ def _held_steps() -> list[Step]:
         Step(
             c.NOTES,
             s.notes,
-            [on_button("next", st.notes_done), on_message(CONTENT, st.notes_content)],
+            [on_button("next", st.forward), on_message(CONTENT, st.notes_content)],
         ),
         Step(c.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), more]),
         Step(c.REASON, s.reason, [_text(st.type_reason)], back=c.OUTCOME),
@@ -252,7 +250,7 @@ def _held_steps() -> list[Step]:
             c.NEXT_TEXT,
             s.next_text,
             [
-                *(on_button("next", st.next_steps_done), on_button("nsdel", st.remove_next_step)),
+                *(on_button("next", st.forward), on_button("nsdel", st.remove_next_step)),
                 *(on_button("out", st.choose_outcome), _text(st.type_next_step)),
                 on_message(MEDIA, st.more_content),
             ],

@@ -58,14 +58,12 @@ async def offer_quick_log(update: Update, context: KamContext, text: str) -> Non
 
 
 def _draft(run: Run) -> MeetingDraft:
-    draft = MeetingDraft.from_dict(run.data["draft"])
-    draft.touch(c.now(run.context))
-    return draft
+    return MeetingDraft.from_dict(run.data["draft"])
 
 
 async def card(update: Update, context: KamContext, run: Run) -> Screen:
     t = context.t
-    draft = MeetingDraft.from_dict(run.data["draft"])
+    draft = _draft(run)
     if draft.account_id is None:
         rows = [
             [run.button(t("meeting.quick_start_flow"), "flow")],

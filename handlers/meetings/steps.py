@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram import Message, Update
+from telegram import Message
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
@@ -93,7 +93,13 @@ def _before(context: KamContext, run: Run, draft: MeetingDraft) -> str:
 
 
 @on_draft
-async def back(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def forward(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Next, Done or Skip on a step: the step after it."""
+    return after(context, draft, run.step)
+
+
+@on_draft
+async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     target = _before(context, run, draft)
     if run.step == c.NEXT_DUE:
         if draft.pending_step and draft.redate is None:
@@ -107,9 +113,7 @@ async def back(update: Update, context: KamContext, run: Run, draft: MeetingDraf
 
 
 @on_draft
-async def choose_account(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "new":
         return c.NEW_ACCOUNT
@@ -131,9 +135,7 @@ async def choose_account(
 
 
 @on_draft
-async def search_account(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def search_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     text = _typed(run)
     if not text:
         run.note = context.t("meeting.use_buttons")
@@ -143,9 +145,7 @@ async def search_account(
 
 
 @on_draft
-async def type_new_account(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def type_new_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     name = _typed(run)
     if not name or len(name) > MAX_NAME:
         too_long = context.t("meeting.name_too_long", limit=MAX_NAME)
@@ -165,7 +165,7 @@ def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name:
 
 
 @on_draft
-async def choose_when(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def choose_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     today, yesterday = dates.today_and_yesterday(c.now(context), c.zone(context))
     if choice == "now":
@@ -195,7 +195,7 @@ def _when_note(context: KamContext, draft: MeetingDraft) -> str:
 
 
 @on_draft
-async def type_when(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     planned = draft.mode == "planned"
     now, tz = c.now(context), c.zone(context)
     if planned:
@@ -212,7 +212,7 @@ async def type_when(update: Update, context: KamContext, run: Run, draft: Meetin
 
 
 @on_draft
-async def choose_kind(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def choose_kind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     if _choice(run) not in KINDS:
         return Go.REDRAW
     draft.kind = _choice(run)
@@ -220,14 +220,14 @@ async def choose_kind(update: Update, context: KamContext, run: Run, draft: Meet
 
 
 @on_draft
-async def clear_where(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def clear_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     draft.location, draft.latitude, draft.longitude = None, None, None
     return c.REVIEW
 
 
 @on_draft
-async def type_where(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    message = update.effective_message
+async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    message = run.update.effective_message
     assert message is not None
     if message.venue is not None:
         draft.location = clip(f"{message.venue.title}, {message.venue.address}", MAX_LINE)
@@ -248,9 +248,7 @@ async def type_where(update: Update, context: KamContext, run: Run, draft: Meeti
 
 
 @on_draft
-async def toggle_contact(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "add":
         return c.NEW_CONTACT
@@ -265,9 +263,7 @@ async def toggle_contact(
 
 
 @on_draft
-async def remove_new_contact(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def remove_new_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice.isdigit() and int(choice) < len(draft.new_contacts):
         draft.new_contacts.pop(int(choice))
@@ -275,12 +271,7 @@ async def remove_new_contact(
 
 
 @on_draft
-async def contacts_next(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    return after(context, draft, c.CONTACTS)
-
-
-@on_draft
-async def type_contact(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def type_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """At the people step, a typed name marks a known person or adds a new one."""
     text = _typed(run)
     if not text:
@@ -289,7 +280,7 @@ async def type_contact(update: Update, context: KamContext, run: Run, draft: Mee
     if run.step == c.CONTACTS and not looks_like_a_person(text):
         # What was discussed, typed on the people screen: the marked people and the notes at
         # once, and on to the next screen.
-        run.note = take_content(context, draft, update) or ""
+        run.note = take_content(context, run, draft) or ""
         return after(context, draft, c.NOTES)
     name, position = split_name_and_position(text)
     if draft.account_id is not None and run.step == c.CONTACTS:
@@ -308,7 +299,7 @@ async def type_contact(update: Update, context: KamContext, run: Run, draft: Mee
 
 
 @on_draft
-async def toggle_team(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def toggle_team(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     member_id = parse_id(_choice(run))
     if member_id is not None:
         member = await context.services.storage.managers.get(member_id)
@@ -342,9 +333,9 @@ def attachment_of(message: Message) -> DraftAttachment | None:
     return None
 
 
-def take_content(context: KamContext, draft: MeetingDraft, update: Update) -> str | None:
+def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | None:
     """Adds a text or a file to the summary; a note for the user, or None if nothing fit."""
-    message = update.effective_message
+    message = run.update.effective_message
     if message is None:
         return None
     attachment = attachment_of(message)
@@ -362,8 +353,8 @@ def take_content(context: KamContext, draft: MeetingDraft, update: Update) -> st
 
 
 @on_draft
-async def notes_content(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    note = take_content(context, draft, update)
+async def notes_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    note = take_content(context, run, draft)
     if note is None:
         run.note = context.t("meeting.notes_hint")
         return Go.REDRAW
@@ -372,21 +363,14 @@ async def notes_content(update: Update, context: KamContext, run: Run, draft: Me
 
 
 @on_draft
-async def notes_done(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    return after(context, draft, c.NOTES)
-
-
-@on_draft
-async def more_content(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def more_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Text or files sent at the outcome step or on the card: more of the summary."""
-    run.note = take_content(context, draft, update) or context.t("meeting.use_buttons")
+    run.note = take_content(context, run, draft) or context.t("meeting.use_buttons")
     return Go.REDRAW
 
 
 @on_draft
-async def choose_outcome(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def choose_outcome(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "reason":
         return c.REASON
@@ -402,7 +386,7 @@ async def choose_outcome(
 
 
 @on_draft
-async def type_reason(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def type_reason(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     if not _typed(run):
         run.note = context.t("meeting.need_text")
         return Go.REDRAW
@@ -416,9 +400,7 @@ async def type_reason(update: Update, context: KamContext, run: Run, draft: Meet
 
 
 @on_draft
-async def type_next_step(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     text = _typed(run)
     if not text or len(draft.next_steps) >= MAX_NEXT_STEPS:
         run.note = context.t("meeting.too_many" if text else "meeting.need_text")
@@ -437,16 +419,7 @@ async def type_next_step(
 
 
 @on_draft
-async def next_steps_done(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
-    return c.REVIEW
-
-
-@on_draft
-async def remove_next_step(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def remove_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice.isdigit() and int(choice) < len(draft.next_steps):
         draft.next_steps.pop(int(choice))
@@ -485,7 +458,7 @@ def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
 
 
 @on_draft
-async def choose_due(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "pick":
         return c.PICK_DATE
@@ -501,7 +474,7 @@ async def choose_due(update: Update, context: KamContext, run: Run, draft: Meeti
 
 
 @on_draft
-async def type_due(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     parsed = parse_when(run.text, now=c.now(context), tz=c.zone(context), prefer="future")
     if parsed is None:
         run.note = context.t("meeting.due_unparsed", text=clip(run.text, 60))
@@ -513,9 +486,7 @@ async def type_due(update: Update, context: KamContext, run: Run, draft: Meeting
 
 
 @on_draft
-async def choose_satisfaction(
-    update: Update, context: KamContext, run: Run, draft: MeetingDraft
-) -> Next:
+async def choose_satisfaction(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     allowed = {*SATISFACTION_CHOICES, 0, context.require_manager().satisfaction_days}
     if choice.isdigit() and int(choice) in allowed:
@@ -524,7 +495,7 @@ async def choose_satisfaction(
 
 
 @on_draft
-async def choose_remind(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def choose_remind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     allowed = {*REMIND_CHOICES, 0, context.require_manager().meeting_lead_minutes}
     if choice.isdigit() and int(choice) in allowed:
@@ -547,14 +518,14 @@ EDITS = {
 
 
 @on_draft
-async def edit_field(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def edit_field(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """A field's button on the card: its step, and back to the card after it."""
     draft.return_to_review = True
     return EDITS.get(_choice(run), c.REVIEW)
 
 
 @on_draft
-async def redate_step(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def redate_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """📅 on the card: change one next step's due date."""
     choice = _choice(run)
     if not choice.isdigit() or int(choice) >= len(draft.next_steps):
@@ -564,7 +535,7 @@ async def redate_step(update: Update, context: KamContext, run: Run, draft: Meet
 
 
 @on_draft
-async def hint(update: Update, context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def hint(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Anything the step does not expect: say so briefly and show the step again."""
     if run.step == c.RESUME:
         return Go.REDRAW

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from telegram.ext import Application
 
 from domain.clock import FakeClock
 from storage import Storage
@@ -478,3 +480,30 @@ async def test_quick_log_edit_does_not_silently_replace_an_unsaved_meeting(
     await admin.press("Save")
     assert (await storage.meetings.timeline(ids["vt"])).total == 1
     assert (await storage.meetings.timeline(ids["other"])).total == 0
+
+
+async def test_the_unsaved_meeting_question_hands_over_as_data(
+    admin: TelegramUser,
+    storage: Storage,
+    clock: FakeClock,
+    app: Application,  # type: ignore[type-arg]  # PTB's Application is generic in six types
+) -> None:
+    """ "Continue the unsaved meeting?" keeps what to do after Discard as plain, persistable
+    data in the dialog run (a step and its parameters), not as a string code in user data."""
+    ids = await _seed(storage, clock)
+    await admin.send("/meeting")
+    await admin.press("Roga i Kopyta")
+    clock.advance(timedelta(minutes=31))
+    await admin.send("Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday")
+    await admin.press("Edit")
+    assert "unsaved meeting with Roga i Kopyta" in admin.last_text
+    user_data = app.user_data[ADMIN_ID]
+    assert "meeting_then" not in user_data
+    run = user_data["dialog"]["meeting"]
+    assert (run["step"], run["data"]) == ("resume", {"then": "quick", "view": "edit"})
+    json.dumps(dict(user_data))  # persistable as it is
+    await admin.press("Discard")
+    assert "VT-Metal" in admin.last_text and "agreed Q3 prices" in admin.last_text
+    assert "quick" not in user_data["dialog"]  # the quick card's run handed its draft over
+    await admin.press("Save")
+    assert (await storage.meetings.timeline(ids["vt"])).total == 1
