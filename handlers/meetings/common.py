@@ -23,29 +23,13 @@ FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"
 
 # The steps of the meeting flow (names: persisted in the draft and the run).
-FRESH = "fresh"
-FROM_PLANNED = "from_planned"
-EDIT = "edit"
-QUICK = "quick"
-ACCOUNT = "account"
-NEW_ACCOUNT = "new_account"
-WHEN = "when"
-KIND = "kind"
-WHERE = "where"
-CONTACTS = "contacts"
-NEW_CONTACT = "new_contact"
-TEAM = "team"
-NOTES = "notes"
-OUTCOME = "outcome"
-REASON = "reason"
-NEXT_TEXT = "next_text"
-NEXT_DUE = "next_due"
-PICK_DATE = "pick_date"
-SATISFACTION = "satisfaction"
-REMIND = "remind"
-REVIEW = "review"
-CONFIRM_CANCEL = "confirm_cancel"
-RESUME = "resume"
+FRESH, FROM_PLANNED, EDIT, QUICK = "fresh", "from_planned", "edit", "quick"  # make a draft
+RESUME, CONFIRM_CANCEL = "resume", "confirm_cancel"  # questions about the draft
+ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE = "account", "new_account", "when", "kind", "where"
+CONTACTS, NEW_CONTACT, TEAM, NOTES = "contacts", "new_contact", "team", "notes"
+OUTCOME, REASON, NEXT_TEXT = "outcome", "reason", "next_text"
+NEXT_DUE, PICK_DATE = "next_due", "pick_date"
+SATISFACTION, REMIND, REVIEW = "satisfaction", "remind", "review"
 
 KIND_LABELS: dict[str, str] = {
     "visit": N_("meeting.kind_visit"),
