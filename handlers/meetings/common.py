@@ -1,40 +1,35 @@
-"""What the meeting screens share: the draft in user data, labels, date formatting."""
+"""What the meeting steps share: the draft in user data, labels, date formatting.
+
+The draft (domain.meeting_draft) lives in user data, outside the dialog run: when the run
+ends after 30 idle minutes the draft stays, and the next /meeting offers it again.
+"""
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from bot.i18n import N_
 from domain.meeting_draft import MeetingDraft
-from handlers.ui import button
+from handlers.dialog import Go, Next, Run, Screen
+from handlers.ui import answer
 
 FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"
 
-# Conversation states (strings: persisted as JSON).
-ACCOUNT = "account"
-NEW_ACCOUNT = "new_account"
-WHEN = "when"
-KIND = "kind"
-WHERE = "where"
-CONTACTS = "contacts"
-NEW_CONTACT = "new_contact"
-TEAM = "team"
-NOTES = "notes"
-OUTCOME = "outcome"
-REASON = "reason"
-NEXT_TEXT = "next_text"
-NEXT_DUE = "next_due"
-PICK_DATE = "pick_date"
-SATISFACTION = "satisfaction"
-REMIND = "remind"
-REVIEW = "review"
-CONFIRM_CANCEL = "confirm_cancel"
-RESUME = "resume"
+# The steps of the meeting flow (names: persisted in the draft and the run).
+FRESH, FROM_PLANNED, EDIT, QUICK = "fresh", "from_planned", "edit", "quick"  # make a draft
+RESUME, CONFIRM_CANCEL = "resume", "confirm_cancel"  # questions about the draft
+ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE = "account", "new_account", "when", "kind", "where"
+CONTACTS, NEW_CONTACT, TEAM, NOTES = "contacts", "new_contact", "team", "notes"
+OUTCOME, REASON, NEXT_TEXT = "outcome", "reason", "next_text"
+NEXT_DUE, PICK_DATE = "next_due", "pick_date"
+SATISFACTION, REMIND, REVIEW = "satisfaction", "remind", "review"
 
 KIND_LABELS: dict[str, str] = {
     "visit": N_("meeting.kind_visit"),
@@ -119,12 +114,12 @@ def when_label(context: KamContext, draft: MeetingDraft) -> str:
 
 
 def nav_row(
-    context: KamContext, *, back: bool = True, extra: InlineKeyboardButton | None = None
+    context: KamContext, run: Run, *, back: bool = True, extra: InlineKeyboardButton | None = None
 ) -> list[InlineKeyboardButton]:
-    row = [button(context.t("button.back"), "ml:back")] if back else []
+    row = [run.button(context.t("button.back"), "back")] if back else []
     if extra is not None:
         row.append(extra)
-    row.append(button(context.t("button.cancel"), "ml:cancel"))
+    row.append(run.button(context.t("button.cancel"), "cancel"))
     return row
 
 
@@ -151,3 +146,72 @@ def remind_label(context: KamContext, minutes: int) -> str:
     if minutes % 60 == 0:
         return context.t.plural("meeting.remind_hours", minutes // 60)
     return context.t.plural("meeting.remind_minutes", minutes)
+
+
+def new_draft(context: KamContext, mode: str) -> MeetingDraft:
+    manager = context.require_manager()
+    return MeetingDraft.start(
+        secrets.token_hex(8),
+        now(context),
+        mode=mode,
+        satisfaction_days=manager.satisfaction_days,
+        remind_before_minutes=manager.meeting_lead_minutes,
+    )
+
+
+# --- steps on the draft ------------------------------------------------------------------
+
+Rows = list[list[InlineKeyboardButton]]
+View = tuple[str, Rows]
+DraftScreen = Callable[[KamContext, Run, MeetingDraft], Awaitable[View]]
+DraftInput = Callable[[KamContext, Run, MeetingDraft], Awaitable[Next]]
+DRAFT_STEPS = {
+    *(ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE, CONTACTS, NEW_CONTACT, TEAM, NOTES),
+    *(OUTCOME, REASON, NEXT_TEXT, NEXT_DUE, PICK_DATE, SATISFACTION, REMIND, REVIEW),
+}
+"""The steps a draft can be continued at (not the questions about it)."""
+
+
+def current_step(draft: MeetingDraft) -> str:
+    """The step to continue the draft at."""
+    if draft.step in DRAFT_STEPS:
+        return draft.step
+    return REVIEW if draft.return_to_review else ACCOUNT
+
+
+def draft_screen(
+    func: DraftScreen,
+) -> Callable[[Update, KamContext, Run], Awaitable[Screen | None]]:
+    """A step's screen drawn from the draft; the draft remembers the step (to continue it)."""
+
+    async def render(update: Update, context: KamContext, run: Run) -> Screen | None:
+        draft = get_draft(context)
+        if draft is None:
+            return None
+        if run.step in DRAFT_STEPS:
+            draft.step = run.step
+        text, rows = await func(context, run, draft)
+        put_draft(context, draft)
+        return Screen((run.note + "\n\n" if run.note else "") + text, rows)
+
+    return render
+
+
+def on_draft(func: DraftInput) -> Callable[[Update, KamContext, Run], Awaitable[Next]]:
+    """An input that changes the draft: loaded, and kept after (unless the input dropped it)."""
+
+    async def take(update: Update, context: KamContext, run: Run) -> Next:
+        draft = get_draft(context)
+        if draft is None:
+            if update.callback_query is not None:
+                await answer(update, context.t("error.stale_button"))
+            elif update.effective_message is not None:
+                await update.effective_message.reply_text(context.t("meeting.draft_lost"))
+            return Go.END
+        where = await func(context, run, draft)
+        kept = get_draft(context)
+        if kept is not None and kept.token == draft.token:
+            put_draft(context, draft)
+        return where
+
+    return take

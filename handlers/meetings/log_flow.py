@@ -1,131 +1,106 @@
-"""The meeting conversation: /meeting, /plan, the menu buttons, "How did it go?", edits.
+"""The meeting flow: /meeting, /plan, the menu buttons, "How did it go?", edits, quick log.
 
-Idle drafts: the draft carries ``touched_at``; :class:`IdleConversation` ends the
-conversation (keeping the draft) when an update arrives after 30 idle minutes, so that the
-update goes wherever it would go outside the flow, and the next /meeting offers
-"Continue the unsaved meeting with … / Discard". This survives restarts, unlike PTB's
-``conversation_timeout``.
+A dialog flow (handlers.dialog) declared as its steps. The draft lives in user data (see
+handlers.meetings.common), so that when the run ends after 30 idle minutes the draft stays
+and the next /meeting offers "Continue the unsaved meeting with … / Discard". The step
+`resume` asks that; its Discard enters the step named by `run.data["then"]` (a fresh draft,
+a planned meeting's outcome, an edit, or a quick-log draft), with the rest of the run's
+data as its parameters.
 """
 
 from __future__ import annotations
 
-import logging
-import secrets
-from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
-from telegram.ext import (
-    CallbackQueryHandler,
-    CommandHandler,
-    ConversationHandler,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import SERVICES_KEY, KamApp, KamContext
-from bot.services import Services
-from domain.meeting_draft import MeetingDraft, iso
+from bot.context import KamApp, KamContext
+from domain.meeting_draft import IDLE_AFTER, MeetingDraft, iso
 from domain.policy import Action
-from handlers import authz
+from handlers import authz, dialog
+from handlers.dialog import (
+    Flow,
+    Go,
+    Input,
+    Next,
+    Run,
+    Step,
+    on_button,
+    on_command,
+    on_message,
+    on_text,
+)
+from handlers.dialog.model import InputCallback
 from handlers.meetings import common as c
+from handlers.meetings import quick_log
 from handlers.meetings import screens as s
-from handlers.meetings import steps
+from handlers.meetings import steps as st
+from handlers.meetings.common import on_draft
 from handlers.meetings.saving import save_draft, show_saved
 from handlers.menu import menu_button
-from handlers.ui import answer, callback_id, close_screen, is_current_screen
+from handlers.ui import answer, callback_id
 from storage.meetings import Meeting
 
-_LOG = logging.getLogger(__name__)
-END = ConversationHandler.END
+# --- entries -----------------------------------------------------------------------------
 
 
-def new_draft(context: KamContext, mode: str) -> MeetingDraft:
-    manager = context.require_manager()
-    return MeetingDraft.start(
-        secrets.token_hex(8),
-        c.now(context),
-        mode=mode,
-        satisfaction_days=manager.satisfaction_days,
-        remind_before_minutes=manager.meeting_lead_minutes,
-    )
-
-
-async def _begin(update: Update, context: KamContext, mode: str) -> str:
-    draft = new_draft(context, mode)
-    return await s.show_account(update, context, draft)
-
-
-async def _offer_resume(update: Update, context: KamContext, draft: MeetingDraft, then: str) -> str:
-    assert context.user_data is not None
-    context.user_data["meeting_then"] = then
-    draft.touch(c.now(context))
-    return await s.show_resume(update, context, draft)
-
-
-async def start(update: Update, context: KamContext, mode: str) -> str:
-    """/meeting, /plan and the menu buttons: a fresh draft, or the unsaved one first."""
-    if update.callback_query is not None:
-        await answer(update)
-    draft = c.get_draft(context)
-    if draft is not None and draft.has_content():
-        return await _offer_resume(update, context, draft, mode)
-    return await _begin(update, context, mode)
-
-
-async def start_log(update: Update, context: KamContext) -> str:
-    return await start(update, context, "held")
-
-
-async def start_plan(update: Update, context: KamContext) -> str:
-    return await start(update, context, "planned")
-
-
-async def resume(update: Update, context: KamContext) -> str | int | None:
-    draft = c.get_draft(context)
-    if draft is None or not is_current_screen(update, context, c.FLOW):
-        await answer(update, context.t("error.stale_button"))
-        return None
+async def _open(update: Update, context: KamContext, step: str, **params: Any) -> None:
+    """Opens the flow at `step`, or first asks about an unsaved meeting (then `step`)."""
     await answer(update)
-    if context.user_data is not None:
-        context.user_data.pop("meeting_then", None)
-    draft.touch(c.now(context))
-    return await s.show_step(update, context, draft)
+    quick_log.QUICK.end(context)
+    draft = c.get_draft(context)
+    if draft is not None and draft.has_content() and not _same(draft, step, params):
+        await MEETING.start(update, context, c.RESUME, data={"then": step, **params})
+    else:
+        await MEETING.start(update, context, step, data=params)
 
 
-async def discard_and_start(update: Update, context: KamContext) -> str | int | None:
-    if c.get_draft(context) is None or not is_current_screen(update, context, c.FLOW):
-        await answer(update, context.t("error.stale_button"))
+def _same(draft: MeetingDraft, step: str, params: dict[str, Any]) -> bool:
+    """ "How did it go?" or Edit again on the meeting the draft already is about."""
+    about = draft.source_meeting_id if step == c.FROM_PLANNED else draft.editing_meeting_id
+    return step != c.FRESH and about == params.get("meeting")
+
+
+async def start_log(update: Update, context: KamContext) -> None:
+    await _open(update, context, c.FRESH, mode="held")
+
+
+async def start_plan(update: Update, context: KamContext) -> None:
+    await _open(update, context, c.FRESH, mode="planned")
+
+
+async def held_from_planned(update: Update, context: KamContext) -> None:
+    """mtg:held:<id>, "How did it go?" on a planned meeting: the held flow, prefilled."""
+    await _open(update, context, c.FROM_PLANNED, meeting=callback_id(update, "mtg:held"))
+
+
+async def edit_meeting(update: Update, context: KamContext) -> None:
+    """mtg:edit:<id> from the meeting view: the card, prefilled, saved back in place."""
+    await _open(update, context, c.EDIT, meeting=callback_id(update, "mtg:edit"))
+
+
+# --- the steps that make a draft ---------------------------------------------------------
+
+
+async def fresh(update: Update, context: KamContext, run: Run) -> Next:
+    c.put_draft(context, c.new_draft(context, str(run.data.get("mode", "held"))))
+    return c.ACCOUNT
+
+
+async def _load_meeting(context: KamContext, run: Run) -> Meeting | None:
+    """The meeting of `run.data["meeting"]`, if the manager may change it."""
+    meeting_id = run.data.get("meeting")
+    if not isinstance(meeting_id, int):
         return None
-    await answer(update, context.t("meeting.discarded"))
-    c.drop_draft(context)
-    assert context.user_data is not None
-    then = str(context.user_data.pop("meeting_then", "held"))
-    if then.startswith("q:"):
-        from handlers.meetings.quick_log import take_quick_draft
-
-        return await take_quick_draft(update, context, then)
-    if then.startswith("h") and then[1:].isdigit():
-        return await _start_from_planned(update, context, int(then[1:]))
-    if then.startswith("e") and then[1:].isdigit():
-        return await _start_edit(update, context, int(then[1:]))
-    return await _begin(update, context, "planned" if then == "planned" else "held")
-
-
-# --- from an existing meeting ------------------------------------------------------------
-
-
-async def _load_meeting(context: KamContext, meeting_id: int, *, edit: bool) -> Meeting | None:
     meeting = await context.services.storage.meetings.get(meeting_id)
-    if meeting is None:
+    if meeting is None or not authz.check(context, Action.CHANGE, authz.meeting(context, meeting)):
         return None
-    action = Action.CHANGE if edit else Action.SEE
-    target = authz.meeting(context, meeting) if edit else await authz.seen_meeting(context, meeting)
-    return meeting if authz.check(context, action, target) else None
+    return meeting
 
 
 def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraft:
-    draft = new_draft(context, mode)
+    draft = c.new_draft(context, mode)
     draft.account_id, draft.account_name = meeting.account_id, meeting.account_name
     draft.kind = meeting.kind
     draft.location, draft.latitude, draft.longitude = (
@@ -138,286 +113,225 @@ def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraf
     draft.starts_at, draft.starts_has_time = iso(meeting.starts_at), meeting.starts_has_time
     if meeting.remind_before_minutes is not None:
         draft.remind_before_minutes = meeting.remind_before_minutes
+    draft.agenda = meeting.agenda
     return draft
 
 
-async def held_from_planned(update: Update, context: KamContext) -> str | int | None:
-    """mtg:held:<id>, "How did it go?" on a planned meeting: the held flow, prefilled."""
-    meeting_id = callback_id(update, "mtg:held")
-    await answer(update)
-    draft = c.get_draft(context)
-    if draft is not None and draft.has_content() and draft.source_meeting_id != meeting_id:
-        return await _offer_resume(update, context, draft, f"h{meeting_id}")
-    return await _start_from_planned(update, context, meeting_id)
+async def _refuse(update: Update, context: KamContext, key: str) -> Next:
+    if update.effective_chat is not None:
+        await context.bot.send_message(update.effective_chat.id, context.t(key))
+    return Go.END
 
 
-async def _start_from_planned(update: Update, context: KamContext, meeting_id: int) -> str | int:
-    meeting = await _load_meeting(context, meeting_id, edit=True)
+async def from_planned(update: Update, context: KamContext, run: Run) -> Next:
+    """A planned meeting took place: the held flow at "what was discussed", prefilled."""
+    meeting = await _load_meeting(context, run)
     if meeting is None or meeting.status != "planned":
-        await _say(update, context, context.t("meeting.not_planned_any_more"))
-        return END
+        return await _refuse(update, context, "meeting.not_planned_any_more")
     draft = _draft_from(context, meeting, "held")
     draft.source_meeting_id = meeting.id
-    draft.agenda = meeting.agenda
     if draft.is_planned(c.now(context)):
         draft.starts_at = None  # it is happening now
-    draft.return_to_review = False
-    note = context.t("meeting.from_planned", when=c.when_label(context, draft))
+    c.put_draft(context, draft)
+    run.note = context.t("meeting.from_planned", when=c.when_label(context, draft))
     if meeting.agenda:
-        note += "\n" + context.t("meeting.agenda_was", agenda=meeting.agenda[:300])
-    return await s.show_notes(update, context, draft, note)
+        run.note += "\n" + context.t("meeting.agenda_was", agenda=meeting.agenda[:300])
+    return c.NOTES
 
 
-async def edit_meeting(update: Update, context: KamContext) -> str | int | None:
-    """mtg:edit:<id> from the meeting view: the card, prefilled, saved back in place."""
-    meeting_id = callback_id(update, "mtg:edit")
-    await answer(update)
-    draft = c.get_draft(context)
-    if draft is not None and draft.has_content() and draft.editing_meeting_id != meeting_id:
-        return await _offer_resume(update, context, draft, f"e{meeting_id}")
-    return await _start_edit(update, context, meeting_id)
-
-
-async def _start_edit(update: Update, context: KamContext, meeting_id: int) -> str | int:
-    meeting = await _load_meeting(context, meeting_id, edit=True)
+async def edit_existing(update: Update, context: KamContext, run: Run) -> Next:
+    """A saved meeting's card, prefilled; Save writes it back in place."""
+    meeting = await _load_meeting(context, run)
     if meeting is None:
-        await _say(update, context, context.t("meeting.cannot_edit"))
-        return END
+        return await _refuse(update, context, "meeting.cannot_edit")
     draft = _draft_from(context, meeting, "planned" if meeting.status == "planned" else "held")
     draft.editing_meeting_id = meeting.id
     text = meeting.agenda if meeting.status == "planned" else meeting.summary
     draft.notes = [text] if text else []
-    draft.agenda = meeting.agenda
     draft.outcome, draft.outcome_reason = meeting.outcome, meeting.outcome_reason
-    return await s.show_review(update, context, draft)
+    c.put_draft(context, draft)
+    return c.REVIEW
 
 
-async def _say(update: Update, context: KamContext, text: str) -> None:
-    if update.effective_chat is not None:
-        await context.bot.send_message(update.effective_chat.id, text)
+# --- resume, cancel, save ----------------------------------------------------------------
 
 
-# --- cancel and save ---------------------------------------------------------------------
+@on_draft
+async def resume(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    return c.current_step(draft)
 
 
-async def ask_cancel(update: Update, context: KamContext) -> str | int | None:
-    """Cancel (button or /cancel): one confirmation, then the draft is gone."""
-    draft = c.get_draft(context)
-    if update.callback_query is not None:
-        if draft is None or not is_current_screen(update, context, c.FLOW):
-            await answer(update, context.t("error.stale_button"))
-            return None
-        await answer(update)
-    if draft is None:
-        return await _discard(update, context)
-    if not draft.has_content():
-        return await _discard(update, context)
-    return await s.show_confirm_cancel(update, context, draft)
-
-
-async def command_cancel(update: Update, context: KamContext) -> str | int | None:
-    """/cancel asks once; a second /cancel at the question discards."""
-    if context.user_data is not None and context.user_data.get("meeting_confirming"):
-        return await _discard(update, context)
-    return await ask_cancel(update, context)
-
-
-async def confirm_cancel(update: Update, context: KamContext) -> str | int | None:
-    if not is_current_screen(update, context, c.FLOW):
-        await answer(update, context.t("error.stale_button"))
-        return None
-    await answer(update)
-    return await _discard(update, context)
-
-
-async def keep_going(update: Update, context: KamContext) -> str | int | None:
-    draft = c.get_draft(context)
-    if draft is None or not is_current_screen(update, context, c.FLOW):
-        await answer(update, context.t("error.stale_button"))
-        return None
-    await answer(update)
-    if context.user_data is not None:
-        context.user_data.pop("meeting_confirming", None)
-    draft.touch(c.now(context))
-    return await s.show_step(update, context, draft)
-
-
-async def _discard(update: Update, context: KamContext) -> int:
+async def discard_and_go_on(update: Update, context: KamContext, run: Run) -> Next:
+    """Discard at the resume question: the draft is gone; on to what was asked for."""
+    await answer(update, context.t("meeting.discarded"))
     c.drop_draft(context)
-    if context.user_data is not None:
-        context.user_data.pop("meeting_confirming", None)
-        context.user_data.pop("meeting_then", None)
-    await close_screen(update, context, c.FLOW, context.t("meeting.cancelled"))
-    return END
+    return str(run.data.pop("then", c.FRESH))
 
 
-@steps.step
-async def save(update: Update, context: KamContext, draft: Any) -> str | int | None:
-    assert isinstance(draft, MeetingDraft)
+async def ask_cancel(update: Update, context: KamContext, run: Run) -> Next:
+    """Cancel (button or /cancel): one confirmation when something would be lost."""
+    draft = c.get_draft(context)
+    if draft is None or not draft.has_content() or run.step == c.CONFIRM_CANCEL:
+        return await discard(update, context, run)
+    return c.CONFIRM_CANCEL
+
+
+async def discard(update: Update, context: KamContext, run: Run) -> Next:
+    c.drop_draft(context)
+    await run.close(context.t("meeting.cancelled"))
+    return Go.END
+
+
+@on_draft
+async def keep_going(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    return c.current_step(draft)
+
+
+@on_draft
+async def save(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     problems = draft.problems(c.now(context))
     if problems:
-        note = c.problems_note(context, problems)
-        return await s.show_review(update, context, draft, note)
+        run.note = c.problems_note(context, problems)
+        return c.REVIEW
     try:
         result = await save_draft(context, draft)
     except LookupError:
-        return await s.show_review(update, context, draft, context.t("meeting.save_gone"))
+        run.note = context.t("meeting.save_gone")
+        return c.REVIEW
     c.drop_draft(context)
-    await show_saved(update, context, draft, result)
-    return END
+    await show_saved(run.update, context, draft, result)
+    return Go.END
 
 
-# --- the conversation --------------------------------------------------------------------
+# --- the flow ----------------------------------------------------------------------------
+
+NEW = filters.UpdateType.MESSAGE
+TEXT = NEW & filters.TEXT & ~filters.COMMAND
+MEDIA = NEW & (filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.Document.ALL)
+CONTENT = TEXT | MEDIA
+PLACE = (NEW & (filters.LOCATION | filters.VENUE)) | TEXT
 
 
-class IdleConversation(ConversationHandler[KamContext]):
-    """A ConversationHandler that ends an idle flow before looking at the next update."""
-
-    def __init__(self, *args: Any, is_idle: Callable[[Update], bool], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._is_idle = is_idle
-
-    def check_update(self, update: object) -> Any:
-        if isinstance(update, Update) and update.effective_user and update.effective_chat:
-            key = self._get_key(update)
-            if key in self._conversations and self._is_idle(update):
-                self._update_state(self.END, key)
-        return super().check_update(update)
+def _text(callback: InputCallback) -> Input:
+    return on_text(callback, TEXT)
 
 
-def _idle_check(application: KamApp) -> Callable[[Update], bool]:
-    def is_idle(update: Update) -> bool:
-        user = update.effective_user
-        if user is None:
-            return False
-        data = application.user_data.get(user.id, {}).get(c.DRAFT_KEY)
-        if not isinstance(data, dict) or "touched_at" not in data:
-            return False
-        services = application.bot_data.get(SERVICES_KEY)
-        if not isinstance(services, Services):
-            return False
-        try:
-            return MeetingDraft.from_dict(data).is_idle(services.clock.now())
-        except (TypeError, ValueError):
-            return False
-
-    return is_idle
-
-
-def build_conversation(application: KamApp) -> ConversationHandler[KamContext]:
-    new = filters.UpdateType.MESSAGE
-    text = new & filters.TEXT & ~filters.COMMAND
-    media = new & (
-        filters.VOICE | filters.AUDIO | filters.PHOTO | filters.VIDEO | filters.Document.ALL
-    )
-    content = text | media
-    place = (new & (filters.LOCATION | filters.VENUE)) | text
-
-    def cb(callback: Any, pattern: str) -> CallbackQueryHandler[KamContext, Any]:
-        return CallbackQueryHandler(callback, pattern=pattern)
-
-    more = MessageHandler(content, steps.more_content)
-    return IdleConversation(
-        entry_points=[
-            CommandHandler("meeting", start_log),
-            CommandHandler("plan", start_plan),
-            MessageHandler(menu_button("menu.log_meeting"), start_log),
-            MessageHandler(menu_button("menu.plan_meeting"), start_plan),
-            cb(start_log, r"^mtg:new$"),
-            cb(held_from_planned, r"^mtg:held:\d+$"),
-            cb(edit_meeting, r"^mtg:edit:\d+$"),
-            cb(resume, r"^mtg:resume$"),
-            cb(discard_and_start, r"^mtg:discard$"),
-            *quick_entry_points(),
-        ],
-        states={
-            c.ACCOUNT: [
-                cb(steps.choose_account, r"^ml:acc:(\d+|new|typed)$"),
-                MessageHandler(text, steps.search_account),
-            ],
-            c.NEW_ACCOUNT: [MessageHandler(text, steps.type_new_account)],
-            c.WHEN: [
-                cb(steps.choose_when, r"^ml:when:\w+$"),
-                MessageHandler(text, steps.type_when),
-            ],
-            c.KIND: [cb(steps.choose_kind, r"^ml:kind:\w+$")],
-            c.WHERE: [
-                cb(steps.clear_where, r"^ml:where:none$"),
-                MessageHandler(place, steps.type_where),
-            ],
-            c.CONTACTS: [
-                cb(steps.toggle_contact, r"^ml:ct:(\d+|add|team)$"),
-                cb(steps.remove_new_contact, r"^ml:nc:\d+$"),
-                cb(steps.contacts_next, r"^ml:next$"),
-                MessageHandler(text, steps.type_contact),
-            ],
-            c.NEW_CONTACT: [MessageHandler(text, steps.type_contact)],
-            c.TEAM: [cb(steps.toggle_team, r"^ml:tm:\d+$")],
-            c.NOTES: [
-                cb(steps.notes_done, r"^ml:next$"),
-                MessageHandler(content, steps.notes_content),
-            ],
-            c.OUTCOME: [cb(steps.choose_outcome, r"^ml:out:\w+$"), more],
-            c.REASON: [MessageHandler(text, steps.type_reason)],
-            c.NEXT_TEXT: [
-                cb(steps.next_steps_done, r"^ml:next$"),
-                cb(steps.remove_next_step, r"^ml:ns:del:\d+$"),
-                cb(steps.choose_outcome, r"^ml:out:\w+$"),
-                MessageHandler(text, steps.type_next_step),
-                MessageHandler(media, steps.more_content),
-            ],
-            c.NEXT_DUE: [
-                cb(steps.choose_due, r"^ml:due:"),
-                MessageHandler(text, steps.type_due),
-            ],
-            c.PICK_DATE: [
-                cb(steps.choose_due, r"^ml:due:d:\d+$"),
-                MessageHandler(text, steps.type_due),
-            ],
-            c.SATISFACTION: [cb(steps.choose_satisfaction, r"^ml:sat:\d+$")],
-            c.REMIND: [cb(steps.choose_remind, r"^ml:rem:\d+$")],
-            c.REVIEW: [
-                cb(steps.edit_field, r"^ml:ed:\w+$"),
-                cb(steps.redate_step, r"^ml:ed:due:\d+$"),
-                cb(save, r"^ml:save$"),
-                more,
-            ],
-            c.CONFIRM_CANCEL: [
-                cb(confirm_cancel, r"^ml:cancel:yes$"),
-                cb(keep_going, r"^ml:cancel:no$"),
-            ],
-            c.RESUME: [],
-        },
-        fallbacks=[
-            CommandHandler("cancel", command_cancel),
-            cb(ask_cancel, r"^ml:cancel$"),
-            cb(steps.back, r"^ml:back$"),
-            cb(_stale, r"^ml:"),
-            MessageHandler(new, steps.hint),
-        ],
-        name="meeting",
-        persistent=True,
-        allow_reentry=True,
-        is_idle=_idle_check(application),
-    )
-
-
-async def _stale(update: Update, context: KamContext) -> None:
-    """A press the current step does not know (an old card of this flow, or forged data)."""
-    await answer(update, context.t("error.stale_button"))
-
-
-def quick_entry_points() -> list[CallbackQueryHandler[KamContext, Any]]:
-    from handlers.meetings import quick_log
-
+def _held_steps() -> list[Step]:
+    """Client, when, people, notes, outcome and next steps."""
+    more = on_message(CONTENT, st.more_content)
     return [
-        CallbackQueryHandler(quick_log.quick_save, pattern=r"^mtg:q:save$"),
-        CallbackQueryHandler(quick_log.quick_edit, pattern=r"^mtg:q:edit$"),
-        CallbackQueryHandler(quick_log.quick_flow, pattern=r"^mtg:q:flow$"),
-        CallbackQueryHandler(quick_log.quick_account, pattern=r"^mtg:q:acc:\d+$"),
-        CallbackQueryHandler(quick_log.quick_cancel, pattern=r"^mtg:q:cancel$"),
+        Step(c.ACCOUNT, s.account, [on_button("acc", st.choose_account), _text(st.search_account)]),
+        Step(c.NEW_ACCOUNT, s.new_account, [_text(st.type_new_account)], back=c.ACCOUNT),
+        Step(c.WHEN, s.when, [on_button("when", st.choose_when), _text(st.type_when)]),
+        Step(c.KIND, s.kind, [on_button("kind", st.choose_kind)]),
+        Step(
+            c.WHERE,
+            s.where,
+            [on_button("nowhere", st.clear_where), on_message(PLACE, st.type_where)],
+        ),
+        Step(
+            c.CONTACTS,
+            s.contacts,
+            [
+                *(on_button("ct", st.toggle_contact), on_button("nc", st.remove_new_contact)),
+                *(on_button("next", st.forward), _text(st.type_contact)),
+            ],
+        ),
+        Step(c.NEW_CONTACT, s.new_contact, [_text(st.type_contact)], back=c.CONTACTS),
+        Step(c.TEAM, s.team, [on_button("tm", st.toggle_team)], back=c.CONTACTS),
+        Step(
+            c.NOTES,
+            s.notes,
+            [on_button("next", st.forward), on_message(CONTENT, st.notes_content)],
+        ),
+        Step(c.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), more]),
+        Step(c.REASON, s.reason, [_text(st.type_reason)], back=c.OUTCOME),
+        Step(
+            c.NEXT_TEXT,
+            s.next_text,
+            [
+                *(on_button("next", st.forward), on_button("nsdel", st.remove_next_step)),
+                *(on_button("out", st.choose_outcome), _text(st.type_next_step)),
+                on_message(MEDIA, st.more_content),
+            ],
+        ),
+        Step(
+            c.NEXT_DUE,
+            s.next_due,
+            [on_button("due", st.choose_due), _text(st.type_due)],
+            back=c.NEXT_TEXT,
+        ),
+        Step(
+            c.PICK_DATE,
+            s.pick_date,
+            [on_button("due", st.choose_due), _text(st.type_due)],
+            back=c.NEXT_DUE,
+        ),
     ]
 
 
+def _card_steps() -> list[Step]:
+    """The card and the fields only the card offers."""
+    more = on_message(CONTENT, st.more_content)
+    return [
+        Step(c.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_satisfaction)]),
+        Step(c.REMIND, s.remind, [on_button("rem", st.choose_remind)]),
+        Step(
+            c.REVIEW,
+            s.review,
+            [
+                *(on_button("ed", st.edit_field), on_button("eddue", st.redate_step)),
+                *(on_button("save", save), more),
+            ],
+        ),
+    ]
+
+
+def _entries() -> list[Any]:
+    def press(callback: Any, pattern: str) -> CallbackQueryHandler[KamContext, None]:
+        return CallbackQueryHandler(callback, pattern=pattern)
+
+    return [
+        CommandHandler("meeting", start_log),
+        CommandHandler("plan", start_plan),
+        MessageHandler(menu_button("menu.log_meeting"), start_log),
+        MessageHandler(menu_button("menu.plan_meeting"), start_plan),
+        press(start_log, r"^mtg:new$"),
+        press(held_from_planned, r"^mtg:held:\d+$"),
+        press(edit_meeting, r"^mtg:edit:\d+$"),
+    ]
+
+
+MEETING = Flow(
+    c.FLOW,
+    "ml",
+    steps=[
+        *(Step(c.FRESH, enter=fresh), Step(c.FROM_PLANNED, enter=from_planned)),
+        *(Step(c.EDIT, enter=edit_existing), Step(c.QUICK, enter=quick_log.take_quick)),
+        Step(
+            c.RESUME,
+            s.resume,
+            [on_button("resume", resume), on_button("discard", discard_and_go_on)],
+        ),
+        *_held_steps(),
+        *_card_steps(),
+        Step(
+            c.CONFIRM_CANCEL,
+            s.confirm_cancel,
+            [on_button("yes", discard), on_button("no", keep_going)],
+        ),
+    ],
+    entries=_entries(),
+    common=[
+        on_command("cancel", ask_cancel),
+        on_button("cancel", ask_cancel),
+        on_button("back", st.back),
+    ],
+    otherwise=[on_message(NEW, st.hint)],
+    idle=IDLE_AFTER,
+)
+
+
 def register(application: KamApp) -> None:
-    application.add_handler(build_conversation(application))
+    dialog.register(application, MEETING)
+    dialog.register(application, quick_log.QUICK)

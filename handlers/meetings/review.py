@@ -7,8 +7,9 @@ from telegram import InlineKeyboardButton
 from bot.context import KamContext
 from bot.i18n import Html
 from domain.meeting_draft import MeetingDraft, from_iso
+from handlers.dialog import Run
 from handlers.meetings import common as c
-from handlers.ui import button, clip, grid
+from handlers.ui import clip, grid
 
 SUMMARY_PREVIEW = 600
 
@@ -36,128 +37,135 @@ def _where(draft: MeetingDraft) -> str:
     return "—"
 
 
-async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
-    """The card's text (also used by the quick-log offer)."""
-    t = context.t
-    now = c.now(context)
-    planned = draft.is_planned(now)
-    contacts, team = await attendee_names(context, draft)
+def _due(context: KamContext, at: str | None, has_time: bool) -> str:
+    return c.fmt_when(context, from_iso(at), has_time) if at else context.t("meeting.due_none")
+
+
+def next_lines(context: KamContext, draft: MeetingDraft, limit: int) -> list[str]:
+    """One line per next step: number, text, due date."""
+    return [
+        context.t(
+            "meeting.next_line",
+            number=number,
+            text=clip(step.text, limit),
+            due=_due(context, step.due_at, step.due_has_time),
+        )
+        for number, step in enumerate(draft.next_steps, start=1)
+    ]
+
+
+def _title(context: KamContext, draft: MeetingDraft, planned: bool) -> str:
     account = draft.account_name or "—"
     if draft.editing_meeting_id is not None:
-        title = t("meeting.title_edit", account=account)
-    elif planned:
-        title = t("meeting.title_plan", account=account)
-    else:
-        title = t("meeting.title_log", account=account)
-    lines = ["<b>" + title + "</b>"]
-    if draft.is_new_account:
-        lines.append(t("meeting.card_new_client"))
-    lines.append(
-        t("meeting.card_when", when=c.when_label(context, draft), kind=t(c.KIND_LABELS[draft.kind]))
-    )
-    lines.append(t("meeting.card_where", where=_where(draft)))
-    lines.append(t("meeting.card_who", who=c.who_label(context, contacts, limit=6)))
-    if team:
-        lines.append(t("meeting.card_ours", who=c.who_label(context, team, limit=6)))
+        return context.t("meeting.title_edit", account=account)
+    key = "meeting.title_plan" if planned else "meeting.title_log"
+    return context.t(key, account=account)
+
+
+def _summary_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list[str]:
+    t = context.t
     text = draft.notes_text
     key = "meeting.card_agenda" if planned else "meeting.card_summary"
-    shown = clip(text, SUMMARY_PREVIEW) if text else "—"
-    lines.append(t(key, text=shown))
+    lines = [t(key, text=clip(text, SUMMARY_PREVIEW) if text else "—")]
     if len(text) > SUMMARY_PREVIEW:
         lines.append(t.plural("meeting.card_summary_long", len(text)))
     if draft.attachments:
         lines.append(t.plural("meeting.card_files", len(draft.attachments)))
-    if planned:
-        lines.append(
-            t("meeting.card_remind", remind=c.remind_label(context, draft.remind_before_minutes))
-        )
-    elif draft.editing_meeting_id is None or draft.source_meeting_id is not None:
-        outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-        if draft.outcome_reason:
-            outcome += " — " + draft.outcome_reason
-        lines.append(t("meeting.card_outcome", outcome=outcome))
-        if draft.next_steps:
-            lines.append(t("meeting.card_next_title"))
-            for number, step in enumerate(draft.next_steps, start=1):
-                due = (
-                    c.fmt_when(context, from_iso(step.due_at), step.due_has_time)
-                    if step.due_at
-                    else t("meeting.due_none")
-                )
-                lines.append(
-                    t("meeting.next_line", number=number, text=clip(step.text, 100), due=due)
-                )
-        else:
-            lines.append(t("meeting.card_next_none"))
-        due_at = draft.satisfaction_due(now)
-        sat = c.satisfaction_label(context, draft.satisfaction_days)
-        if due_at is not None:
-            sat += " (" + c.fmt_day(context, due_at) + ")"
-        lines.append(t("meeting.card_sat", sat=sat))
+    return lines
+
+
+def _held_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
+    """How it went, the next steps and the satisfaction check of a held meeting."""
+    t = context.t
+    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
+    if draft.outcome_reason:
+        outcome += " — " + draft.outcome_reason
+    lines = [t("meeting.card_outcome", outcome=outcome)]
+    if draft.next_steps:
+        lines += [t("meeting.card_next_title"), *next_lines(context, draft, 100)]
     else:
-        outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-        lines.append(t("meeting.card_outcome", outcome=outcome))
+        lines.append(t("meeting.card_next_none"))
+    due_at = draft.satisfaction_due(c.now(context))
+    sat = c.satisfaction_label(context, draft.satisfaction_days)
+    if due_at is not None:
+        sat += " (" + c.fmt_day(context, due_at) + ")"
+    return [*lines, t("meeting.card_sat", sat=sat)]
+
+
+def _tail_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list[str]:
+    t = context.t
+    if planned:
+        remind = c.remind_label(context, draft.remind_before_minutes)
+        return [t("meeting.card_remind", remind=remind)]
+    if draft.editing_meeting_id is None or draft.source_meeting_id is not None:
+        return _held_lines(context, draft)
+    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
+    return [t("meeting.card_outcome", outcome=outcome)]
+
+
+async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
+    """The card's text (also used by the quick-log offer)."""
+    t = context.t
+    planned = draft.is_planned(c.now(context))
+    contacts, team = await attendee_names(context, draft)
+    lines = ["<b>" + _title(context, draft, planned) + "</b>"]
+    if draft.is_new_account:
+        lines.append(t("meeting.card_new_client"))
+    kind = t(c.KIND_LABELS[draft.kind])
+    lines.append(t("meeting.card_when", when=c.when_label(context, draft), kind=kind))
+    lines.append(t("meeting.card_where", where=_where(draft)))
+    lines.append(t("meeting.card_who", who=c.who_label(context, contacts, limit=6)))
+    if team:
+        lines.append(t("meeting.card_ours", who=c.who_label(context, team, limit=6)))
+    lines += _summary_lines(context, draft, planned)
+    lines += _tail_lines(context, draft, planned)
     return Html("\n".join(lines))
 
 
-def _due_buttons(context: KamContext, draft: MeetingDraft) -> list[InlineKeyboardButton]:
+def _due_buttons(context: KamContext, run: Run, draft: MeetingDraft) -> list[InlineKeyboardButton]:
     """One 📅 per next step: its due date, changed in one tap."""
-    found = []
-    for index, step in enumerate(draft.next_steps):
-        due = (
-            c.fmt_when(context, from_iso(step.due_at), step.due_has_time)
-            if step.due_at
-            else context.t("meeting.due_none")
+    return [
+        run.button(
+            context.t(
+                "meeting.edit_due", number=index + 1, due=_due(context, s.due_at, s.due_has_time)
+            ),
+            *("eddue", index),
         )
-        label = context.t("meeting.edit_due", number=index + 1, due=due)
-        found.append(button(label, f"ml:ed:due:{index}"))
-    return found
+        for index, s in enumerate(draft.next_steps)
+    ]
 
 
-async def render_review(
-    context: KamContext, draft: MeetingDraft
-) -> tuple[str, list[list[InlineKeyboardButton]]]:
+async def render_review(context: KamContext, run: Run, draft: MeetingDraft) -> c.View:
     t = context.t
     planned = draft.is_planned(c.now(context))
     text = await render_card_text(context, draft)
     problems = draft.problems(c.now(context))
     if problems:
         text += "\n\n" + c.problems_note(context, problems)
-    rows: list[list[InlineKeyboardButton]] = [
+
+    def edit(label: str, field: str) -> InlineKeyboardButton:
+        return run.button(label, "ed", field)
+
+    rows = [
         [
-            button("🕒 " + clip(c.when_label(context, draft), 28), "ml:ed:when"),
-            button(t(c.KIND_LABELS[draft.kind]), "ml:ed:kind"),
+            edit("🕒 " + clip(c.when_label(context, draft), 28), "when"),
+            edit(t(c.KIND_LABELS[draft.kind]), "kind"),
         ],
-        [
-            button(t("meeting.edit_where"), "ml:ed:where"),
-            button(t("meeting.edit_who"), "ml:ed:who"),
-        ],
+        [edit(t("meeting.edit_where"), "where"), edit(t("meeting.edit_who"), "who")],
     ]
-    notes_button = button(
-        t("meeting.edit_agenda" if planned else "meeting.edit_summary"), "ml:ed:notes"
-    )
+    notes = edit(t("meeting.edit_agenda" if planned else "meeting.edit_summary"), "notes")
     editing_held = draft.editing_meeting_id is not None and draft.source_meeting_id is None
     if planned:
         rows.append(
-            [
-                notes_button,
-                button(
-                    "⏰ " + c.remind_label(context, draft.remind_before_minutes), "ml:ed:remind"
-                ),
-            ]
+            [notes, edit("⏰ " + c.remind_label(context, draft.remind_before_minutes), "remind")]
         )
-    elif editing_held:
-        rows.append([notes_button, button(t("meeting.edit_outcome"), "ml:ed:outcome")])
     else:
-        rows.append([notes_button, button(t("meeting.edit_outcome"), "ml:ed:outcome")])
-        rows.append(
-            [
-                button(t("meeting.edit_next"), "ml:ed:next"),
-                button("⭐ " + c.satisfaction_label(context, draft.satisfaction_days), "ml:ed:sat"),
-            ]
-        )
-        rows += grid(_due_buttons(context, draft), 2)
-    rows.append([button(t("meeting.edit_account"), "ml:ed:account")])
-    rows.append([button(t("meeting.save"), "ml:save")])
-    rows.append([button(t("button.cancel"), "ml:cancel")])
+        rows.append([notes, edit(t("meeting.edit_outcome"), "outcome")])
+    if not planned and not editing_held:
+        sat = edit("⭐ " + c.satisfaction_label(context, draft.satisfaction_days), "sat")
+        rows.append([edit(t("meeting.edit_next"), "next"), sat])
+        rows += grid(_due_buttons(context, run, draft), 2)
+    rows.append([edit(t("meeting.edit_account"), "account")])
+    rows.append([run.button(t("meeting.save"), "save")])
+    rows.append([run.button(t("button.cancel"), "cancel")])
     return text, rows

@@ -1,19 +1,18 @@
-"""What each step does with a press or a message, and where the flow goes next."""
+"""What each step of the meeting flow does with a press or a message, and where it goes next.
+
+Every input takes the draft (handlers.meetings.common.on_draft) and returns the next step's
+name, `Go.REDRAW` (the same screen, with `run.note`), or `Go.BACK`.
+"""
 
 from __future__ import annotations
 
-import functools
-import logging
-from collections.abc import Awaitable, Callable, Coroutine
 from datetime import datetime
-from typing import Any
 
-from telegram import Message, Update
-from telegram.ext import ConversationHandler
+from telegram import Message
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
-from domain.dates import ParsedWhen, day_bounds, parse_when
+from domain.dates import day_bounds, parse_when
 from domain.meeting_draft import (
     KINDS,
     MAX_LINE,
@@ -32,195 +31,155 @@ from domain.meeting_draft import (
 )
 from domain.quick_log import next_step
 from domain.search import Candidate, is_sure_match, rank
+from handlers.dialog import Go, Next, Run
 from handlers.meetings import common as c
-from handlers.meetings import screens as s
-from handlers.ui import answer, callback_parts, clip, is_current_screen, parse_id
-
-_LOG = logging.getLogger(__name__)
-StepResult = str | int | None
-Step = Callable[[Update, KamContext, MeetingDraft], Awaitable[StepResult]]
+from handlers.meetings.common import on_draft
+from handlers.ui import clip, parse_id
 
 
-def step(func: Step) -> Callable[[Update, KamContext], Coroutine[Any, Any, StepResult]]:
-    """Loads the draft, refuses presses on old cards, answers the press, touches the draft."""
-
-    @functools.wraps(func)
-    async def run(update: Update, context: KamContext) -> StepResult:
-        draft = c.get_draft(context)
-        if update.callback_query is not None:
-            if draft is None or not is_current_screen(update, context, c.FLOW):
-                await answer(update, context.t("error.stale_button"))
-                return None
-            await answer(update)
-        elif draft is None:
-            assert update.effective_message is not None
-            await update.effective_message.reply_text(context.t("meeting.draft_lost"))
-            return ConversationHandler.END
-        draft.touch(c.now(context))
-        if context.user_data is not None:
-            context.user_data.pop("meeting_confirming", None)
-        return await func(update, context, draft)
-
-    return run
+def _typed(run: Run) -> str:
+    return " ".join(run.text.split())
 
 
-def _data(update: Update, prefix: str) -> str:
-    parts = callback_parts(update, prefix)
-    return ":".join(parts)
-
-
-def _text(update: Update) -> str:
-    message = update.effective_message
-    return (message.text or "") if message is not None else ""
+def _choice(run: Run) -> str:
+    return ":".join(run.args)
 
 
 # --- where the flow goes next -----------------------------------------------------------
 
 
-async def advance(
-    update: Update, context: KamContext, draft: MeetingDraft, done: str, note: str = ""
-) -> str:
-    """The next screen after ``done``: the thumb order, or back to the card when editing."""
+def after(context: KamContext, draft: MeetingDraft, done: str) -> str:
+    """The next step after `done`: the thumb order, or back to the card when editing."""
     planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    if draft.return_to_review and done not in (c.ACCOUNT, c.NEW_ACCOUNT):
-        return await s.show_review(update, context, draft, note)
-    if done in (c.ACCOUNT, c.NEW_ACCOUNT):
-        if draft.return_to_review:
-            return await s.show_contacts(update, context, draft, note)
-        if planned and draft.starts_at is None:
-            return await s.show_when(update, context, draft, note)
-        return await s.show_contacts(update, context, draft, note)
+    if done == c.ACCOUNT:
+        if planned and draft.starts_at is None and not draft.return_to_review:
+            return c.WHEN
+        return c.CONTACTS
+    if draft.return_to_review:
+        return c.REVIEW
     if done == c.WHEN:
-        return await s.show_contacts(update, context, draft, note)
+        return c.CONTACTS
     if done == c.CONTACTS:
-        return await s.show_notes(update, context, draft, note)
-    if done == c.NOTES:
-        if draft.speaks_of_future(c.now(context)) or planned:
-            return await s.show_review(update, context, draft, note)
-        # how it went and the next step share one screen
-        return await s.show_next_text(update, context, draft, note)
+        return c.NOTES
+    if done == c.NOTES and not (draft.speaks_of_future(c.now(context)) or planned):
+        return c.NEXT_TEXT  # how it went and the next step share one screen
     if done == c.OUTCOME:
-        return await s.show_next_text(update, context, draft, note)
-    return await s.show_review(update, context, draft, note)
+        return c.NEXT_TEXT
+    return c.REVIEW
 
 
-BACK_TO = {
-    c.NEW_ACCOUNT: c.ACCOUNT,
-    c.NEW_CONTACT: c.CONTACTS,
-    c.TEAM: c.CONTACTS,
-    c.REASON: c.OUTCOME,
-    c.NEXT_DUE: c.NEXT_TEXT,
-    c.PICK_DATE: c.NEXT_DUE,
-}
-
-
-@step
-async def back(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    current = draft.step
+def _before(context: KamContext, run: Run, draft: MeetingDraft) -> str:
+    """Where Back goes: the step's declared `back`, the card when editing, else the order."""
+    current = run.step
+    if current == c.REASON and not draft.return_to_review:
+        return c.NEXT_TEXT
+    if current == c.NEXT_DUE and draft.redate is not None:
+        return c.REVIEW
+    declared = run.flow.step(current).back
+    if declared is not None:
+        return declared
+    if draft.return_to_review and current != c.REVIEW:
+        return c.REVIEW
     planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    if current in BACK_TO:
-        target = BACK_TO[current]
-        if current == c.TEAM and draft.return_to_review and draft.step == c.TEAM:
-            target = c.CONTACTS
-        if current == c.REASON and not draft.return_to_review:
-            target = c.NEXT_TEXT
-        if current == c.NEXT_DUE and draft.redate is not None:
-            target = c.REVIEW
-    elif draft.return_to_review and current != c.REVIEW:
-        target = c.REVIEW
-    else:
-        held = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.NEXT_TEXT, c.REVIEW]
-        plan = [c.ACCOUNT, c.WHEN, c.CONTACTS, c.NOTES, c.REVIEW]
-        order = plan if planned else held
-        if draft.is_planned(c.now(context)) and not planned:
-            order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.REVIEW]
-        index = order.index(current) if current in order else len(order) - 1
-        target = order[max(index - 1, 0)]
-        if current == c.REVIEW:
-            draft.return_to_review = False
-    note = ""
-    if current == c.NEXT_DUE:
+    order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.NEXT_TEXT, c.REVIEW]
+    if planned:
+        order = [c.ACCOUNT, c.WHEN, c.CONTACTS, c.NOTES, c.REVIEW]
+    elif draft.is_planned(c.now(context)):
+        order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.REVIEW]
+    index = order.index(current) if current in order else len(order) - 1
+    if current == c.REVIEW:
+        draft.return_to_review = False
+    return order[max(index - 1, 0)]
+
+
+@on_draft
+async def forward(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Next, Done or Skip on a step: the step after it."""
+    return after(context, draft, run.step)
+
+
+@on_draft
+async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    target = _before(context, run, draft)
+    if run.step == c.NEXT_DUE:
         if draft.pending_step and draft.redate is None:
             # shown once more, so that going back never silently loses what was typed
-            note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
+            run.note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
         draft.pending_step, draft.redate = None, None
-    draft.step = target
-    return await s.show_step(update, context, draft, note)
+    return target
 
 
 # --- account -----------------------------------------------------------------------------
 
 
-@step
-async def choose_account(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:acc")
+@on_draft
+async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice == "new":
-        return await s.show_new_account(update, context, draft)
+        return c.NEW_ACCOUNT
     if choice == "typed" and draft.pending_name:
-        return await _new_account_named(update, context, draft, draft.pending_name)
-    manager = context.require_manager()
+        return _new_account_named(context, run, draft, draft.pending_name)
+    manager, storage = context.require_manager(), context.services.storage
     account = None
     account_id = parse_id(choice)
-    if account_id is not None:
-        storage = context.services.storage
-        if await storage.accounts.is_visible(
-            account_id, manager.id, sees_all=manager.sees_all_accounts
-        ):
-            account = await storage.accounts.get(account_id)
+    if account_id is not None and await storage.accounts.is_visible(
+        account_id, manager.id, sees_all=manager.sees_all_accounts
+    ):
+        account = await storage.accounts.get(account_id)
     if account is None or account.archived_at is not None:
-        return await s.show_account(update, context, draft, context.t("meeting.account_gone"))
+        run.note = context.t("meeting.account_gone")
+        return c.ACCOUNT
     draft.set_account(account.id, account.name)
     draft.pending_name = None
-    return await advance(update, context, draft, c.ACCOUNT)
+    return after(context, draft, c.ACCOUNT)
 
 
-@step
-async def search_account(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    text = " ".join(_text(update).split())
+@on_draft
+async def search_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    text = _typed(run)
     if not text:
-        return await s.show_account(update, context, draft, context.t("meeting.use_buttons"))
-    return await s.show_account(update, context, draft, query=clip(text, MAX_NAME))
+        run.note = context.t("meeting.use_buttons")
+    else:
+        run.data["query"] = clip(text, MAX_NAME)
+    return c.ACCOUNT
 
 
-@step
-async def type_new_account(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    name = " ".join(_text(update).split())
-    if not name:
-        return await s.show_new_account(update, context, draft, context.t("meeting.need_text"))
-    if len(name) > MAX_NAME:
-        note = context.t("meeting.name_too_long", limit=MAX_NAME)
-        return await s.show_new_account(update, context, draft, note)
-    return await _new_account_named(update, context, draft, name)
+@on_draft
+async def type_new_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    name = _typed(run)
+    if not name or len(name) > MAX_NAME:
+        too_long = context.t("meeting.name_too_long", limit=MAX_NAME)
+        run.note = too_long if name else context.t("meeting.need_text")
+        return Go.REDRAW
+    return _new_account_named(context, run, draft, name)
 
 
-async def _new_account_named(
-    update: Update, context: KamContext, draft: MeetingDraft, name: str
-) -> StepResult:
+def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name: str) -> str:
     draft.set_account(None, name)
     draft.pending_name = None
-    note = context.t("meeting.new_client_noted", name=name)
-    return await advance(update, context, draft, c.NEW_ACCOUNT, note)
+    run.note = context.t("meeting.new_client_noted", name=name)
+    return after(context, draft, c.ACCOUNT)
 
 
 # --- when, kind, where -------------------------------------------------------------------
 
 
-@step
-async def choose_when(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:when")
-    today, yesterday = s.today_and_yesterday(context)
+@on_draft
+async def choose_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
+    today, yesterday = dates.today_and_yesterday(c.now(context), c.zone(context))
     if choice == "now":
         draft.starts_at, draft.starts_has_time = None, True
-    elif choice == "today":
-        draft.starts_at, draft.starts_has_time = today, False
-    elif choice == "yest":
-        draft.starts_at, draft.starts_has_time = yesterday, False
+    elif choice in ("today", "yest"):
+        day = today if choice == "today" else yesterday
+        draft.starts_at, draft.starts_has_time = day.isoformat(), False
     else:
-        preset = s.plan_preset(context, choice)
+        preset = dates.plan_preset(choice, c.now(context), c.zone(context))
         if preset is None:
-            return await s.show_when(update, context, draft)
-        draft.starts_at, draft.starts_has_time = preset, True
-    return await advance(update, context, draft, c.WHEN, _when_note(context, draft))
+            return Go.REDRAW
+        draft.starts_at, draft.starts_has_time = iso(preset), True
+    run.note = _when_note(context, draft)
+    return after(context, draft, c.WHEN)
 
 
 def _when_note(context: KamContext, draft: MeetingDraft) -> str:
@@ -235,40 +194,40 @@ def _when_note(context: KamContext, draft: MeetingDraft) -> str:
     return note
 
 
-@step
-async def type_when(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    text = _text(update)
-    when_now, tz = c.now(context), c.zone(context)
-    if draft.mode == "planned":
-        parsed = parse_when(text, now=when_now, tz=tz, prefer="future")
+@on_draft
+async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    planned = draft.mode == "planned"
+    now, tz = c.now(context), c.zone(context)
+    if planned:
+        parsed = parse_when(run.text, now=now, tz=tz, prefer="future")
     else:
-        parsed = parse_when(text, now=when_now, tz=tz, prefer="past")
+        parsed = parse_when(run.text, now=now, tz=tz, prefer="past")
     if parsed is None:
-        key = "meeting.when_unparsed_plan" if draft.mode == "planned" else "meeting.when_unparsed"
-        note = context.t(key, text=clip(text, 60))
-        return await s.show_when(update, context, draft, note)
+        key = "meeting.when_unparsed_plan" if planned else "meeting.when_unparsed"
+        run.note = context.t(key, text=clip(run.text, 60))
+        return Go.REDRAW
     draft.starts_at, draft.starts_has_time = iso(parsed.at), parsed.has_time
-    return await advance(update, context, draft, c.WHEN, _when_note(context, draft))
+    run.note = _when_note(context, draft)
+    return after(context, draft, c.WHEN)
 
 
-@step
-async def choose_kind(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    kind = _data(update, "ml:kind")
-    if kind not in KINDS:
-        return await s.show_kind(update, context, draft)
-    draft.kind = kind
-    return await s.show_review(update, context, draft)
+@on_draft
+async def choose_kind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    if _choice(run) not in KINDS:
+        return Go.REDRAW
+    draft.kind = _choice(run)
+    return c.REVIEW
 
 
-@step
-async def clear_where(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+@on_draft
+async def clear_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     draft.location, draft.latitude, draft.longitude = None, None, None
-    return await s.show_review(update, context, draft)
+    return c.REVIEW
 
 
-@step
-async def type_where(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    message = update.effective_message
+@on_draft
+async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    message = run.update.effective_message
     assert message is not None
     if message.venue is not None:
         draft.location = clip(f"{message.venue.title}, {message.venue.address}", MAX_LINE)
@@ -277,82 +236,76 @@ async def type_where(update: Update, context: KamContext, draft: MeetingDraft) -
     elif message.location is not None:
         draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
         draft.location = None
+    elif not _typed(run):
+        run.note = context.t("meeting.need_text")
+        return Go.REDRAW
     else:
-        text = " ".join(_text(update).split())
-        if not text:
-            return await s.show_where(update, context, draft, context.t("meeting.need_text"))
-        draft.location = clip(text, MAX_LINE)
-    return await s.show_review(update, context, draft)
+        draft.location = clip(_typed(run), MAX_LINE)
+    return c.REVIEW
 
 
 # --- people ------------------------------------------------------------------------------
 
 
-@step
-async def toggle_contact(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:ct")
+@on_draft
+async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice == "add":
-        return await s.show_new_contact(update, context, draft)
+        return c.NEW_CONTACT
     if choice == "team":
-        return await s.show_team(update, context, draft)
+        return c.TEAM
     contact_id = parse_id(choice)
     if contact_id is not None and draft.account_id is not None:
         contact = await context.services.storage.contacts.get(contact_id)
         if contact is not None and contact.account_id == draft.account_id:
             draft.toggle_contact(contact.id)
-    return await s.show_contacts(update, context, draft)
+    return Go.REDRAW
 
 
-@step
-async def remove_new_contact(
-    update: Update, context: KamContext, draft: MeetingDraft
-) -> StepResult:
-    choice = _data(update, "ml:nc")
+@on_draft
+async def remove_new_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice.isdigit() and int(choice) < len(draft.new_contacts):
         draft.new_contacts.pop(int(choice))
-    return await s.show_contacts(update, context, draft)
+    return Go.REDRAW
 
 
-@step
-async def contacts_next(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    return await advance(update, context, draft, c.CONTACTS)
-
-
-@step
-async def type_contact(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+@on_draft
+async def type_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """At the people step, a typed name marks a known person or adds a new one."""
-    text = " ".join(_text(update).split())
+    text = _typed(run)
     if not text:
-        return await s.show_contacts(update, context, draft, context.t("meeting.use_buttons"))
-    if draft.step == c.CONTACTS and not looks_like_a_person(text):
+        run.note = context.t("meeting.use_buttons")
+        return c.CONTACTS
+    if run.step == c.CONTACTS and not looks_like_a_person(text):
         # What was discussed, typed on the people screen: the marked people and the notes at
         # once, and on to the next screen.
-        note = take_content(context, draft, update) or ""
-        return await advance(update, context, draft, c.NOTES, note)
+        run.note = take_content(context, run, draft) or ""
+        return after(context, draft, c.NOTES)
     name, position = split_name_and_position(text)
-    if draft.account_id is not None and draft.step == c.CONTACTS:
+    if draft.account_id is not None and run.step == c.CONTACTS:
         known = await context.services.storage.contacts.for_account(draft.account_id)
         matches = rank(name, [Candidate(p.id, p.full_name, (p.full_name,)) for p in known], 1)
         if matches and is_sure_match(matches[0]):
             if matches[0].id not in draft.contact_ids:
                 draft.contact_ids.append(matches[0].id)
-            note = context.t("meeting.contact_marked", name=matches[0].label)
-            return await s.show_contacts(update, context, draft, note)
+            run.note = context.t("meeting.contact_marked", name=matches[0].label)
+            return c.CONTACTS
     if not draft.add_new_contact(name, position):
-        return await s.show_contacts(update, context, draft, context.t("meeting.too_many"))
-    note = context.t("meeting.contact_added", name=name)
-    return await s.show_contacts(update, context, draft, note)
+        run.note = context.t("meeting.too_many")
+    else:
+        run.note = context.t("meeting.contact_added", name=name)
+    return c.CONTACTS
 
 
-@step
-async def toggle_team(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:tm")
-    member_id = parse_id(choice)
+@on_draft
+async def toggle_team(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    member_id = parse_id(_choice(run))
     if member_id is not None:
         member = await context.services.storage.managers.get(member_id)
         if member is not None and member.active:
             draft.toggle_team(member.id)
-    return await s.show_team(update, context, draft)
+    return Go.REDRAW
 
 
 # --- notes, outcome ----------------------------------------------------------------------
@@ -380,9 +333,9 @@ def attachment_of(message: Message) -> DraftAttachment | None:
     return None
 
 
-def take_content(context: KamContext, draft: MeetingDraft, update: Update) -> str | None:
+def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | None:
     """Adds a text or a file to the summary; a note for the user, or None if nothing fit."""
-    message = update.effective_message
+    message = run.update.effective_message
     if message is None:
         return None
     attachment = attachment_of(message)
@@ -399,212 +352,193 @@ def take_content(context: KamContext, draft: MeetingDraft, update: Update) -> st
     return context.t("meeting.agenda_added" if future else "meeting.note_added")
 
 
-@step
-async def notes_content(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    note = take_content(context, draft, update)
+@on_draft
+async def notes_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    note = take_content(context, run, draft)
     if note is None:
-        return await s.show_notes(update, context, draft, context.t("meeting.notes_hint"))
-    return await advance(update, context, draft, c.NOTES, note)
+        run.note = context.t("meeting.notes_hint")
+        return Go.REDRAW
+    run.note = note
+    return after(context, draft, c.NOTES)
 
 
-@step
-async def notes_done(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    return await advance(update, context, draft, c.NOTES)
-
-
-@step
-async def more_content(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+@on_draft
+async def more_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Text or files sent at the outcome step or on the card: more of the summary."""
-    note = take_content(context, draft, update)
-    if note is None:
-        note = context.t("meeting.use_buttons")
-    return await s.show_step(update, context, draft, note)
+    run.note = take_content(context, run, draft) or context.t("meeting.use_buttons")
+    return Go.REDRAW
 
 
-@step
-async def choose_outcome(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:out")
+@on_draft
+async def choose_outcome(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice == "reason":
-        return await s.show_reason(update, context, draft)
+        return c.REASON
     if choice == "skip":
         draft.outcome = None
     elif choice in OUTCOMES:
-        draft.outcome = None if draft.outcome == choice and draft.step == c.NEXT_TEXT else choice
+        draft.outcome = None if draft.outcome == choice and run.step == c.NEXT_TEXT else choice
     else:
-        return await s.show_step(update, context, draft)
-    if draft.step == c.NEXT_TEXT:
-        return await s.show_next_text(update, context, draft)
-    return await advance(update, context, draft, c.OUTCOME)
+        return Go.REDRAW
+    if run.step == c.NEXT_TEXT:
+        return Go.REDRAW
+    return after(context, draft, c.OUTCOME)
 
 
-@step
-async def type_reason(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    text = " ".join(_text(update).split())
-    if not text:
-        return await s.show_reason(update, context, draft, context.t("meeting.need_text"))
-    draft.outcome_reason = clip(text, MAX_LINE)
+@on_draft
+async def type_reason(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    if not _typed(run):
+        run.note = context.t("meeting.need_text")
+        return Go.REDRAW
+    draft.outcome_reason = clip(_typed(run), MAX_LINE)
     if not draft.return_to_review:
-        return await s.show_next_text(update, context, draft)
-    if draft.outcome:
-        return await s.show_review(update, context, draft)
-    return await s.show_outcome(update, context, draft)
+        return c.NEXT_TEXT
+    return c.REVIEW if draft.outcome else c.OUTCOME
 
 
 # --- next steps --------------------------------------------------------------------------
 
 
-@step
-async def type_next_step(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    text = " ".join(_text(update).split())
-    if not text:
-        return await s.show_next_text(update, context, draft, context.t("meeting.need_text"))
-    if len(draft.next_steps) >= MAX_NEXT_STEPS:
-        return await s.show_next_text(update, context, draft, context.t("meeting.too_many"))
+@on_draft
+async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    text = _typed(run)
+    if not text or len(draft.next_steps) >= MAX_NEXT_STEPS:
+        run.note = context.t("meeting.too_many" if text else "meeting.need_text")
+        return Go.REDRAW
     found = next_step(text, now=c.now(context), tz=c.zone(context))
     if found.due is None:
         draft.pending_step = clip(text, MAX_STEP_TEXT)
-        return await s.show_next_due(update, context, draft)
+        return c.NEXT_DUE
     # the date inside the text is its due date (with its time); the card can change it
     draft.next_steps.append(
         NextStep(clip(found.text, MAX_STEP_TEXT), iso(found.due.at), found.due.has_time)
     )
     due = c.fmt_when(context, found.due.at, found.due.has_time)
-    return await s.show_review(update, context, draft, context.t("meeting.due_read", due=due))
+    run.note = context.t("meeting.due_read", due=due)
+    return c.REVIEW
 
 
-@step
-async def next_steps_done(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    return await s.show_review(update, context, draft)
-
-
-@step
-async def remove_next_step(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:ns:del")
+@on_draft
+async def remove_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice.isdigit() and int(choice) < len(draft.next_steps):
         draft.next_steps.pop(int(choice))
-    return await s.show_next_text(update, context, draft)
+    return Go.REDRAW
 
 
-async def _add_next_step(
-    update: Update, context: KamContext, draft: MeetingDraft, due: str | None, has_time: bool
-) -> StepResult:
+def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
     if draft.redate is not None:
         index, draft.redate = draft.redate, None
         if index < len(draft.next_steps):
             draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
-        return await s.show_review(update, context, draft)
+        return c.REVIEW
     if not draft.pending_step:
-        return await s.show_next_text(update, context, draft)
+        return c.NEXT_TEXT
     draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
     draft.pending_step = None
-    return await s.show_review(update, context, draft)
+    return c.REVIEW
 
 
-@step
-async def choose_due(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:due")
+def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
+    """(valid, the due date's ISO time) of a due button: a preset, none, or a picked day."""
+    preset = dates.due_preset(choice, c.now(context), c.zone(context))
+    if preset is not None:
+        return True, iso(preset)
+    if choice == "none":
+        return True, None
+    if not (choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit()):
+        return False, None
+    try:
+        day = datetime.strptime(choice[2:], "%Y%m%d").date()
+    except ValueError:
+        return False, None
+    if not dates.due_day_allowed(day, c.now(context), c.zone(context)):
+        return False, None
+    return True, iso(day_bounds(day, c.zone(context))[0])
+
+
+@on_draft
+async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     if choice == "pick":
-        return await s.show_pick_date(update, context, draft)
+        return c.PICK_DATE
     if choice == "notes" and draft.pending_step and draft.redate is None:
         # not a next step after all, but more of what was discussed: nothing typed is lost
         text, draft.pending_step = draft.pending_step, None
-        key = "meeting.note_added" if draft.add_note(text) else "meeting.notes_full"
-        return await s.show_next_text(update, context, draft, context.t(key))
-    due: str | None
-    preset = dates.due_preset(choice, c.now(context), c.zone(context))
-    if preset is not None:
-        due = iso(preset)
-    elif choice == "none":
-        due = None
-    elif choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit():
-        try:
-            day = datetime.strptime(choice[2:], "%Y%m%d").date()
-        except ValueError:
-            return await s.show_next_due(update, context, draft)
-        if not dates.due_day_allowed(day, c.now(context), c.zone(context)):
-            return await s.show_next_due(update, context, draft)
-        due = iso(day_bounds(day, c.zone(context))[0])
-    else:
-        return await s.show_next_due(update, context, draft)
-    return await _add_next_step(update, context, draft, due, False)
+        run.note = context.t("meeting.note_added" if draft.add_note(text) else "meeting.notes_full")
+        return c.NEXT_TEXT
+    valid, due = _picked_due(context, choice)
+    if not valid:
+        return c.NEXT_DUE
+    return _add_next_step(draft, due, False)
 
 
-@step
-async def type_due(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    text = _text(update)
-    parsed: ParsedWhen | None = parse_when(
-        text, now=c.now(context), tz=c.zone(context), prefer="future"
-    )
+@on_draft
+async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    parsed = parse_when(run.text, now=c.now(context), tz=c.zone(context), prefer="future")
     if parsed is None:
-        note = context.t("meeting.due_unparsed", text=clip(text, 60))
-        return await s.show_step(update, context, draft, note)
-    return await _add_next_step(update, context, draft, iso(parsed.at), parsed.has_time)
+        run.note = context.t("meeting.due_unparsed", text=clip(run.text, 60))
+        return Go.REDRAW
+    return _add_next_step(draft, iso(parsed.at), parsed.has_time)
 
 
 # --- satisfaction, reminder, card edits --------------------------------------------------
 
 
-@step
-async def choose_satisfaction(
-    update: Update, context: KamContext, draft: MeetingDraft
-) -> StepResult:
-    choice = _data(update, "ml:sat")
+@on_draft
+async def choose_satisfaction(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     allowed = {*SATISFACTION_CHOICES, 0, context.require_manager().satisfaction_days}
     if choice.isdigit() and int(choice) in allowed:
         draft.satisfaction_days = int(choice)
-    return await s.show_review(update, context, draft)
+    return c.REVIEW
 
 
-@step
-async def choose_remind(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    choice = _data(update, "ml:rem")
+@on_draft
+async def choose_remind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    choice = _choice(run)
     allowed = {*REMIND_CHOICES, 0, context.require_manager().meeting_lead_minutes}
     if choice.isdigit() and int(choice) in allowed:
         draft.remind_before_minutes = int(choice)
-    return await s.show_review(update, context, draft)
+    return c.REVIEW
 
 
-EDITS: dict[str, Any] = {
-    "when": s.show_when,
-    "kind": s.show_kind,
-    "where": s.show_where,
-    "who": s.show_contacts,
-    "notes": s.show_notes,
-    "outcome": s.show_outcome,
-    "next": s.show_next_text,
-    "sat": s.show_satisfaction,
-    "remind": s.show_remind,
-    "account": s.show_account,
+EDITS = {
+    "when": c.WHEN,
+    "kind": c.KIND,
+    "where": c.WHERE,
+    "who": c.CONTACTS,
+    "notes": c.NOTES,
+    "outcome": c.OUTCOME,
+    "next": c.NEXT_TEXT,
+    "sat": c.SATISFACTION,
+    "remind": c.REMIND,
+    "account": c.ACCOUNT,
 }
 
 
-@step
-async def edit_field(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
-    screen = EDITS.get(_data(update, "ml:ed"))
+@on_draft
+async def edit_field(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """A field's button on the card: its step, and back to the card after it."""
     draft.return_to_review = True
-    if screen is None:
-        return await s.show_review(update, context, draft)
-    result = await screen(update, context, draft)
-    assert isinstance(result, str)
-    return result
+    return EDITS.get(_choice(run), c.REVIEW)
 
 
-@step
-async def redate_step(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+@on_draft
+async def redate_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """📅 on the card: change one next step's due date."""
-    choice = _data(update, "ml:ed:due")
+    choice = _choice(run)
     if not choice.isdigit() or int(choice) >= len(draft.next_steps):
-        return await s.show_review(update, context, draft)
+        return c.REVIEW
     draft.redate = int(choice)
-    return await s.show_next_due(update, context, draft)
+    return c.NEXT_DUE
 
 
-@step
-async def hint(update: Update, context: KamContext, draft: MeetingDraft) -> StepResult:
+@on_draft
+async def hint(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Anything the step does not expect: say so briefly and show the step again."""
-    message = update.effective_message
-    command = bool(message and message.text and message.text.startswith("/"))
-    key = "meeting.hint_command" if command else "meeting.use_buttons"
-    if context.user_data is not None and "meeting_then" in context.user_data:
-        return await s.show_resume(update, context, draft)
-    return await s.show_step(update, context, draft, context.t(key))
+    if run.step == c.RESUME:
+        return Go.REDRAW
+    command = run.text.startswith("/")
+    run.note = context.t("meeting.hint_command" if command else "meeting.use_buttons")
+    return c.current_step(draft)

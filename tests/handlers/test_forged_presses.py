@@ -111,9 +111,17 @@ SCREENS = {
 
 
 def test_the_prefixes_are_collected() -> None:
-    for expected in ("ml:acc:", "tl:", "mtg:v:", "mtg:edit:", "mtg:del:", "mtg:delok:"):
+    for expected in ("ml.1:acc:", "tl:", "mtg:v:", "mtg:edit:", "mtg:del:", "mtg:delok:"):
         assert expected in PREFIXES
-    for expected in ("ml:ct:", "team:open:", "inv:revoke:", "acc:open:", "ed:acc:", "zz:1"):
+    for expected in (
+        "ml.1:ct:",
+        "mq.1:save:",
+        "team:open:",
+        "inv:revoke:",
+        "acc:open:",
+        "ed:acc:",
+        "zz:1",
+    ):
         assert expected in PREFIXES
     assert "team:role:" in PREFIXES and "team:active:" in PREFIXES
 
@@ -205,8 +213,9 @@ async def test_a_forged_client_in_the_meeting_flow_is_refused_on_screen(
     await _seed(storage, clock)
     await admin.send("/meeting")
     screen = admin.last_text
+    run = str(admin.last_message.buttons[0]["callback_data"]).split(":")[0]  # ml.<run id>
     for _ in range(2):  # the same refusal twice: the screen is not edited again
-        await press_and_check(admin, fake, f"ml:acc:{BIG}")
+        await press_and_check(admin, fake, f"{run}:acc:{BIG}")
     assert admin.last_text != screen and "VT-Metal" in admin.buttons
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from telegram.ext import Application
 
 from domain.clock import FakeClock
 from storage import Storage
@@ -279,7 +281,7 @@ async def test_bad_input_gets_a_hint_and_the_step_again(
     await admin.send("<b>HTML</b> & more " + "x" * 10_000)
     await admin.send("/nonsense")
     assert "/cancel" in admin.last_text
-    await admin.press_data("ml:out:bogus")
+    await admin.press_data(_forged(admin, "out:bogus"))
     assert "How did it go?" in admin.last_text
     await admin.press("Positive")
     await admin.press("No next step")
@@ -289,19 +291,25 @@ async def test_bad_input_gets_a_hint_and_the_step_again(
     assert len(rows[0]["summary"]) > 10_000  # stored whole
 
 
+def _forged(user: TelegramUser, tail: str) -> str:
+    """Forged data on the live card: its run's head (`ml.<run id>`) with another tail."""
+    head = str(user.last_message.buttons[0]["callback_data"]).split(":")[0]
+    return f"{head}:{tail}"
+
+
 async def test_forged_account_and_stale_buttons(
     admin: TelegramUser, storage: Storage, clock: FakeClock, make_user: object
 ) -> None:
     ids = await _seed(storage, clock)
     await admin.send("/meeting")
     first = admin.last_message.message_id
-    await admin.press_data("ml:acc:99999")
+    await admin.press_data(_forged(admin, "acc:99999"))
     assert "no longer available" in admin.last_text
     await admin.press("VT-Metal")
     await admin.press("Next")
     await admin.send("text")
     # the old first message's buttons are closed
-    await admin.press_data(f"ml:acc:{ids['vt']}", message_id=first)
+    await admin.press_data(_forged(admin, f"acc:{ids['vt']}"), message_id=first)
     assert admin.last_alert is not None and "closed" in admin.last_alert
 
 
@@ -317,7 +325,7 @@ async def test_double_save_stores_one_meeting(
     await admin.press("No next step")
     card = admin.last_message.message_id
     await admin.press("Save")
-    await admin.press_data("ml:save", message_id=card)
+    await admin.press_data(_forged(admin, "save"), message_id=card)
     assert admin.last_alert is not None and "closed" in admin.last_alert
     rows = await storage.db.fetch_all("SELECT count(*) AS n FROM meetings")
     assert rows[0]["n"] == 1
@@ -472,3 +480,30 @@ async def test_quick_log_edit_does_not_silently_replace_an_unsaved_meeting(
     await admin.press("Save")
     assert (await storage.meetings.timeline(ids["vt"])).total == 1
     assert (await storage.meetings.timeline(ids["other"])).total == 0
+
+
+async def test_the_unsaved_meeting_question_hands_over_as_data(
+    admin: TelegramUser,
+    storage: Storage,
+    clock: FakeClock,
+    app: Application,  # type: ignore[type-arg]  # PTB's Application is generic in six types
+) -> None:
+    """ "Continue the unsaved meeting?" keeps what to do after Discard as plain, persistable
+    data in the dialog run (a step and its parameters), not as a string code in user data."""
+    ids = await _seed(storage, clock)
+    await admin.send("/meeting")
+    await admin.press("Roga i Kopyta")
+    clock.advance(timedelta(minutes=31))
+    await admin.send("Met Ivan Petrov at VT-Metal today, agreed Q3 prices, send offer by Friday")
+    await admin.press("Edit")
+    assert "unsaved meeting with Roga i Kopyta" in admin.last_text
+    user_data = app.user_data[ADMIN_ID]
+    assert "meeting_then" not in user_data
+    run = user_data["dialog"]["meeting"]
+    assert (run["step"], run["data"]) == ("resume", {"then": "quick", "view": "edit"})
+    json.dumps(dict(user_data))  # persistable as it is
+    await admin.press("Discard")
+    assert "VT-Metal" in admin.last_text and "agreed Q3 prices" in admin.last_text
+    assert "quick" not in user_data["dialog"]  # the quick card's run handed its draft over
+    await admin.press("Save")
+    assert (await storage.meetings.timeline(ids["vt"])).total == 1
