@@ -114,12 +114,6 @@ class MeetingDraft:
             remind_before_minutes=remind_before_minutes,
         )
 
-    def touch(self, now: datetime) -> None:
-        self.touched_at = iso(now)
-
-    def is_idle(self, now: datetime) -> bool:
-        return now - from_iso(self.touched_at) >= IDLE_AFTER
-
     def has_content(self) -> bool:
         """Whether discarding it would lose anything the manager entered."""
         return bool(

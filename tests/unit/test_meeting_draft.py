@@ -35,14 +35,6 @@ def test_unknown_keys_from_an_older_version_are_ignored() -> None:
     assert MeetingDraft.from_dict(data).token == "tok"
 
 
-def test_idle_after_thirty_minutes() -> None:
-    draft = MeetingDraft.start("tok", NOW)
-    assert not draft.is_idle(NOW + timedelta(minutes=29))
-    assert draft.is_idle(NOW + timedelta(minutes=30))
-    draft.touch(NOW + timedelta(minutes=29))
-    assert not draft.is_idle(NOW + timedelta(minutes=45))
-
-
 def test_future_time_means_planned_and_just_now_is_held() -> None:
     draft = MeetingDraft.start("tok", NOW)
     assert not draft.is_planned(NOW)
