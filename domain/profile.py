@@ -305,6 +305,59 @@ def parse_value(
     return Parsed({spec.col: local_day}, local_day)
 
 
+@dataclass(frozen=True)
+class Clipped:
+    """A value over its field's limit, cut to the limit: saved only if the manager confirms."""
+
+    parsed: Parsed
+    why: Invalid
+
+
+def read_value(
+    spec: FieldSpec, text: str, *, now: datetime, tz: ZoneInfo, default_currency: str
+) -> Parsed | Invalid | Clipped:
+    """`parse_value`; a text too long for the field is offered cut to the limit (nothing
+    typed is lost: the manager may type it again instead)."""
+    result = parse_value(spec, text, now=now, tz=tz, default_currency=default_currency)
+    if isinstance(result, Invalid) and result.reason == "profile.invalid.too_long":
+        cut = text.strip()[: spec.limit]
+        clipped = parse_value(spec, cut, now=now, tz=tz, default_currency=default_currency)
+        if isinstance(clipped, Parsed):
+            return Clipped(clipped, result)
+    return result
+
+
+def stored_form(changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Column values in a JSON-safe form (dates tagged) to keep in a dialog's data."""
+    tagged: dict[str, list[Any]] = {}
+    for col, value in changes.items():
+        if isinstance(value, datetime):
+            tagged[col] = ["dt", value.isoformat()]
+        elif isinstance(value, date):
+            tagged[col] = ["d", value.isoformat()]
+        else:
+            tagged[col] = ["v", value]
+    return tagged
+
+
+def from_stored_form(tagged: Mapping[str, Any]) -> dict[str, Any]:
+    """The column values `stored_form` kept."""
+    kinds = {"dt": datetime.fromisoformat, "d": date.fromisoformat}
+    return {col: kinds[kind](raw) if kind in kinds else raw for col, (kind, raw) in tagged.items()}
+
+
+def contact_from_card(first: str | None, last: str | None, phone: str | None) -> dict[str, Any]:
+    """A shared Telegram contact card as a contact's fields (name and phone, within limits)."""
+    name = " ".join(part for part in (first, last) if part).strip()[:120] or "—"
+    return {"full_name": name, "phone": re.sub(r"[^\d+]", "", phone or "")[:40] or None}
+
+
+def same_phone(one: str | None, other: str | None) -> bool:
+    """Whether two phone numbers have the same digits (however they are written)."""
+    digits = re.sub(r"\D", "", one or "")
+    return bool(digits) and digits == re.sub(r"\D", "", other or "")
+
+
 def parse_birthday(text: str, *, now: datetime, tz: ZoneInfo) -> str | None:
     """'12.03', '12.03.1980', '1980-03-12', '12 March', '3月12日' → 'YYYY-MM-DD' or '--MM-DD'."""
     value = text.strip()
