@@ -272,3 +272,20 @@ async def test_undo_of_an_added_entry_removes_it_in_chinese(
     await admin.press("↩️ 撤销")
     assert await storage.contacts.for_account(account_id) == []
     assert "已撤销" in admin.last_text
+
+
+async def test_a_button_of_an_earlier_edit_is_refused_and_the_new_one_goes_on(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    [goals] = [b for b in admin.last_message.buttons if str(b["text"]).startswith("Goals")]
+    earlier = (str(goals["callback_data"]), admin.last_message.message_id)
+    await admin.send("/edit VT-Metal")  # a new edit: the earlier one's buttons are stale
+    await admin.press_data(*earlier)
+    assert admin.last_alert is not None and "card is closed" in admin.last_alert
+    await admin.press("📋 General")
+    await admin.press("Goals")
+    await admin.send("Grow exports")
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals == "Grow exports"
