@@ -62,8 +62,8 @@ from handlers.profiles.common import (
     default_currency,
     int_part,
     manager_names,
+    open_account,
     refuse_missing,
-    remember_account,
     state,
     value_text,
     visible_account,
@@ -548,12 +548,9 @@ async def hint(update: Update, context: KamContext, run: Run) -> Next:
 
 async def _open(update: Update, context: KamContext, account_id: int, **data: Any) -> None:
     """The edit of a client the manager may see, at the step `data` leads to."""
-    if await visible_account(context, account_id) is None:
-        await refuse_missing(update, context)
+    if await open_account(update, context, account_id) is None:
         EDIT.end(context)
         return
-    await answer(update)
-    remember_account(context, account_id)
     step = FIELDS_STEP if "section" in data else SECTIONS_STEP
     await EDIT.start(update, context, step, data={"account_id": account_id, **data})
 
