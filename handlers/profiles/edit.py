@@ -120,7 +120,10 @@ def _noted(run: Run, text: str, gap: str = "\n\n") -> str:
 
 
 async def _values(context: KamContext, run: Run) -> dict[str, Any] | None:
-    """The stored values of what is edited (the account or the item); None if it is gone."""
+    """The stored values of what is edited, the account or an item ({} for an item being
+    added); None if it is gone."""
+    if run.data.get("adding"):
+        return {}
     storage = context.services.storage
     entity = _entity(run)
     if entity == "account":
@@ -205,15 +208,14 @@ async def show_value(update: Update, context: KamContext, run: Run) -> Screen:
     spec = _spec(run)
     assert spec is not None
     t = context.t
-    adding = run.data.get("adding")
-    values = {} if adding else await _values(context, run) or {}
+    values = await _values(context, run) or {}
     current = value_text(context, spec, values, await manager_names(context))
     lines = [t("profile.edit.field_title", field=t(spec.label))]
     if current:
         lines.append(t("profile.edit.current", value=clip(current, 600)))
     rows = await _choices(context, run, spec)
     if spec.kind in ("choice", "manager", "flag"):
-        team = adding == "team" and spec.kind == "manager"
+        team = run.data.get("adding") == "team" and spec.kind == "manager"
         lines.append(t("profile.edit.pick_or_type" if team else "profile.edit.pick"))
     else:
         lines.append(t(f"profile.prompt.{spec.kind}", limit=spec.limit))
@@ -240,8 +242,8 @@ async def show_confirm(update: Update, context: KamContext, run: Run) -> Screen:
     spec = _spec(run)
     assert spec is not None
     t = context.t
-    values = {} if run.data.get("adding") else await _values(context, run)
-    old = value_text(context, spec, values or {}, await manager_names(context)) or "—"
+    values = await _values(context, run) or {}
+    old = value_text(context, spec, values, await manager_names(context)) or "—"
     text = t(
         "profile.edit.confirm",
         field=t(spec.label),
@@ -289,7 +291,7 @@ async def enter_item(update: Update, context: KamContext, run: Run) -> Next:
 
 async def enter_value(update: Update, context: KamContext, run: Run) -> Next:
     run.data.pop("pending", None)
-    if run.data.get("adding") or await _values(context, run) is not None:
+    if await _values(context, run) is not None:
         return None
     return await _item_gone(update, context)
 
@@ -386,7 +388,7 @@ async def typed(update: Update, context: KamContext, run: Run) -> Next:
         spec = field_spec("team", "name")
     if spec is None:
         return None
-    values = {} if run.data.get("adding") else await _values(context, run) or {}
+    values = await _values(context, run) or {}
     currency = spec.currency_column and values.get(spec.currency_column)
     result = read_value(
         spec,

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from domain.clock import FakeClock
 from storage import Storage
 from tests.fake_telegram import TelegramUser
+from tests.handlers.conftest import MakeUser, onboard
 from tests.handlers.test_profile_create_find import create
 
 
@@ -289,3 +290,30 @@ async def test_a_button_of_an_earlier_edit_is_refused_and_the_new_one_goes_on(
     await admin.send("Grow exports")
     account = await storage.accounts.get(await _account_id(storage))
     assert account is not None and account.goals == "Grow exports"
+
+
+async def test_a_team_member_may_edit_but_not_reassign_the_owner(
+    admin: TelegramUser, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    await admin.send("/invite")
+    await admin.press("Key account manager")
+    link = next(t for t in admin.bot_texts() if "start=" in t)
+    boris = await make_user(2000, "Boris")
+    await onboard(boris, start="/start " + link.split("start=")[1].split()[0])
+    member = await storage.managers.by_telegram_id(2000)
+    assert member is not None
+    account_id = await _account_id(storage)
+    await storage.profile.add_item(
+        "team", account_id, {"manager_id": member.id}, actor_id=1, now=clock.now()
+    )
+    await boris.send("/edit VT-Metal")
+    await boris.press("📋 General")
+    screen = boris.last_text
+    await boris.press("Owner")
+    assert boris.last_alert and "Only the owner" in boris.last_alert  # an alert, not dropped
+    assert boris.last_text == screen
+    await boris.press("Goals")
+    await boris.send("Grow exports")
+    account = await storage.accounts.get(account_id)
+    assert account is not None and account.goals == "Grow exports" and account.owner_id == 1
