@@ -271,13 +271,11 @@ async def _gone(update: Update, context: KamContext, run: Run) -> Screen | None:
 # --- entering steps --------------------------------------------------------------------------
 
 
-async def enter_sections(update: Update, context: KamContext, run: Run) -> Next:
-    run.data.update(entity="account", item_id=None, field=None, adding=None, section=None)
-    return None
-
-
-async def enter_fields(update: Update, context: KamContext, run: Run) -> Next:
+async def enter_account(update: Update, context: KamContext, run: Run) -> Next:
+    """The sections or a section's fields: no item or field is being edited any more."""
     run.data.update(entity="account", item_id=None, field=None, adding=None)
+    if run.step == SECTIONS_STEP:
+        run.data["section"] = None  # Done returns to the card
     return None
 
 
@@ -638,13 +636,13 @@ EDIT = Flow(
         MessageHandler(filters.CONTACT, shared_contact),
     ],
     steps=[
-        Step(SECTIONS_STEP, show_sections, [_press("s", pick_section)], enter=enter_sections),
+        Step(SECTIONS_STEP, show_sections, [_press("s", pick_section)], enter=enter_account),
         Step(
             FIELDS_STEP,
             show_fields,
             [_press("f", pick_field), _press("i", open_item), _press("a", add_item)],
             back=SECTIONS_STEP,
-            enter=enter_fields,
+            enter=enter_account,
         ),
         Step(
             ITEM,
