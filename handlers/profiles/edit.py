@@ -627,7 +627,7 @@ async def shared_contact(update: Update, context: KamContext) -> None:
 
 
 EDIT = Flow(
-    "profile_edit",
+    "edit",  # not "profile_edit": runs of the former bridge (no data) stay unread
     "ed",
     entries=[
         CommandHandler("edit", edit_command),
