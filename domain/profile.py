@@ -51,6 +51,11 @@ class FieldSpec:
     def option_message(self, option: str) -> str:
         return f"{self.option_label}.{option}"
 
+    @property
+    def picked(self) -> bool:
+        """Chosen with buttons (a choice, yes/no, a manager), not typed."""
+        return self.kind in ("choice", "manager", "flag")
+
 
 def _text(key: str, limit: int = 200, *, required: bool = False) -> FieldSpec:
     return FieldSpec(key, "text", f"profile.field.{key}", limit=limit, required=required)
@@ -264,7 +269,7 @@ def parse_value(
     value = text.strip()
     if not value:
         return Invalid("profile.invalid.empty", {})
-    if spec.kind in ("choice", "manager", "flag"):
+    if spec.picked:
         return Invalid("profile.invalid.use_buttons", {})
     if spec.kind == "text":
         if spec.key == "aliases":

@@ -214,7 +214,7 @@ async def show_value(update: Update, context: KamContext, run: Run) -> Screen:
     if current:
         lines.append(t("profile.edit.current", value=clip(current, 600)))
     rows = await _choices(context, run, spec)
-    if spec.kind in ("choice", "manager", "flag"):
+    if spec.picked:
         team = run.data.get("adding") == "team" and spec.kind == "manager"
         lines.append(t("profile.edit.pick_or_type" if team else "profile.edit.pick"))
     else:

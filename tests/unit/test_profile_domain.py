@@ -131,6 +131,8 @@ def test_a_value_too_long_is_offered_cut_to_the_limit() -> None:
     assert phone is not None
     refused = read_value(phone, "call me", now=NOW, tz=MSK, default_currency="RUB")
     assert refused == Invalid("profile.invalid.phone", {})
+    picked = [spec.key for spec in FIELDS["team"] if spec.picked]
+    assert picked == ["manager_id", "is_executive_sponsor"]
 
 
 def test_values_kept_in_a_dialog_come_back_as_they_were() -> None:
