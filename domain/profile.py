@@ -51,6 +51,11 @@ class FieldSpec:
     def option_message(self, option: str) -> str:
         return f"{self.option_label}.{option}"
 
+    @property
+    def picked(self) -> bool:
+        """Chosen with buttons (a choice, yes/no, a manager), not typed."""
+        return self.kind in ("choice", "manager", "flag")
+
 
 def _text(key: str, limit: int = 200, *, required: bool = False) -> FieldSpec:
     return FieldSpec(key, "text", f"profile.field.{key}", limit=limit, required=required)
@@ -264,7 +269,7 @@ def parse_value(
     value = text.strip()
     if not value:
         return Invalid("profile.invalid.empty", {})
-    if spec.kind in ("choice", "manager", "flag"):
+    if spec.picked:
         return Invalid("profile.invalid.use_buttons", {})
     if spec.kind == "text":
         if spec.key == "aliases":
@@ -303,6 +308,59 @@ def parse_value(
         return Parsed({spec.col: parsed.at, "due_has_time": parsed.has_time}, parsed.at)
     local_day = parsed.at.astimezone(tz).date()
     return Parsed({spec.col: local_day}, local_day)
+
+
+@dataclass(frozen=True)
+class Clipped:
+    """A value over its field's limit, cut to the limit: saved only if the manager confirms."""
+
+    parsed: Parsed
+    why: Invalid
+
+
+def read_value(
+    spec: FieldSpec, text: str, *, now: datetime, tz: ZoneInfo, default_currency: str
+) -> Parsed | Invalid | Clipped:
+    """`parse_value`; a text too long for the field is offered cut to the limit (nothing
+    typed is lost: the manager may type it again instead)."""
+    result = parse_value(spec, text, now=now, tz=tz, default_currency=default_currency)
+    if isinstance(result, Invalid) and result.reason == "profile.invalid.too_long":
+        cut = text.strip()[: spec.limit]
+        clipped = parse_value(spec, cut, now=now, tz=tz, default_currency=default_currency)
+        if isinstance(clipped, Parsed):
+            return Clipped(clipped, result)
+    return result
+
+
+def stored_form(changes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Column values in a JSON-safe form (dates tagged) to keep in a dialog's data."""
+    tagged: dict[str, list[Any]] = {}
+    for col, value in changes.items():
+        if isinstance(value, datetime):
+            tagged[col] = ["dt", value.isoformat()]
+        elif isinstance(value, date):
+            tagged[col] = ["d", value.isoformat()]
+        else:
+            tagged[col] = ["v", value]
+    return tagged
+
+
+def from_stored_form(tagged: Mapping[str, Any]) -> dict[str, Any]:
+    """The column values `stored_form` kept."""
+    kinds = {"dt": datetime.fromisoformat, "d": date.fromisoformat}
+    return {col: kinds[kind](raw) if kind in kinds else raw for col, (kind, raw) in tagged.items()}
+
+
+def contact_from_card(first: str | None, last: str | None, phone: str | None) -> dict[str, Any]:
+    """A shared Telegram contact card as a contact's fields (name and phone, within limits)."""
+    name = " ".join(part for part in (first, last) if part).strip()[:120] or "—"
+    return {"full_name": name, "phone": re.sub(r"[^\d+]", "", phone or "")[:40] or None}
+
+
+def same_phone(one: str | None, other: str | None) -> bool:
+    """Whether two phone numbers have the same digits (however they are written)."""
+    digits = re.sub(r"\D", "", one or "")
+    return bool(digits) and digits == re.sub(r"\D", "", other or "")
 
 
 def parse_birthday(text: str, *, now: datetime, tz: ZoneInfo) -> str | None:

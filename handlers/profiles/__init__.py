@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, InlineQueryHandler
 
 from bot.context import KamApp, KamContext
-from handlers import dialog, prompts
+from handlers import dialog
 from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
 from handlers.ui import answer
 
@@ -30,7 +30,7 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
 
 def register(application: KamApp) -> None:
     dialog.register(application, new_client.NEW_CLIENT)
-    prompts.register(application, edit.conversation())
-    prompts.register(application, find.SEARCH_BOX)
+    dialog.register(application, edit.EDIT)
+    dialog.register(application, find.SEARCH_BOX)
     application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))

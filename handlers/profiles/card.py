@@ -14,9 +14,7 @@ from handlers.profiles.common import (
     esc,
     int_part,
     money_text,
-    refuse_missing,
-    remember_account,
-    visible_account,
+    open_account,
     zone,
 )
 from handlers.ui import answer, button, callback_parts, close_screen, grid, keyboard, show_screen
@@ -118,12 +116,8 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
 async def show_card(
     update: Update, context: KamContext, account_id: int, *, new_message: bool = False
 ) -> None:
-    account = await visible_account(context, account_id)
-    if account is None:
-        await refuse_missing(update, context)
+    if await open_account(update, context, account_id) is None:
         return
-    await answer(update)
-    remember_account(context, account_id)
     t = context.t
     snap = await context.services.storage.profile.snapshot(
         account_id, now=context.services.clock.now()

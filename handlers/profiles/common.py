@@ -74,6 +74,18 @@ async def visible_account(context: KamContext, account_id: int) -> Account | Non
     return None if account.archived_at is not None else account
 
 
+async def open_account(update: Update, context: KamContext, account_id: int) -> Account | None:
+    """The account a screen is about, if the manager may see it (else refused); the press is
+    answered, and it becomes the open client (for `/edit` and shared contact cards)."""
+    account = await visible_account(context, account_id)
+    if account is None:
+        await refuse_missing(update, context)
+        return None
+    await answer(update)
+    remember_account(context, account_id)
+    return account
+
+
 async def refuse_missing(update: Update, context: KamContext) -> None:
     """A press or command about an account that is gone or not the manager's."""
     if update.callback_query is not None:

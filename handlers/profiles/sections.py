@@ -22,12 +22,10 @@ from handlers.profiles.common import (
     esc,
     int_part,
     manager_names,
-    refuse_missing,
-    remember_account,
+    open_account,
     value_text,
-    visible_account,
 )
-from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
+from handlers.ui import StaleButton, answer, button, callback_parts, clip, keyboard, show_screen
 from storage.profile import ProfileItem, ProfileSnapshot
 
 PAGE_CHARS = 1600  # a phone screen or two; Telegram's limit is 4096
@@ -140,12 +138,11 @@ async def show_section(
     update: Update, context: KamContext, account_id: int, key: str, page: int = 0
 ) -> None:
     section = SECTION_KEYS.get(key)
-    account = await visible_account(context, account_id)
-    if section is None or account is None:
-        await refuse_missing(update, context)
+    if section is None:
+        raise StaleButton(f"no section {key!r}")
+    account = await open_account(update, context, account_id)
+    if account is None:
         return
-    await answer(update)
-    remember_account(context, account_id)
     t = context.t
     now = context.services.clock.now()
     snap = await context.services.storage.profile.snapshot(account_id, now=now)

@@ -297,7 +297,7 @@ def test_the_dialog_layer_and_its_flows_use_public_ptb_api_only() -> None:
     root = Path(__file__).parents[2] / "handlers"
     files = [
         *sorted((root / "dialog").glob("*.py")),
-        *(root / name for name in ("prompts.py", "preferences.py", "reminders/settings.py")),
+        *(root / name for name in ("profiles/edit.py", "preferences.py", "reminders/settings.py")),
         *(root / name for name in ("profiles/find.py", "profiles/new_client.py")),
         root / "reminders/satisfaction.py",
         *sorted((root / "meetings").glob("*.py")),

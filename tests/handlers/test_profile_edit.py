@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from domain.clock import FakeClock
 from storage import Storage
 from tests.fake_telegram import TelegramUser
+from tests.handlers.conftest import MakeUser, onboard
 from tests.handlers.test_profile_create_find import create
 
 
@@ -272,3 +273,47 @@ async def test_undo_of_an_added_entry_removes_it_in_chinese(
     await admin.press("↩️ 撤销")
     assert await storage.contacts.for_account(account_id) == []
     assert "已撤销" in admin.last_text
+
+
+async def test_a_button_of_an_earlier_edit_is_refused_and_the_new_one_goes_on(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    await create(admin, "VT-Metal")
+    await _open_section(admin, "📋 General")
+    [goals] = [b for b in admin.last_message.buttons if str(b["text"]).startswith("Goals")]
+    earlier = (str(goals["callback_data"]), admin.last_message.message_id)
+    await admin.send("/edit VT-Metal")  # a new edit: the earlier one's buttons are stale
+    await admin.press_data(*earlier)
+    assert admin.last_alert is not None and "card is closed" in admin.last_alert
+    await admin.press("📋 General")
+    await admin.press("Goals")
+    await admin.send("Grow exports")
+    account = await storage.accounts.get(await _account_id(storage))
+    assert account is not None and account.goals == "Grow exports"
+
+
+async def test_a_team_member_may_edit_but_not_reassign_the_owner(
+    admin: TelegramUser, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    await admin.send("/invite")
+    await admin.press("Key account manager")
+    link = next(t for t in admin.bot_texts() if "start=" in t)
+    boris = await make_user(2000, "Boris")
+    await onboard(boris, start="/start " + link.split("start=")[1].split()[0])
+    member = await storage.managers.by_telegram_id(2000)
+    assert member is not None
+    account_id = await _account_id(storage)
+    await storage.profile.add_item(
+        "team", account_id, {"manager_id": member.id}, actor_id=1, now=clock.now()
+    )
+    await boris.send("/edit VT-Metal")
+    await boris.press("📋 General")
+    screen = boris.last_text
+    await boris.press("Owner")
+    assert boris.last_alert and "Only the owner" in boris.last_alert  # an alert, not dropped
+    assert boris.last_text == screen
+    await boris.press("Goals")
+    await boris.send("Grow exports")
+    account = await storage.accounts.get(account_id)
+    assert account is not None and account.goals == "Grow exports" and account.owner_id == 1

@@ -1,8 +1,7 @@
 """The shape of the production code: short functions, explained type-ignores, public PTB API.
 
-Each check walks every production module (bot/, handlers/, storage/, domain/). An allow-list
-names what is known to break a rule while it is being restructured; an entry that no longer
-breaks the rule fails the test too, so the lists only shrink.
+Each check walks every production module (bot/, handlers/, storage/, domain/) and names every
+place that breaks its rule.
 """
 
 from __future__ import annotations
@@ -17,16 +16,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("bot", "handlers", "storage", "domain")
 MAX_FUNCTION_LINES = 60
-
-# shrinking: restructuring in progress (issue 9). Each entry is rewritten by another part of the
-# issue; remove it when that lands. Do not add to this list.
-LONG_FUNCTIONS_ALLOWED = {
-    # profile edit on the dialog layer
-    "handlers/profiles/edit.py::pressed",
-}
-
-# shrinking: restructuring in progress (issue 9): the dialog layer replaces these.
-PRIVATE_PTB_ALLOWED: set[str] = set()
 
 PRIVATE_PTB = re.compile(r"\._(get_key|update_state|conversations)\b|telegram\.ext\._|telegram\._")
 TYPE_IGNORE = re.compile(r"#\s*type:\s*ignore(\[[^\]]*\])?")
@@ -66,16 +55,10 @@ def _long_functions() -> dict[str, int]:
 
 
 def test_no_production_function_is_longer_than_60_lines() -> None:
-    found = _long_functions()
-    too_long = {name: n for name, n in found.items() if name not in LONG_FUNCTIONS_ALLOWED}
+    too_long = _long_functions()
     assert not too_long, "split these functions (lines):\n" + "\n".join(
         f"  {name}: {n}" for name, n in sorted(too_long.items())
     )
-
-
-def test_the_long_function_allow_list_only_shrinks() -> None:
-    fixed = sorted(LONG_FUNCTIONS_ALLOWED - set(_long_functions()))
-    assert not fixed, "now short or gone; remove from LONG_FUNCTIONS_ALLOWED: " + ", ".join(fixed)
 
 
 def test_every_type_ignore_says_why() -> None:
@@ -107,16 +90,10 @@ def _private_ptb_uses() -> dict[str, list[str]]:
 
 
 def test_bot_and_handlers_use_only_public_ptb_api() -> None:
-    found = _private_ptb_uses()
-    private = {name: lines for name, lines in found.items() if name not in PRIVATE_PTB_ALLOWED}
+    private = _private_ptb_uses()
     assert not private, "PTB private API:\n" + "\n".join(
         f"  {name}:{line}" for name, lines in sorted(private.items()) for line in lines
     )
-
-
-def test_the_private_api_allow_list_only_shrinks() -> None:
-    fixed = sorted(PRIVATE_PTB_ALLOWED - set(_private_ptb_uses()))
-    assert not fixed, "no private API left; remove from PRIVATE_PTB_ALLOWED: " + ", ".join(fixed)
 
 
 def test_the_checks_see_what_they_look_for() -> None:

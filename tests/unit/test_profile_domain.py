@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,14 +18,20 @@ from domain.money import Money
 from domain.profile import (
     FIELDS,
     SECTIONS,
+    Clipped,
     Invalid,
     Parsed,
     completeness,
+    contact_from_card,
     field_spec,
+    from_stored_form,
     is_overdue,
     parse_birthday,
     parse_value,
+    read_value,
+    same_phone,
     satisfaction_trend,
+    stored_form,
 )
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
@@ -109,6 +116,40 @@ def test_text_number_date_birthday_and_aliases() -> None:
     assert parse_birthday("12.03", now=NOW, tz=MSK) == "--03-12"
     assert parse_birthday("1980-03-12", now=NOW, tz=MSK) == "1980-03-12"
     assert parse_birthday("29.02", now=NOW, tz=MSK) == "--02-29"
+
+
+def test_a_value_too_long_is_offered_cut_to_the_limit() -> None:
+    goals = field_spec("account", "goals")
+    assert goals is not None
+    result = read_value(goals, "g" * 2001, now=NOW, tz=MSK, default_currency="RUB")
+    assert isinstance(result, Clipped) and result.parsed.changes == {"goals": "g" * 2000}
+    assert result.why == Invalid("profile.invalid.too_long", {"limit": 2000, "length": 2001})
+    assert read_value(goals, "Grow", now=NOW, tz=MSK, default_currency="RUB") == Parsed(
+        {"goals": "Grow"}, "Grow"
+    )
+    phone = field_spec("contact", "phone")
+    assert phone is not None
+    refused = read_value(phone, "call me", now=NOW, tz=MSK, default_currency="RUB")
+    assert refused == Invalid("profile.invalid.phone", {})
+    picked = [spec.key for spec in FIELDS["team"] if spec.picked]
+    assert picked == ["manager_id", "is_executive_sponsor"]
+
+
+def test_values_kept_in_a_dialog_come_back_as_they_were() -> None:
+    changes = {"due_at": NOW, "expected_close_on": date(2026, 12, 15), "goals": "x", "n": None}
+    kept = stored_form(changes)
+    assert json.loads(json.dumps(kept)) == kept
+    assert from_stored_form(kept) == changes
+
+
+def test_a_shared_contact_card_and_its_phone() -> None:
+    assert contact_from_card("Olga", "Ko", "+7 (916) 123-45-67") == {
+        "full_name": "Olga Ko",
+        "phone": "+79161234567",
+    }
+    assert contact_from_card(None, None, None) == {"full_name": "—", "phone": None}
+    assert same_phone("+7 916 123 45 67", "+79161234567")
+    assert not same_phone(None, None) and not same_phone("+7 916", "+7 917")
 
 
 def test_completeness_weighs_what_matters() -> None:
