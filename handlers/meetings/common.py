@@ -15,21 +15,13 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from bot.i18n import N_
+from domain import meeting_steps as ms
 from domain.meeting_draft import MeetingDraft
 from handlers.dialog import Go, Next, Run, Screen
 from handlers.ui import answer
 
 FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"
-
-# The steps of the meeting flow (names: persisted in the draft and the run).
-FRESH, FROM_PLANNED, EDIT, QUICK = "fresh", "from_planned", "edit", "quick"  # make a draft
-RESUME, CONFIRM_CANCEL = "resume", "confirm_cancel"  # questions about the draft
-ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE = "account", "new_account", "when", "kind", "where"
-CONTACTS, NEW_CONTACT, TEAM, NOTES = "contacts", "new_contact", "team", "notes"
-OUTCOME, REASON, NEXT_TEXT = "outcome", "reason", "next_text"
-NEXT_DUE, PICK_DATE = "next_due", "pick_date"
-SATISFACTION, REMIND, REVIEW = "satisfaction", "remind", "review"
 
 KIND_LABELS: dict[str, str] = {
     "visit": N_("meeting.kind_visit"),
@@ -165,18 +157,6 @@ Rows = list[list[InlineKeyboardButton]]
 View = tuple[str, Rows]
 DraftScreen = Callable[[KamContext, Run, MeetingDraft], Awaitable[View]]
 DraftInput = Callable[[KamContext, Run, MeetingDraft], Awaitable[Next]]
-DRAFT_STEPS = {
-    *(ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE, CONTACTS, NEW_CONTACT, TEAM, NOTES),
-    *(OUTCOME, REASON, NEXT_TEXT, NEXT_DUE, PICK_DATE, SATISFACTION, REMIND, REVIEW),
-}
-"""The steps a draft can be continued at (not the questions about it)."""
-
-
-def current_step(draft: MeetingDraft) -> str:
-    """The step to continue the draft at."""
-    if draft.step in DRAFT_STEPS:
-        return draft.step
-    return REVIEW if draft.return_to_review else ACCOUNT
 
 
 def draft_screen(
@@ -188,7 +168,7 @@ def draft_screen(
         draft = get_draft(context)
         if draft is None:
             return None
-        if run.step in DRAFT_STEPS:
+        if run.step in ms.DRAFT_STEPS:
             draft.step = run.step
         text, rows = await func(context, run, draft)
         put_draft(context, draft)

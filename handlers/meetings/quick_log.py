@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import KamContext
+from domain import meeting_steps as ms
 from domain.meeting_draft import MeetingDraft, NextStep, iso
 from domain.quick_log import QuickGuess, guess
 from domain.search import Candidate
@@ -43,7 +44,7 @@ async def offer_quick_log(update: Update, context: KamContext, text: str) -> Non
     draft = c.new_draft(context, "held")
     draft.add_note(text)
     draft.return_to_review = True
-    draft.step = c.REVIEW
+    draft.step = ms.REVIEW
     if found.when is not None and found.when.at < c.now(context):
         draft.starts_at, draft.starts_has_time = iso(found.when.at), found.when.has_time
     for follow in found.follow_ups:
@@ -96,9 +97,9 @@ async def _hand_over(update: Update, context: KamContext, run: Run, view: str) -
     draft, older = _draft(run), c.get_draft(context)
     run.data["draft"] = draft.to_dict()
     if older is not None and older.has_content() and older.token != draft.token:
-        await go(update, context, Address(c.FLOW, c.RESUME, {"then": c.QUICK, "view": view}))
+        await go(update, context, Address(c.FLOW, ms.RESUME, {"then": ms.QUICK, "view": view}))
     else:
-        await go(update, context, Address(c.FLOW, c.QUICK, {"view": view}))
+        await go(update, context, Address(c.FLOW, ms.QUICK, {"view": view}))
     return None
 
 
@@ -124,7 +125,7 @@ async def quick_account(update: Update, context: KamContext, run: Run) -> Next:
         if account is not None:
             draft.set_account(account.id, account.name)
     run.data["draft"] = draft.to_dict()
-    await go(update, context, Address(c.FLOW, c.QUICK, {"view": "edit"}))
+    await go(update, context, Address(c.FLOW, ms.QUICK, {"view": "edit"}))
     return None
 
 
@@ -162,6 +163,6 @@ async def take_quick(update: Update, context: KamContext, run: Run) -> Next:
     if run.data.pop("view", "edit") == "flow":
         draft.return_to_review = True
         c.put_draft(context, draft)
-        return c.ACCOUNT
+        return ms.ACCOUNT
     c.put_draft(context, draft)
-    return c.REVIEW
+    return ms.REVIEW

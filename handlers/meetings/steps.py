@@ -12,6 +12,7 @@ from telegram import Message
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
+from domain import meeting_steps as ms
 from domain.dates import day_bounds, parse_when
 from domain.meeting_draft import (
     KINDS,
@@ -49,47 +50,7 @@ def _choice(run: Run) -> str:
 
 
 def after(context: KamContext, draft: MeetingDraft, done: str) -> str:
-    """The next step after `done`: the thumb order, or back to the card when editing."""
-    planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    if done == c.ACCOUNT:
-        if planned and draft.starts_at is None and not draft.return_to_review:
-            return c.WHEN
-        return c.CONTACTS
-    if draft.return_to_review:
-        return c.REVIEW
-    if done == c.WHEN:
-        return c.CONTACTS
-    if done == c.CONTACTS:
-        return c.NOTES
-    if done == c.NOTES and not (draft.speaks_of_future(c.now(context)) or planned):
-        return c.NEXT_TEXT  # how it went and the next step share one screen
-    if done == c.OUTCOME:
-        return c.NEXT_TEXT
-    return c.REVIEW
-
-
-def _before(context: KamContext, run: Run, draft: MeetingDraft) -> str:
-    """Where Back goes: the step's declared `back`, the card when editing, else the order."""
-    current = run.step
-    if current == c.REASON and not draft.return_to_review:
-        return c.NEXT_TEXT
-    if current == c.NEXT_DUE and draft.redate is not None:
-        return c.REVIEW
-    declared = run.flow.step(current).back
-    if declared is not None:
-        return declared
-    if draft.return_to_review and current != c.REVIEW:
-        return c.REVIEW
-    planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.NEXT_TEXT, c.REVIEW]
-    if planned:
-        order = [c.ACCOUNT, c.WHEN, c.CONTACTS, c.NOTES, c.REVIEW]
-    elif draft.is_planned(c.now(context)):
-        order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.REVIEW]
-    index = order.index(current) if current in order else len(order) - 1
-    if current == c.REVIEW:
-        draft.return_to_review = False
-    return order[max(index - 1, 0)]
+    return ms.after(draft, done, c.now(context))
 
 
 @on_draft
@@ -100,8 +61,9 @@ async def forward(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 
 @on_draft
 async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    target = _before(context, run, draft)
-    if run.step == c.NEXT_DUE:
+    declared = run.flow.step(run.step).back
+    target = ms.before(draft, run.step, declared, c.now(context))
+    if run.step == ms.NEXT_DUE:
         if draft.pending_step and draft.redate is None:
             # shown once more, so that going back never silently loses what was typed
             run.note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
@@ -116,7 +78,7 @@ async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "new":
-        return c.NEW_ACCOUNT
+        return ms.NEW_ACCOUNT
     if choice == "typed" and draft.pending_name:
         return _new_account_named(context, run, draft, draft.pending_name)
     manager, storage = context.require_manager(), context.services.storage
@@ -128,10 +90,10 @@ async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         account = await storage.accounts.get(account_id)
     if account is None or account.archived_at is not None:
         run.note = context.t("meeting.account_gone")
-        return c.ACCOUNT
+        return ms.ACCOUNT
     draft.set_account(account.id, account.name)
     draft.pending_name = None
-    return after(context, draft, c.ACCOUNT)
+    return after(context, draft, ms.ACCOUNT)
 
 
 @on_draft
@@ -141,7 +103,7 @@ async def search_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         run.note = context.t("meeting.use_buttons")
     else:
         run.data["query"] = clip(text, MAX_NAME)
-    return c.ACCOUNT
+    return ms.ACCOUNT
 
 
 @on_draft
@@ -158,7 +120,7 @@ def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name:
     draft.set_account(None, name)
     draft.pending_name = None
     run.note = context.t("meeting.new_client_noted", name=name)
-    return after(context, draft, c.ACCOUNT)
+    return after(context, draft, ms.ACCOUNT)
 
 
 # --- when, kind, where -------------------------------------------------------------------
@@ -179,7 +141,7 @@ async def choose_when(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
             return Go.REDRAW
         draft.starts_at, draft.starts_has_time = iso(preset), True
     run.note = _when_note(context, draft)
-    return after(context, draft, c.WHEN)
+    return after(context, draft, ms.WHEN)
 
 
 def _when_note(context: KamContext, draft: MeetingDraft) -> str:
@@ -208,7 +170,7 @@ async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
         return Go.REDRAW
     draft.starts_at, draft.starts_has_time = iso(parsed.at), parsed.has_time
     run.note = _when_note(context, draft)
-    return after(context, draft, c.WHEN)
+    return after(context, draft, ms.WHEN)
 
 
 @on_draft
@@ -216,13 +178,13 @@ async def choose_kind(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
     if _choice(run) not in KINDS:
         return Go.REDRAW
     draft.kind = _choice(run)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
 async def clear_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     draft.location, draft.latitude, draft.longitude = None, None, None
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
@@ -241,7 +203,7 @@ async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next
         return Go.REDRAW
     else:
         draft.location = clip(_typed(run), MAX_LINE)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 # --- people ------------------------------------------------------------------------------
@@ -251,9 +213,9 @@ async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next
 async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "add":
-        return c.NEW_CONTACT
+        return ms.NEW_CONTACT
     if choice == "team":
-        return c.TEAM
+        return ms.TEAM
     contact_id = parse_id(choice)
     if contact_id is not None and draft.account_id is not None:
         contact = await context.services.storage.contacts.get(contact_id)
@@ -276,26 +238,26 @@ async def type_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Ne
     text = _typed(run)
     if not text:
         run.note = context.t("meeting.use_buttons")
-        return c.CONTACTS
-    if run.step == c.CONTACTS and not looks_like_a_person(text):
+        return ms.CONTACTS
+    if run.step == ms.CONTACTS and not looks_like_a_person(text):
         # What was discussed, typed on the people screen: the marked people and the notes at
         # once, and on to the next screen.
         run.note = take_content(context, run, draft) or ""
-        return after(context, draft, c.NOTES)
+        return after(context, draft, ms.NOTES)
     name, position = split_name_and_position(text)
-    if draft.account_id is not None and run.step == c.CONTACTS:
+    if draft.account_id is not None and run.step == ms.CONTACTS:
         known = await context.services.storage.contacts.for_account(draft.account_id)
         matches = rank(name, [Candidate(p.id, p.full_name, (p.full_name,)) for p in known], 1)
         if matches and is_sure_match(matches[0]):
             if matches[0].id not in draft.contact_ids:
                 draft.contact_ids.append(matches[0].id)
             run.note = context.t("meeting.contact_marked", name=matches[0].label)
-            return c.CONTACTS
+            return ms.CONTACTS
     if not draft.add_new_contact(name, position):
         run.note = context.t("meeting.too_many")
     else:
         run.note = context.t("meeting.contact_added", name=name)
-    return c.CONTACTS
+    return ms.CONTACTS
 
 
 @on_draft
@@ -359,7 +321,7 @@ async def notes_content(context: KamContext, run: Run, draft: MeetingDraft) -> N
         run.note = context.t("meeting.notes_hint")
         return Go.REDRAW
     run.note = note
-    return after(context, draft, c.NOTES)
+    return after(context, draft, ms.NOTES)
 
 
 @on_draft
@@ -373,16 +335,16 @@ async def more_content(context: KamContext, run: Run, draft: MeetingDraft) -> Ne
 async def choose_outcome(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "reason":
-        return c.REASON
+        return ms.REASON
     if choice == "skip":
         draft.outcome = None
     elif choice in OUTCOMES:
-        draft.outcome = None if draft.outcome == choice and run.step == c.NEXT_TEXT else choice
+        draft.outcome = None if draft.outcome == choice and run.step == ms.NEXT_TEXT else choice
     else:
         return Go.REDRAW
-    if run.step == c.NEXT_TEXT:
+    if run.step == ms.NEXT_TEXT:
         return Go.REDRAW
-    return after(context, draft, c.OUTCOME)
+    return after(context, draft, ms.OUTCOME)
 
 
 @on_draft
@@ -392,8 +354,8 @@ async def type_reason(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
         return Go.REDRAW
     draft.outcome_reason = clip(_typed(run), MAX_LINE)
     if not draft.return_to_review:
-        return c.NEXT_TEXT
-    return c.REVIEW if draft.outcome else c.OUTCOME
+        return ms.NEXT_TEXT
+    return ms.REVIEW if draft.outcome else ms.OUTCOME
 
 
 # --- next steps --------------------------------------------------------------------------
@@ -408,14 +370,14 @@ async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> 
     found = next_step(text, now=c.now(context), tz=c.zone(context))
     if found.due is None:
         draft.pending_step = clip(text, MAX_STEP_TEXT)
-        return c.NEXT_DUE
+        return ms.NEXT_DUE
     # the date inside the text is its due date (with its time); the card can change it
     draft.next_steps.append(
         NextStep(clip(found.text, MAX_STEP_TEXT), iso(found.due.at), found.due.has_time)
     )
     due = c.fmt_when(context, found.due.at, found.due.has_time)
     run.note = context.t("meeting.due_read", due=due)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
@@ -431,12 +393,12 @@ def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
         index, draft.redate = draft.redate, None
         if index < len(draft.next_steps):
             draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
-        return c.REVIEW
+        return ms.REVIEW
     if not draft.pending_step:
-        return c.NEXT_TEXT
+        return ms.NEXT_TEXT
     draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
     draft.pending_step = None
-    return c.REVIEW
+    return ms.REVIEW
 
 
 def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
@@ -461,15 +423,15 @@ def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
 async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "pick":
-        return c.PICK_DATE
+        return ms.PICK_DATE
     if choice == "notes" and draft.pending_step and draft.redate is None:
         # not a next step after all, but more of what was discussed: nothing typed is lost
         text, draft.pending_step = draft.pending_step, None
         run.note = context.t("meeting.note_added" if draft.add_note(text) else "meeting.notes_full")
-        return c.NEXT_TEXT
+        return ms.NEXT_TEXT
     valid, due = _picked_due(context, choice)
     if not valid:
-        return c.NEXT_DUE
+        return ms.NEXT_DUE
     return _add_next_step(draft, due, False)
 
 
@@ -491,7 +453,7 @@ async def choose_satisfaction(context: KamContext, run: Run, draft: MeetingDraft
     allowed = {*SATISFACTION_CHOICES, 0, context.require_manager().satisfaction_days}
     if choice.isdigit() and int(choice) in allowed:
         draft.satisfaction_days = int(choice)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
@@ -500,20 +462,20 @@ async def choose_remind(context: KamContext, run: Run, draft: MeetingDraft) -> N
     allowed = {*REMIND_CHOICES, 0, context.require_manager().meeting_lead_minutes}
     if choice.isdigit() and int(choice) in allowed:
         draft.remind_before_minutes = int(choice)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 EDITS = {
-    "when": c.WHEN,
-    "kind": c.KIND,
-    "where": c.WHERE,
-    "who": c.CONTACTS,
-    "notes": c.NOTES,
-    "outcome": c.OUTCOME,
-    "next": c.NEXT_TEXT,
-    "sat": c.SATISFACTION,
-    "remind": c.REMIND,
-    "account": c.ACCOUNT,
+    "when": ms.WHEN,
+    "kind": ms.KIND,
+    "where": ms.WHERE,
+    "who": ms.CONTACTS,
+    "notes": ms.NOTES,
+    "outcome": ms.OUTCOME,
+    "next": ms.NEXT_TEXT,
+    "sat": ms.SATISFACTION,
+    "remind": ms.REMIND,
+    "account": ms.ACCOUNT,
 }
 
 
@@ -521,7 +483,7 @@ EDITS = {
 async def edit_field(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """A field's button on the card: its step, and back to the card after it."""
     draft.return_to_review = True
-    return EDITS.get(_choice(run), c.REVIEW)
+    return EDITS.get(_choice(run), ms.REVIEW)
 
 
 @on_draft
@@ -529,16 +491,16 @@ async def redate_step(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
     """📅 on the card: change one next step's due date."""
     choice = _choice(run)
     if not choice.isdigit() or int(choice) >= len(draft.next_steps):
-        return c.REVIEW
+        return ms.REVIEW
     draft.redate = int(choice)
-    return c.NEXT_DUE
+    return ms.NEXT_DUE
 
 
 @on_draft
 async def hint(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Anything the step does not expect: say so briefly and show the step again."""
-    if run.step == c.RESUME:
+    if run.step == ms.RESUME:
         return Go.REDRAW
     command = run.text.startswith("/")
     run.note = context.t("meeting.hint_command" if command else "meeting.use_buttons")
-    return c.current_step(draft)
+    return ms.current_step(draft)

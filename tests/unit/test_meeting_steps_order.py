@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from domain import meeting_steps as ms
+from domain.meeting_draft import MeetingDraft, iso
+
+NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+
+
+def _draft(mode: str = "held") -> MeetingDraft:
+    return MeetingDraft.start("tok", NOW, mode=mode)
+
+
+def test_a_held_meeting_goes_account_people_notes_then_next_step() -> None:
+    draft = _draft()
+    assert ms.after(draft, ms.ACCOUNT, NOW) == ms.CONTACTS
+    assert ms.after(draft, ms.CONTACTS, NOW) == ms.NOTES
+    assert ms.after(draft, ms.NOTES, NOW) == ms.NEXT_TEXT
+    assert ms.after(draft, ms.NEXT_TEXT, NOW) == ms.REVIEW
+
+
+def test_a_plan_asks_when_after_the_client_and_skips_the_next_step() -> None:
+    draft = _draft("planned")
+    assert ms.after(draft, ms.ACCOUNT, NOW) == ms.WHEN
+    assert ms.after(draft, ms.WHEN, NOW) == ms.CONTACTS
+    assert ms.after(draft, ms.NOTES, NOW) == ms.REVIEW
+    draft.starts_at = iso(NOW + timedelta(days=1))
+    assert ms.after(draft, ms.ACCOUNT, NOW) == ms.CONTACTS
+
+
+def test_an_edit_from_the_card_returns_to_the_card() -> None:
+    draft = _draft()
+    draft.return_to_review = True
+    assert ms.after(draft, ms.NOTES, NOW) == ms.REVIEW
+    assert ms.before(draft, ms.KIND, None, NOW) == ms.REVIEW
+
+
+def test_back_follows_the_declared_step_then_the_order() -> None:
+    draft = _draft()
+    assert ms.before(draft, ms.NEW_ACCOUNT, ms.ACCOUNT, NOW) == ms.ACCOUNT
+    assert ms.before(draft, ms.NOTES, None, NOW) == ms.CONTACTS
+    assert ms.before(draft, ms.REASON, ms.OUTCOME, NOW) == ms.NEXT_TEXT
+    assert ms.before(_draft("planned"), ms.CONTACTS, None, NOW) == ms.WHEN
+
+
+def test_back_from_the_card_leaves_editing_and_a_redate_goes_back_to_the_card() -> None:
+    draft = _draft()
+    draft.return_to_review = True
+    assert ms.before(draft, ms.REVIEW, None, NOW) == ms.NEXT_TEXT
+    assert not draft.return_to_review
+    draft.redate = 0
+    assert ms.before(draft, ms.NEXT_DUE, ms.NEXT_TEXT, NOW) == ms.REVIEW
+
+
+def test_a_draft_continues_at_its_step_or_the_start() -> None:
+    draft = _draft()
+    assert ms.current_step(draft) == ms.ACCOUNT
+    draft.step = ms.RESUME
+    draft.return_to_review = True
+    assert ms.current_step(draft) == ms.REVIEW
+    draft.step = ms.NOTES
+    assert ms.current_step(draft) == ms.NOTES
