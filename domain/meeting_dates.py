@@ -69,3 +69,21 @@ def pick_days(now: datetime, tz: ZoneInfo) -> list[date]:
 def due_day_allowed(day: date, now: datetime, tz: ZoneInfo) -> bool:
     """A picked due day is today or later, and not absurdly far ahead."""
     return timedelta(0) <= day - local_today(now, tz) <= MAX_DUE_AHEAD
+
+
+def picked_due(choice: str, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
+    """(valid, the due time) of a due button: a preset, "none", or a picked day "d:YYYYMMDD"."""
+    preset = due_preset(choice, now, tz)
+    if preset is not None:
+        return True, preset
+    if choice == "none":
+        return True, None
+    if not (choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit()):
+        return False, None
+    try:
+        day = datetime.strptime(choice[2:], "%Y%m%d").date()
+    except ValueError:
+        return False, None
+    if not due_day_allowed(day, now, tz):
+        return False, None
+    return True, day_bounds(day, tz)[0]

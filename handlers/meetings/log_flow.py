@@ -236,7 +236,7 @@ def _held_steps() -> list[Step]:
             ms.CONTACTS,
             s.contacts,
             [
-                *(on_button("ct", st.toggle_contact), on_button("nc", st.remove_new_contact)),
+                *(on_button("ct", st.toggle_contact), on_button("nc", st.remove)),
                 *(on_button("next", st.forward), _text(st.type_contact)),
             ],
         ),
@@ -253,7 +253,7 @@ def _held_steps() -> list[Step]:
             ms.NEXT_TEXT,
             s.next_text,
             [
-                *(on_button("next", st.forward), on_button("nsdel", st.remove_next_step)),
+                *(on_button("next", st.forward), on_button("nsdel", st.remove)),
                 *(on_button("out", st.choose_outcome), _text(st.type_next_step)),
                 on_message(MEDIA, st.more_content),
             ],
@@ -277,8 +277,8 @@ def _card_steps() -> list[Step]:
     """The card and the fields only the card offers."""
     more = on_message(CONTENT, st.more_content)
     return [
-        Step(ms.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_satisfaction)]),
-        Step(ms.REMIND, s.remind, [on_button("rem", st.choose_remind)]),
+        Step(ms.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_number)]),
+        Step(ms.REMIND, s.remind, [on_button("rem", st.choose_number)]),
         Step(
             ms.REVIEW,
             s.review,

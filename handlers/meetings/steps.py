@@ -1,19 +1,14 @@
-"""What each step of the meeting flow does with a press or a message, and where it goes next.
-
-Every input takes the draft (handlers.meetings.common.on_draft) and returns the next step's
-name, `Go.REDRAW` (the same screen, with `run.note`), or `Go.BACK`.
-"""
+"""What each step of the meeting flow does with a press or a message, and where it goes next
+(a step's name, or `Go.REDRAW`: the same screen, with `run.note`)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from telegram import Message
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
 from domain import meeting_steps as ms
-from domain.dates import day_bounds, parse_when
+from domain.dates import parse_when
 from domain.meeting_draft import (
     KINDS,
     MAX_LINE,
@@ -25,6 +20,7 @@ from domain.meeting_draft import (
     SATISFACTION_CHOICES,
     DraftAttachment,
     MeetingDraft,
+    NewContact,
     NextStep,
     iso,
     looks_like_a_person,
@@ -160,10 +156,7 @@ def _when_note(context: KamContext, draft: MeetingDraft) -> str:
 async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     planned = draft.mode == "planned"
     now, tz = c.now(context), c.zone(context)
-    if planned:
-        parsed = parse_when(run.text, now=now, tz=tz, prefer="future")
-    else:
-        parsed = parse_when(run.text, now=now, tz=tz, prefer="past")
+    parsed = parse_when(run.text, now=now, tz=tz, prefer="future" if planned else "past")
     if parsed is None:
         key = "meeting.when_unparsed_plan" if planned else "meeting.when_unparsed"
         run.note = context.t(key, text=clip(run.text, 60))
@@ -225,10 +218,14 @@ async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> 
 
 
 @on_draft
-async def remove_new_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def remove(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """✖ on a new person (people step) or a next step: it goes."""
+    items: list[NewContact] | list[NextStep] = (
+        draft.new_contacts if run.step == ms.CONTACTS else draft.next_steps
+    )
     choice = _choice(run)
-    if choice.isdigit() and int(choice) < len(draft.new_contacts):
-        draft.new_contacts.pop(int(choice))
+    if choice.isdigit() and int(choice) < len(items):
+        items.pop(int(choice))
     return Go.REDRAW
 
 
@@ -380,14 +377,6 @@ async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> 
     return ms.REVIEW
 
 
-@on_draft
-async def remove_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    if choice.isdigit() and int(choice) < len(draft.next_steps):
-        draft.next_steps.pop(int(choice))
-    return Go.REDRAW
-
-
 def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
     if draft.redate is not None:
         index, draft.redate = draft.redate, None
@@ -401,24 +390,6 @@ def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
     return ms.REVIEW
 
 
-def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
-    """(valid, the due date's ISO time) of a due button: a preset, none, or a picked day."""
-    preset = dates.due_preset(choice, c.now(context), c.zone(context))
-    if preset is not None:
-        return True, iso(preset)
-    if choice == "none":
-        return True, None
-    if not (choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit()):
-        return False, None
-    try:
-        day = datetime.strptime(choice[2:], "%Y%m%d").date()
-    except ValueError:
-        return False, None
-    if not dates.due_day_allowed(day, c.now(context), c.zone(context)):
-        return False, None
-    return True, iso(day_bounds(day, c.zone(context))[0])
-
-
 @on_draft
 async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
@@ -429,10 +400,10 @@ async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next
         text, draft.pending_step = draft.pending_step, None
         run.note = context.t("meeting.note_added" if draft.add_note(text) else "meeting.notes_full")
         return ms.NEXT_TEXT
-    valid, due = _picked_due(context, choice)
+    valid, due = dates.picked_due(choice, c.now(context), c.zone(context))
     if not valid:
         return ms.NEXT_DUE
-    return _add_next_step(draft, due, False)
+    return _add_next_step(draft, iso(due) if due else None, False)
 
 
 @on_draft
@@ -448,19 +419,14 @@ async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 
 
 @on_draft
-async def choose_satisfaction(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    allowed = {*SATISFACTION_CHOICES, 0, context.require_manager().satisfaction_days}
-    if choice.isdigit() and int(choice) in allowed:
-        draft.satisfaction_days = int(choice)
-    return ms.REVIEW
-
-
-@on_draft
-async def choose_remind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    allowed = {*REMIND_CHOICES, 0, context.require_manager().meeting_lead_minutes}
-    if choice.isdigit() and int(choice) in allowed:
+async def choose_number(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Satisfaction check days or reminder minutes: an offered choice, the default or 0."""
+    choice, manager = _choice(run), context.require_manager()
+    if run.step == ms.SATISFACTION:
+        allowed = {*SATISFACTION_CHOICES, 0, manager.satisfaction_days}
+        if choice.isdigit() and int(choice) in allowed:
+            draft.satisfaction_days = int(choice)
+    elif choice.isdigit() and int(choice) in {*REMIND_CHOICES, 0, manager.meeting_lead_minutes}:
         draft.remind_before_minutes = int(choice)
     return ms.REVIEW
 

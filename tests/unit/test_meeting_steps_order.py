@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from domain import meeting_steps as ms
+from domain.meeting_dates import due_preset, picked_due
 from domain.meeting_draft import MeetingDraft, iso
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
@@ -61,3 +63,12 @@ def test_a_draft_continues_at_its_step_or_the_start() -> None:
     assert ms.current_step(draft) == ms.REVIEW
     draft.step = ms.NOTES
     assert ms.current_step(draft) == ms.NOTES
+
+
+def test_a_due_button_gives_a_preset_none_or_an_allowed_picked_day() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    assert picked_due("tomorrow", NOW, tz) == (True, due_preset("tomorrow", NOW, tz))
+    assert picked_due("none", NOW, tz) == (True, None)
+    assert picked_due("d:20261201", NOW, tz) == (True, datetime(2026, 11, 30, 23, tzinfo=UTC))
+    for bad in ("d:20261301", "d:2026120", "d:19991201", "later"):
+        assert picked_due(bad, NOW, tz) == (False, None)
