@@ -105,6 +105,15 @@ def when_label(context: KamContext, draft: MeetingDraft) -> str:
     return fmt_when(context, draft.start_time(now(context)), draft.starts_has_time)
 
 
+def title(context: KamContext, draft: MeetingDraft, planned: bool, nobody: str) -> str:
+    """The title: a meeting logged, planned or edited with the client (`nobody`: none yet)."""
+    if draft.editing_meeting_id is not None:
+        key = "meeting.title_edit"
+    else:
+        key = "meeting.title_plan" if planned else "meeting.title_log"
+    return context.t(key, account=draft.account_name or nobody)
+
+
 def nav_row(
     context: KamContext, run: Run, *, back: bool = True, extra: InlineKeyboardButton | None = None
 ) -> list[InlineKeyboardButton]:

@@ -54,14 +54,6 @@ def next_lines(context: KamContext, draft: MeetingDraft, limit: int) -> list[str
     ]
 
 
-def _title(context: KamContext, draft: MeetingDraft, planned: bool) -> str:
-    account = draft.account_name or "—"
-    if draft.editing_meeting_id is not None:
-        return context.t("meeting.title_edit", account=account)
-    key = "meeting.title_plan" if planned else "meeting.title_log"
-    return context.t(key, account=account)
-
-
 def _summary_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list[str]:
     t = context.t
     text = draft.notes_text
@@ -108,7 +100,7 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
     t = context.t
     planned = draft.is_planned(c.now(context))
     contacts, team = await attendee_names(context, draft)
-    lines = ["<b>" + _title(context, draft, planned) + "</b>"]
+    lines = ["<b>" + c.title(context, draft, planned, "—") + "</b>"]
     if draft.is_new_account:
         lines.append(t("meeting.card_new_client"))
     kind = t(c.KIND_LABELS[draft.kind])
