@@ -75,6 +75,6 @@ def test_pages_keep_blocks_whole_and_within_the_limit() -> None:
 def test_split_parts_cuts_at_line_or_word_ends_and_drops_the_whitespace() -> None:
     text = "first paragraph here\n\nsecond one is longer than that"
     assert split_parts(text, 30) == ["first paragraph here\n\nsecond", "one is longer than that"]
-    assert split_parts("a line of text\n\nthe next", 20) == ["a line of text", "the next"]
+    assert split_parts("a line of text\n\nthe nexts", 16) == ["a line of text", "the nexts"]
     assert split_parts("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
     assert split_parts("", 10) == [""]
