@@ -95,10 +95,6 @@ def fmt_when(context: KamContext, at: datetime, has_time: bool = True) -> str:
     return fmt.weekday_date(at, year=year)
 
 
-def fmt_day(context: KamContext, at: datetime) -> str:
-    return fmt_when(context, at, has_time=False)
-
-
 def when_label(context: KamContext, draft: MeetingDraft) -> str:
     if draft.starts_at is None:
         return context.t("meeting.when_just_now")

@@ -1,11 +1,7 @@
 """The meeting flow: /meeting, /plan, the menu buttons, "How did it go?", edits, quick log.
 
-A dialog flow (handlers.dialog) declared as its steps. The draft lives in user data (see
-handlers.meetings.common), so that when the run ends after 30 idle minutes the draft stays
-and the next /meeting offers "Continue the unsaved meeting with … / Discard". The step
-`resume` asks that; its Discard enters the step named by `run.data["then"]` (a fresh draft,
-a planned meeting's outcome, an edit, or a quick-log draft), with the rest of the run's
-data as its parameters.
+The step `resume` asks about an unsaved draft (kept in user data, see common); its Discard
+enters the step named by `run.data["then"]`, the rest of the run's data its parameters.
 """
 
 from __future__ import annotations
@@ -158,7 +154,8 @@ async def edit_existing(update: Update, context: KamContext, run: Run) -> Next:
 
 
 @on_draft
-async def resume(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def go_on(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Continue (the unsaved meeting) or No (do not discard it): the step it was at."""
     return ms.current_step(draft)
 
 
@@ -181,11 +178,6 @@ async def discard(update: Update, context: KamContext, run: Run) -> Next:
     c.drop_draft(context)
     await run.close(context.t("meeting.cancelled"))
     return Go.END
-
-
-@on_draft
-async def keep_going(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    return ms.current_step(draft)
 
 
 @on_draft
@@ -314,14 +306,14 @@ MEETING = Flow(
         Step(
             ms.RESUME,
             s.resume,
-            [on_button("resume", resume), on_button("discard", discard_and_go_on)],
+            [on_button("resume", go_on), on_button("discard", discard_and_go_on)],
         ),
         *_held_steps(),
         *_card_steps(),
         Step(
             ms.CONFIRM_CANCEL,
             s.confirm_cancel,
-            [on_button("yes", discard), on_button("no", keep_going)],
+            [on_button("yes", discard), on_button("no", go_on)],
         ),
     ],
     entries=_entries(),

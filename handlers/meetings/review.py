@@ -80,7 +80,7 @@ def _held_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
     due_at = draft.satisfaction_due(c.now(context))
     sat = c.satisfaction_label(context, draft.satisfaction_days)
     if due_at is not None:
-        sat += " (" + c.fmt_day(context, due_at) + ")"
+        sat += " (" + c.fmt_when(context, due_at, has_time=False) + ")"
     return [*lines, t("meeting.card_sat", sat=sat)]
 
 

@@ -258,7 +258,7 @@ async def pick_date(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     tz = c.zone(context)
     choices = [
         run.button(
-            c.fmt_day(context, day_bounds(day, tz)[0] + timedelta(hours=12)),
+            c.fmt_when(context, day_bounds(day, tz)[0] + timedelta(hours=12), has_time=False),
             *("due", "d", day.strftime("%Y%m%d")),
         )
         for day in dates.pick_days(c.now(context), tz)
