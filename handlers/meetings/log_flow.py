@@ -209,76 +209,45 @@ def _text(callback: InputCallback) -> Input:
     return on_text(callback, TEXT)
 
 
+def _more(content: filters.BaseFilter) -> Input:
+    """Text or files sent where they are not asked for: more of the summary."""
+    return on_message(content, st.more_content)
+
+
 def _held_steps() -> list[Step]:
     """Client, when, people, notes, outcome and next steps."""
-    more = on_message(CONTENT, st.more_content)
+    account = [on_button("acc", st.choose_account), _text(st.search_account)]
+    where = [on_button("nowhere", st.clear_where), on_message(PLACE, st.type_where)]
+    forward = on_button("next", st.forward)
+    people = [on_button("ct", st.toggle_contact), on_button("nc", st.remove), forward]
+    notes = [forward, on_message(CONTENT, st.notes_content)]
+    steps = [forward, on_button("nsdel", st.remove), on_button("out", st.choose_outcome)]
+    due = [on_button("due", st.choose_due), _text(st.type_due)]
     return [
-        Step(
-            ms.ACCOUNT, s.account, [on_button("acc", st.choose_account), _text(st.search_account)]
-        ),
+        Step(ms.ACCOUNT, s.account, account),
         Step(ms.NEW_ACCOUNT, s.new_account, [_text(st.type_new_account)], back=ms.ACCOUNT),
         Step(ms.WHEN, s.when, [on_button("when", st.choose_when), _text(st.type_when)]),
         Step(ms.KIND, s.kind, [on_button("kind", st.choose_kind)]),
-        Step(
-            ms.WHERE,
-            s.where,
-            [on_button("nowhere", st.clear_where), on_message(PLACE, st.type_where)],
-        ),
-        Step(
-            ms.CONTACTS,
-            s.contacts,
-            [
-                *(on_button("ct", st.toggle_contact), on_button("nc", st.remove)),
-                *(on_button("next", st.forward), _text(st.type_contact)),
-            ],
-        ),
+        Step(ms.WHERE, s.where, where),
+        Step(ms.CONTACTS, s.contacts, [*people, _text(st.type_contact)]),
         Step(ms.NEW_CONTACT, s.new_contact, [_text(st.type_contact)], back=ms.CONTACTS),
         Step(ms.TEAM, s.team, [on_button("tm", st.toggle_team)], back=ms.CONTACTS),
-        Step(
-            ms.NOTES,
-            s.notes,
-            [on_button("next", st.forward), on_message(CONTENT, st.notes_content)],
-        ),
-        Step(ms.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), more]),
+        Step(ms.NOTES, s.notes, notes),
+        Step(ms.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), _more(CONTENT)]),
         Step(ms.REASON, s.reason, [_text(st.type_reason)], back=ms.OUTCOME),
-        Step(
-            ms.NEXT_TEXT,
-            s.next_text,
-            [
-                *(on_button("next", st.forward), on_button("nsdel", st.remove)),
-                *(on_button("out", st.choose_outcome), _text(st.type_next_step)),
-                on_message(MEDIA, st.more_content),
-            ],
-        ),
-        Step(
-            ms.NEXT_DUE,
-            s.next_due,
-            [on_button("due", st.choose_due), _text(st.type_due)],
-            back=ms.NEXT_TEXT,
-        ),
-        Step(
-            ms.PICK_DATE,
-            s.pick_date,
-            [on_button("due", st.choose_due), _text(st.type_due)],
-            back=ms.NEXT_DUE,
-        ),
+        Step(ms.NEXT_TEXT, s.next_text, [*steps, _text(st.type_next_step), _more(MEDIA)]),
+        Step(ms.NEXT_DUE, s.next_due, due, back=ms.NEXT_TEXT),
+        Step(ms.PICK_DATE, s.pick_date, due, back=ms.NEXT_DUE),
     ]
 
 
 def _card_steps() -> list[Step]:
     """The card and the fields only the card offers."""
-    more = on_message(CONTENT, st.more_content)
+    card = [on_button("ed", st.edit_field), on_button("eddue", st.redate_step)]
     return [
         Step(ms.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_number)]),
         Step(ms.REMIND, s.remind, [on_button("rem", st.choose_number)]),
-        Step(
-            ms.REVIEW,
-            s.review,
-            [
-                *(on_button("ed", st.edit_field), on_button("eddue", st.redate_step)),
-                *(on_button("save", save), more),
-            ],
-        ),
+        Step(ms.REVIEW, s.review, [*card, on_button("save", save), _more(CONTENT)]),
     ]
 
 
