@@ -120,6 +120,12 @@ def nav_row(
     return row
 
 
+def outcome_label(context: KamContext, outcome: str | None, reason: str | None = None) -> str:
+    """How it went ("—" when not said), with the reason when there is one."""
+    label = context.t(OUTCOME_LABELS[outcome]) if outcome else "—"
+    return label + " — " + reason if reason else label
+
+
 def who_label(context: KamContext, names: list[str], limit: int = 3) -> str:
     if not names:
         return "—"

@@ -69,9 +69,7 @@ def _summary_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> l
 def _held_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
     """How it went, the next steps and the satisfaction check of a held meeting."""
     t = context.t
-    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-    if draft.outcome_reason:
-        outcome += " — " + draft.outcome_reason
+    outcome = c.outcome_label(context, draft.outcome, draft.outcome_reason)
     lines = [t("meeting.card_outcome", outcome=outcome)]
     if draft.next_steps:
         lines += [t("meeting.card_next_title"), *next_lines(context, draft, 100)]
@@ -91,8 +89,7 @@ def _tail_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list
         return [t("meeting.card_remind", remind=remind)]
     if draft.editing_meeting_id is None or draft.source_meeting_id is not None:
         return _held_lines(context, draft)
-    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-    return [t("meeting.card_outcome", outcome=outcome)]
+    return [t("meeting.card_outcome", outcome=c.outcome_label(context, draft.outcome))]
 
 
 async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:

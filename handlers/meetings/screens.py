@@ -176,11 +176,8 @@ def _notes_state(context: KamContext, draft: MeetingDraft) -> str:
 async def notes(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     t = context.t
     future = draft.speaks_of_future(c.now(context))
-    text = (
-        c.title(context, draft, draft.mode == "planned", "…")
-        + "\n"
-        + t("meeting.agenda_prompt" if future else "meeting.notes_prompt")
-    )
+    prompt = t("meeting.agenda_prompt" if future else "meeting.notes_prompt")
+    text = c.title(context, draft, draft.mode == "planned", "…") + "\n" + prompt
     state = _notes_state(context, draft)
     if state:
         text += "\n\n" + state

@@ -26,19 +26,6 @@ SUMMARY_ON_CARD = 2500
 PART = 3500
 
 
-def may_change(context: KamContext, meeting: Meeting) -> bool:
-    """Whether its card offers Edit and Delete (asked without logging)."""
-    return authz.may(context, Action.CHANGE, authz.meeting(context, meeting))
-
-
-async def visible_meeting(context: KamContext, meeting_id: int) -> Meeting | None:
-    meeting = await context.services.storage.meetings.get(meeting_id)
-    if meeting is None:
-        return None
-    allowed = authz.check(context, Action.SEE, await authz.seen_meeting(context, meeting))
-    return meeting if allowed else None
-
-
 def render_meeting(context: KamContext, meeting: Meeting) -> str:
     t = context.t
     kind = t(c.KIND_LABELS[meeting.kind])
@@ -59,9 +46,7 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
             t("meeting.card_remind", remind=c.remind_label(context, meeting.remind_before_minutes))
         )
     if meeting.outcome:
-        outcome = t(c.OUTCOME_LABELS[meeting.outcome])
-        if meeting.outcome_reason:
-            outcome += " — " + meeting.outcome_reason
+        outcome = c.outcome_label(context, meeting.outcome, meeting.outcome_reason)
         lines.append(t("meeting.card_outcome", outcome=outcome))
     if meeting.agenda:
         lines.append(t("meeting.card_agenda", text=clip(meeting.agenda, 800)))
@@ -94,7 +79,7 @@ def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKe
         extra.append(button(t("meeting.full_text"), f"mtg:full:{meeting.id}:0"))
     if extra:
         rows.append(extra)
-    if may_change(context, meeting):
+    if authz.may(context, Action.CHANGE, authz.meeting(context, meeting)):  # no denial logged
         rows.append(
             [
                 button(t("meeting.edit"), f"mtg:edit:{meeting.id}"),
@@ -111,9 +96,13 @@ def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKe
 
 
 async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
-    meeting = await visible_meeting(context, callback_id(update, prefix))
-    if meeting is None:
+    """The meeting of the pressed button if the manager may see it (else refused)."""
+    meeting = await context.services.storage.meetings.get(callback_id(update, prefix))
+    if meeting is None or not authz.check(
+        context, Action.SEE, await authz.seen_meeting(context, meeting)
+    ):
         await answer(update, context.t("meeting.not_found"), alert=True)
+        return None
     return meeting
 
 
