@@ -124,18 +124,10 @@ def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name:
 
 @on_draft
 async def choose_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    today, yesterday = dates.today_and_yesterday(c.now(context), c.zone(context))
-    if choice == "now":
-        draft.starts_at, draft.starts_has_time = None, True
-    elif choice in ("today", "yest"):
-        day = today if choice == "today" else yesterday
-        draft.starts_at, draft.starts_has_time = day.isoformat(), False
-    else:
-        preset = dates.plan_preset(choice, c.now(context), c.zone(context))
-        if preset is None:
-            return Go.REDRAW
-        draft.starts_at, draft.starts_has_time = iso(preset), True
+    picked = dates.when_choice(_choice(run), c.now(context), c.zone(context))
+    if picked is None:
+        return Go.REDRAW
+    draft.starts_at, draft.starts_has_time = picked
     run.note = _when_note(context, draft)
     return after(context, draft, ms.WHEN)
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain import meeting_steps as ms
-from domain.meeting_dates import due_preset, picked_due
+from domain.meeting_dates import due_preset, picked_due, when_choice
 from domain.meeting_draft import MeetingDraft, iso
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
@@ -72,3 +72,12 @@ def test_a_due_button_gives_a_preset_none_or_an_allowed_picked_day() -> None:
     assert picked_due("d:20261201", NOW, tz) == (True, datetime(2026, 11, 30, 23, tzinfo=UTC))
     for bad in ("d:20261301", "d:2026120", "d:19991201", "later"):
         assert picked_due(bad, NOW, tz) == (False, None)
+
+
+def test_a_when_button_gives_just_now_a_local_day_or_a_preset() -> None:
+    tz = ZoneInfo("Europe/Berlin")
+    assert when_choice("now", NOW, tz) == (None, True)
+    assert when_choice("today", NOW, tz) == ("2026-11-25T23:00:00+00:00", False)
+    assert when_choice("yest", NOW, tz) == ("2026-11-24T23:00:00+00:00", False)
+    assert when_choice("t10", NOW, tz) == ("2026-11-27T09:00:00+00:00", True)
+    assert when_choice("later", NOW, tz) is None
