@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import InlineKeyboardButton
 
 from bot.context import KamContext
@@ -113,15 +115,9 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
 
 def _due_buttons(context: KamContext, run: Run, draft: MeetingDraft) -> list[InlineKeyboardButton]:
     """One 📅 per next step: its due date, changed in one tap."""
-    return [
-        run.button(
-            context.t(
-                "meeting.edit_due", number=index + 1, due=_due(context, s.due_at, s.due_has_time)
-            ),
-            *("eddue", index),
-        )
-        for index, s in enumerate(draft.next_steps)
-    ]
+    dues = [_due(context, s.due_at, s.due_has_time) for s in draft.next_steps]
+    label = partial(context.t, "meeting.edit_due")
+    return [run.button(label(number=i + 1, due=due), "eddue", i) for i, due in enumerate(dues)]
 
 
 async def render_review(context: KamContext, run: Run, draft: MeetingDraft) -> c.View:

@@ -225,13 +225,10 @@ async def next_text(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     if lines:
         text += "\n\n" + "\n".join(lines)
     count = len(draft.next_steps)
-    rows += grid(
-        [
-            run.button(t("meeting.next_remove", number=n), "nsdel", n - 1)
-            for n in range(1, count + 1)
-        ],
-        3,
-    )
+    removals = [
+        run.button(t("meeting.next_remove", number=i + 1), "nsdel", i) for i in range(count)
+    ]
+    rows += grid(removals, 3)
     label = t("button.done") if draft.next_steps else t("meeting.no_next_step")
     return text, [*rows, [run.button(label, "next")], c.nav_row(context, run)]
 
