@@ -64,35 +64,28 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
 
 
 def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKeyboardButton]]:
-    t = context.t
-    rows: list[list[InlineKeyboardButton]] = []
+    """The card's rows (empty ones are dropped by `keyboard`)."""
+    t, mid, aid = context.t, meeting.id, meeting.account_id
+    how: list[InlineKeyboardButton] = []
     if meeting.status == "planned" and meeting.starts_at <= c.now(context):
-        rows.append([button(t("meeting.how_did_it_go"), f"mtg:held:{meeting.id}")])
+        how.append(button(t("meeting.how_did_it_go"), f"mtg:held:{mid}"))
     extra = []
     if meeting.attachment_count:
-        extra.append(
-            button(
-                t("meeting.files_button", count=meeting.attachment_count), f"mtg:files:{meeting.id}"
-            )
-        )
+        files = t("meeting.files_button", count=meeting.attachment_count)
+        extra.append(button(files, f"mtg:files:{mid}"))
     if meeting.summary and len(meeting.summary) > SUMMARY_ON_CARD:
-        extra.append(button(t("meeting.full_text"), f"mtg:full:{meeting.id}:0"))
-    if extra:
-        rows.append(extra)
+        extra.append(button(t("meeting.full_text"), f"mtg:full:{mid}:0"))
+    change = []
     if authz.may(context, Action.CHANGE, authz.meeting(context, meeting)):  # no denial logged
-        rows.append(
-            [
-                button(t("meeting.edit"), f"mtg:edit:{meeting.id}"),
-                button(t("meeting.delete"), f"mtg:del:{meeting.id}"),
-            ]
-        )
-    rows.append(
-        [
-            button(t("meeting.to_timeline"), f"tl:{meeting.account_id}:0"),
-            button(t("meeting.view_account"), f"acc:open:{meeting.account_id}"),
+        change = [
+            button(t("meeting.edit"), f"mtg:edit:{mid}"),
+            button(t("meeting.delete"), f"mtg:del:{mid}"),
         ]
-    )
-    return rows
+    ways = [
+        button(t("meeting.to_timeline"), f"tl:{aid}:0"),
+        button(t("meeting.view_account"), f"acc:open:{aid}"),
+    ]
+    return [how, extra, change, ways]
 
 
 async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
