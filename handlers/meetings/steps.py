@@ -242,10 +242,10 @@ async def type_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Ne
                 draft.contact_ids.append(matches[0].id)
             run.note = context.t("meeting.contact_marked", name=matches[0].label)
             return ms.CONTACTS
-    if not draft.add_new_contact(name, position):
-        run.note = context.t("meeting.too_many")
-    else:
-        run.note = context.t("meeting.contact_added", name=name)
+    added = draft.add_new_contact(name, position)
+    run.note = (
+        context.t("meeting.contact_added", name=name) if added else context.t("meeting.too_many")
+    )
     return ms.CONTACTS
 
 
@@ -291,9 +291,9 @@ def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | No
         return None
     attachment = attachment_of(message)
     if attachment is not None:
-        if not draft.add_attachment(attachment):
-            return context.t("meeting.too_many")
-        return context.t("meeting.file_added")
+        return context.t(
+            "meeting.file_added" if draft.add_attachment(attachment) else "meeting.too_many"
+        )
     text = message.text or ""
     if not text.strip():
         return None
@@ -306,11 +306,8 @@ def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | No
 @on_draft
 async def notes_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     note = take_content(context, run, draft)
-    if note is None:
-        run.note = context.t("meeting.notes_hint")
-        return Go.REDRAW
-    run.note = note
-    return after(context, draft, ms.NOTES)
+    run.note = note or context.t("meeting.notes_hint")
+    return Go.REDRAW if note is None else after(context, draft, ms.NOTES)
 
 
 @on_draft
