@@ -100,11 +100,8 @@ def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraf
     draft = c.new_draft(context, mode)
     draft.account_id, draft.account_name = meeting.account_id, meeting.account_name
     draft.kind = meeting.kind
-    draft.location, draft.latitude, draft.longitude = (
-        meeting.location,
-        meeting.latitude,
-        meeting.longitude,
-    )
+    draft.location = meeting.location
+    draft.latitude, draft.longitude = meeting.latitude, meeting.longitude
     draft.contact_ids = [p.id for p in meeting.contacts]
     draft.team_ids = [p.id for p in meeting.team]
     draft.starts_at, draft.starts_has_time = iso(meeting.starts_at), meeting.starts_has_time

@@ -147,9 +147,7 @@ async def take_quick(update: Update, context: KamContext, run: Run) -> Next:
         return Go.END
     draft = MeetingDraft.from_dict(quick.data["draft"])
     QUICK.end(context)
-    if run.data.pop("view", "edit") == "flow":
-        draft.return_to_review = True
-        c.put_draft(context, draft)
-        return ms.ACCOUNT
+    to_steps = run.data.pop("view", "edit") == "flow"
+    draft.return_to_review = draft.return_to_review or to_steps
     c.put_draft(context, draft)
-    return ms.REVIEW
+    return ms.ACCOUNT if to_steps else ms.REVIEW
