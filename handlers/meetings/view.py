@@ -42,22 +42,20 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
         lines.append(t("meeting.card_ours", who=", ".join(p.name for p in meeting.team)))
     lines.append(t("meeting.view_author", name=meeting.author_name))
     if meeting.status == "planned" and meeting.remind_before_minutes is not None:
-        lines.append(
-            t("meeting.card_remind", remind=c.remind_label(context, meeting.remind_before_minutes))
-        )
+        remind = c.remind_label(context, meeting.remind_before_minutes)
+        lines.append(t("meeting.card_remind", remind=remind))
     if meeting.outcome:
         outcome = c.outcome_label(context, meeting.outcome, meeting.outcome_reason)
         lines.append(t("meeting.card_outcome", outcome=outcome))
     if meeting.agenda:
         lines.append(t("meeting.card_agenda", text=clip(meeting.agenda, 800)))
-    if meeting.summary:
-        summary = meeting.summary
-        if len(summary) > SUMMARY_ON_CARD:
-            parts = split_parts(summary, SUMMARY_ON_CARD)
-            lines.append(t("meeting.view_summary", text=parts[0] + " …"))
-            lines.append(t.plural("meeting.view_summary_cut", len(summary)))
-        else:
-            lines.append(t("meeting.view_summary", text=summary))
+    summary = meeting.summary or ""
+    if len(summary) > SUMMARY_ON_CARD:
+        shown = split_parts(summary, SUMMARY_ON_CARD)[0] + " …"
+        lines.append(t("meeting.view_summary", text=shown))
+        lines.append(t.plural("meeting.view_summary_cut", len(summary)))
+    elif summary:
+        lines.append(t("meeting.view_summary", text=summary))
     if meeting.attachment_count:
         lines.append(t.plural("meeting.card_files", meeting.attachment_count))
     return "\n".join(lines)
