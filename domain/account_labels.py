@@ -26,7 +26,8 @@ class AccountTag:
     city: str | None = None
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, "…" where it was cut."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
@@ -65,9 +66,9 @@ def distinct_labels(accounts: Sequence[AccountTag], limit: int = 40) -> dict[int
 
 def _compose(name: str, extras: list[str], limit: int) -> str:
     if not extras:
-        return _clip(name, limit)
-    suffix = SEPARATOR + SEPARATOR.join(_clip(e, 20) for e in extras)
-    return _clip(name, max(limit - len(suffix), 12)) + suffix
+        return clip(name, limit)
+    suffix = SEPARATOR + SEPARATOR.join(clip(e, 20) for e in extras)
+    return clip(name, max(limit - len(suffix), 12)) + suffix
 
 
 def needs_tags(names: Sequence[str]) -> bool:

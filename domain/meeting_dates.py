@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from domain.dates import day_bounds
+from domain.meeting_draft import iso
 
 PLAN_PRESETS = ("t10", "t15", "a10", "m10")  # tomorrow 10/15, the day after 10, next Monday 10
 DUE_PRESETS = ("tomorrow", "3d", "week")  # a next step's due day: tomorrow, in 3 days, Monday
@@ -69,3 +70,33 @@ def pick_days(now: datetime, tz: ZoneInfo) -> list[date]:
 def due_day_allowed(day: date, now: datetime, tz: ZoneInfo) -> bool:
     """A picked due day is today or later, and not absurdly far ahead."""
     return timedelta(0) <= day - local_today(now, tz) <= MAX_DUE_AHEAD
+
+
+def picked_due(choice: str, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
+    """(valid, the due time) of a due button: a preset, "none", or a picked day "d:YYYYMMDD"."""
+    preset = due_preset(choice, now, tz)
+    if preset is not None:
+        return True, preset
+    if choice == "none":
+        return True, None
+    if not (choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit()):
+        return False, None
+    try:
+        day = datetime.strptime(choice[2:], "%Y%m%d").date()
+    except ValueError:
+        return False, None
+    if not due_day_allowed(day, now, tz):
+        return False, None
+    return True, day_bounds(day, tz)[0]
+
+
+def when_choice(choice: str, now: datetime, tz: ZoneInfo) -> tuple[str | None, bool] | None:
+    """(the draft's ISO start, whether it has a time of day) of a "when" button: "now" (None:
+    just now), "today" or "yest" (the local day), or a planning preset; None for another."""
+    if choice == "now":
+        return None, True
+    if choice in ("today", "yest"):
+        today, yesterday = today_and_yesterday(now, tz)
+        return (today if choice == "today" else yesterday).isoformat(), False
+    preset = plan_preset(choice, now, tz)
+    return None if preset is None else (iso(preset), True)

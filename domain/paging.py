@@ -71,3 +71,19 @@ def paginate(blocks: Sequence[str], limit: int) -> list[str]:
         current = f"{current}\n{block}" if current else block
     pages.append(current)
     return [page.strip("\n") for page in pages]
+
+
+def split_parts(text: str, size: int) -> list[str]:
+    """Long text in parts of at most `size`, cut at a paragraph, line or word end where one is
+    in the second half, the whitespace at the cuts dropped."""
+    parts: list[str] = []
+    rest = text
+    while len(rest) > size:
+        cut = max(rest.rfind("\n\n", 0, size), rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
+        if cut < size // 2:
+            cut = size
+        parts.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not parts:
+        parts.append(rest)
+    return parts

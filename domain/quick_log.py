@@ -16,8 +16,10 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
+from domain.account_labels import clip
 from domain.date_phrases import find_date_phrase, is_ahead
 from domain.dates import ParsedWhen
+from domain.meeting_draft import MAX_STEP_TEXT, MeetingDraft, NextStep, iso
 from domain.search import Candidate, normalize, transliterate
 
 MAX_TEXT = 4000
@@ -223,3 +225,21 @@ def guess(
         follow_ups=tuple(follow_ups[:5]),
         summary=text,
     )
+
+
+def prefill(
+    draft: MeetingDraft, text: str, found: QuickGuess, names: Mapping[int, str], now: datetime
+) -> None:
+    """The draft of a quick log, ready for its card: the text as the summary, a past time, the
+    follow-ups as next steps, the client (named from `names`) and its people."""
+    draft.add_note(text)
+    draft.return_to_review = True
+    if found.when is not None and found.when.at < now:
+        draft.starts_at, draft.starts_has_time = iso(found.when.at), found.when.has_time
+    for follow in found.follow_ups:
+        due = iso(follow.due.at) if follow.due is not None else None
+        has_time = follow.due.has_time if follow.due is not None else False
+        draft.next_steps.append(NextStep(clip(follow.text, MAX_STEP_TEXT), due, has_time))
+    if found.account_id is not None:
+        draft.account_id, draft.account_name = found.account_id, names[found.account_id]
+        draft.contact_ids = list(found.contact_ids)

@@ -1,10 +1,6 @@
-"""Plain text typed at the main menu: a client to look up, or a meeting to log.
-
-"vt metal" or "Иван Петров" → search; "Met Ivan Petrov at VT-Metal today, agreed Q3 prices,
-send offer by Friday" or "今天拜访了华信物流的王伟，讨论了托盘需求，下周三前发送规格" → a
-prefilled meeting card (nothing is saved without Save). The decision is domain.intent's; when
-it is unsure the manager chooses ("Log as a meeting" / "Find client"), and the text is kept
-for whichever is chosen, the other choice staying on offer.
+"""Plain text typed at the main menu: a client to look up ("vt metal") or a meeting to log
+("Met Ivan Petrov at VT-Metal today, agreed prices"), as domain.intent reads it; when it is
+unsure the manager chooses, the text kept and the other choice staying on offer.
 """
 
 from __future__ import annotations

@@ -15,21 +15,13 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from bot.i18n import N_
+from domain import meeting_steps as ms
 from domain.meeting_draft import MeetingDraft
 from handlers.dialog import Go, Next, Run, Screen
 from handlers.ui import answer
 
 FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"
-
-# The steps of the meeting flow (names: persisted in the draft and the run).
-FRESH, FROM_PLANNED, EDIT, QUICK = "fresh", "from_planned", "edit", "quick"  # make a draft
-RESUME, CONFIRM_CANCEL = "resume", "confirm_cancel"  # questions about the draft
-ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE = "account", "new_account", "when", "kind", "where"
-CONTACTS, NEW_CONTACT, TEAM, NOTES = "contacts", "new_contact", "team", "notes"
-OUTCOME, REASON, NEXT_TEXT = "outcome", "reason", "next_text"
-NEXT_DUE, PICK_DATE = "next_due", "pick_date"
-SATISFACTION, REMIND, REVIEW = "satisfaction", "remind", "review"
 
 KIND_LABELS: dict[str, str] = {
     "visit": N_("meeting.kind_visit"),
@@ -103,14 +95,19 @@ def fmt_when(context: KamContext, at: datetime, has_time: bool = True) -> str:
     return fmt.weekday_date(at, year=year)
 
 
-def fmt_day(context: KamContext, at: datetime) -> str:
-    return fmt_when(context, at, has_time=False)
-
-
 def when_label(context: KamContext, draft: MeetingDraft) -> str:
     if draft.starts_at is None:
         return context.t("meeting.when_just_now")
     return fmt_when(context, draft.start_time(now(context)), draft.starts_has_time)
+
+
+def title(context: KamContext, draft: MeetingDraft, planned: bool, nobody: str) -> str:
+    """The title: a meeting logged, planned or edited with the client (`nobody`: none yet)."""
+    if draft.editing_meeting_id is not None:
+        key = "meeting.title_edit"
+    else:
+        key = "meeting.title_plan" if planned else "meeting.title_log"
+    return context.t(key, account=draft.account_name or nobody)
 
 
 def nav_row(
@@ -121,6 +118,12 @@ def nav_row(
         row.append(extra)
     row.append(run.button(context.t("button.cancel"), "cancel"))
     return row
+
+
+def outcome_label(context: KamContext, outcome: str | None, reason: str | None = None) -> str:
+    """How it went ("—" when not said), with the reason when there is one."""
+    label = context.t(OUTCOME_LABELS[outcome]) if outcome else "—"
+    return label + " — " + reason if reason else label
 
 
 def who_label(context: KamContext, names: list[str], limit: int = 3) -> str:
@@ -165,18 +168,6 @@ Rows = list[list[InlineKeyboardButton]]
 View = tuple[str, Rows]
 DraftScreen = Callable[[KamContext, Run, MeetingDraft], Awaitable[View]]
 DraftInput = Callable[[KamContext, Run, MeetingDraft], Awaitable[Next]]
-DRAFT_STEPS = {
-    *(ACCOUNT, NEW_ACCOUNT, WHEN, KIND, WHERE, CONTACTS, NEW_CONTACT, TEAM, NOTES),
-    *(OUTCOME, REASON, NEXT_TEXT, NEXT_DUE, PICK_DATE, SATISFACTION, REMIND, REVIEW),
-}
-"""The steps a draft can be continued at (not the questions about it)."""
-
-
-def current_step(draft: MeetingDraft) -> str:
-    """The step to continue the draft at."""
-    if draft.step in DRAFT_STEPS:
-        return draft.step
-    return REVIEW if draft.return_to_review else ACCOUNT
 
 
 def draft_screen(
@@ -188,7 +179,7 @@ def draft_screen(
         draft = get_draft(context)
         if draft is None:
             return None
-        if run.step in DRAFT_STEPS:
+        if run.step in ms.DRAFT_STEPS:
             draft.step = run.step
         text, rows = await func(context, run, draft)
         put_draft(context, draft)

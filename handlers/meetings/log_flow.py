@@ -1,11 +1,7 @@
 """The meeting flow: /meeting, /plan, the menu buttons, "How did it go?", edits, quick log.
 
-A dialog flow (handlers.dialog) declared as its steps. The draft lives in user data (see
-handlers.meetings.common), so that when the run ends after 30 idle minutes the draft stays
-and the next /meeting offers "Continue the unsaved meeting with … / Discard". The step
-`resume` asks that; its Discard enters the step named by `run.data["then"]` (a fresh draft,
-a planned meeting's outcome, an edit, or a quick-log draft), with the rest of the run's
-data as its parameters.
+The step `resume` asks about an unsaved draft (kept in user data, see common); its Discard
+enters the step named by `run.data["then"]`, the rest of the run's data its parameters.
 """
 
 from __future__ import annotations
@@ -16,6 +12,7 @@ from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import KamApp, KamContext
+from domain import meeting_steps as ms
 from domain.meeting_draft import IDLE_AFTER, MeetingDraft, iso
 from domain.policy import Action
 from handlers import authz, dialog
@@ -51,33 +48,33 @@ async def _open(update: Update, context: KamContext, step: str, **params: Any) -
     quick_log.QUICK.end(context)
     draft = c.get_draft(context)
     if draft is not None and draft.has_content() and not _same(draft, step, params):
-        await MEETING.start(update, context, c.RESUME, data={"then": step, **params})
+        await MEETING.start(update, context, ms.RESUME, data={"then": step, **params})
     else:
         await MEETING.start(update, context, step, data=params)
 
 
 def _same(draft: MeetingDraft, step: str, params: dict[str, Any]) -> bool:
     """ "How did it go?" or Edit again on the meeting the draft already is about."""
-    about = draft.source_meeting_id if step == c.FROM_PLANNED else draft.editing_meeting_id
-    return step != c.FRESH and about == params.get("meeting")
+    about = draft.source_meeting_id if step == ms.FROM_PLANNED else draft.editing_meeting_id
+    return step != ms.FRESH and about == params.get("meeting")
 
 
 async def start_log(update: Update, context: KamContext) -> None:
-    await _open(update, context, c.FRESH, mode="held")
+    await _open(update, context, ms.FRESH, mode="held")
 
 
 async def start_plan(update: Update, context: KamContext) -> None:
-    await _open(update, context, c.FRESH, mode="planned")
+    await _open(update, context, ms.FRESH, mode="planned")
 
 
 async def held_from_planned(update: Update, context: KamContext) -> None:
     """mtg:held:<id>, "How did it go?" on a planned meeting: the held flow, prefilled."""
-    await _open(update, context, c.FROM_PLANNED, meeting=callback_id(update, "mtg:held"))
+    await _open(update, context, ms.FROM_PLANNED, meeting=callback_id(update, "mtg:held"))
 
 
 async def edit_meeting(update: Update, context: KamContext) -> None:
     """mtg:edit:<id> from the meeting view: the card, prefilled, saved back in place."""
-    await _open(update, context, c.EDIT, meeting=callback_id(update, "mtg:edit"))
+    await _open(update, context, ms.EDIT, meeting=callback_id(update, "mtg:edit"))
 
 
 # --- the steps that make a draft ---------------------------------------------------------
@@ -85,7 +82,7 @@ async def edit_meeting(update: Update, context: KamContext) -> None:
 
 async def fresh(update: Update, context: KamContext, run: Run) -> Next:
     c.put_draft(context, c.new_draft(context, str(run.data.get("mode", "held"))))
-    return c.ACCOUNT
+    return ms.ACCOUNT
 
 
 async def _load_meeting(context: KamContext, run: Run) -> Meeting | None:
@@ -103,11 +100,8 @@ def _draft_from(context: KamContext, meeting: Meeting, mode: str) -> MeetingDraf
     draft = c.new_draft(context, mode)
     draft.account_id, draft.account_name = meeting.account_id, meeting.account_name
     draft.kind = meeting.kind
-    draft.location, draft.latitude, draft.longitude = (
-        meeting.location,
-        meeting.latitude,
-        meeting.longitude,
-    )
+    draft.location = meeting.location
+    draft.latitude, draft.longitude = meeting.latitude, meeting.longitude
     draft.contact_ids = [p.id for p in meeting.contacts]
     draft.team_ids = [p.id for p in meeting.team]
     draft.starts_at, draft.starts_has_time = iso(meeting.starts_at), meeting.starts_has_time
@@ -136,7 +130,7 @@ async def from_planned(update: Update, context: KamContext, run: Run) -> Next:
     run.note = context.t("meeting.from_planned", when=c.when_label(context, draft))
     if meeting.agenda:
         run.note += "\n" + context.t("meeting.agenda_was", agenda=meeting.agenda[:300])
-    return c.NOTES
+    return ms.NOTES
 
 
 async def edit_existing(update: Update, context: KamContext, run: Run) -> Next:
@@ -150,30 +144,31 @@ async def edit_existing(update: Update, context: KamContext, run: Run) -> Next:
     draft.notes = [text] if text else []
     draft.outcome, draft.outcome_reason = meeting.outcome, meeting.outcome_reason
     c.put_draft(context, draft)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 # --- resume, cancel, save ----------------------------------------------------------------
 
 
 @on_draft
-async def resume(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    return c.current_step(draft)
+async def go_on(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Continue (the unsaved meeting) or No (do not discard it): the step it was at."""
+    return ms.current_step(draft)
 
 
 async def discard_and_go_on(update: Update, context: KamContext, run: Run) -> Next:
     """Discard at the resume question: the draft is gone; on to what was asked for."""
     await answer(update, context.t("meeting.discarded"))
     c.drop_draft(context)
-    return str(run.data.pop("then", c.FRESH))
+    return str(run.data.pop("then", ms.FRESH))
 
 
 async def ask_cancel(update: Update, context: KamContext, run: Run) -> Next:
     """Cancel (button or /cancel): one confirmation when something would be lost."""
     draft = c.get_draft(context)
-    if draft is None or not draft.has_content() or run.step == c.CONFIRM_CANCEL:
+    if draft is None or not draft.has_content() or run.step == ms.CONFIRM_CANCEL:
         return await discard(update, context, run)
-    return c.CONFIRM_CANCEL
+    return ms.CONFIRM_CANCEL
 
 
 async def discard(update: Update, context: KamContext, run: Run) -> Next:
@@ -183,21 +178,16 @@ async def discard(update: Update, context: KamContext, run: Run) -> Next:
 
 
 @on_draft
-async def keep_going(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    return c.current_step(draft)
-
-
-@on_draft
 async def save(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     problems = draft.problems(c.now(context))
     if problems:
         run.note = c.problems_note(context, problems)
-        return c.REVIEW
+        return ms.REVIEW
     try:
         result = await save_draft(context, draft)
     except LookupError:
         run.note = context.t("meeting.save_gone")
-        return c.REVIEW
+        return ms.REVIEW
     c.drop_draft(context)
     await show_saved(run.update, context, draft, result)
     return Go.END
@@ -216,74 +206,45 @@ def _text(callback: InputCallback) -> Input:
     return on_text(callback, TEXT)
 
 
+def _more(content: filters.BaseFilter) -> Input:
+    """Text or files sent where they are not asked for: more of the summary."""
+    return on_message(content, st.more_content)
+
+
 def _held_steps() -> list[Step]:
     """Client, when, people, notes, outcome and next steps."""
-    more = on_message(CONTENT, st.more_content)
+    account = [on_button("acc", st.choose_account), _text(st.search_account)]
+    where = [on_button("nowhere", st.clear_where), on_message(PLACE, st.type_where)]
+    forward = on_button("next", st.forward)
+    people = [on_button("ct", st.toggle_contact), on_button("nc", st.remove), forward]
+    notes = [forward, on_message(CONTENT, st.notes_content)]
+    steps = [forward, on_button("nsdel", st.remove), on_button("out", st.choose_outcome)]
+    due = [on_button("due", st.choose_due), _text(st.type_due)]
     return [
-        Step(c.ACCOUNT, s.account, [on_button("acc", st.choose_account), _text(st.search_account)]),
-        Step(c.NEW_ACCOUNT, s.new_account, [_text(st.type_new_account)], back=c.ACCOUNT),
-        Step(c.WHEN, s.when, [on_button("when", st.choose_when), _text(st.type_when)]),
-        Step(c.KIND, s.kind, [on_button("kind", st.choose_kind)]),
-        Step(
-            c.WHERE,
-            s.where,
-            [on_button("nowhere", st.clear_where), on_message(PLACE, st.type_where)],
-        ),
-        Step(
-            c.CONTACTS,
-            s.contacts,
-            [
-                *(on_button("ct", st.toggle_contact), on_button("nc", st.remove_new_contact)),
-                *(on_button("next", st.forward), _text(st.type_contact)),
-            ],
-        ),
-        Step(c.NEW_CONTACT, s.new_contact, [_text(st.type_contact)], back=c.CONTACTS),
-        Step(c.TEAM, s.team, [on_button("tm", st.toggle_team)], back=c.CONTACTS),
-        Step(
-            c.NOTES,
-            s.notes,
-            [on_button("next", st.forward), on_message(CONTENT, st.notes_content)],
-        ),
-        Step(c.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), more]),
-        Step(c.REASON, s.reason, [_text(st.type_reason)], back=c.OUTCOME),
-        Step(
-            c.NEXT_TEXT,
-            s.next_text,
-            [
-                *(on_button("next", st.forward), on_button("nsdel", st.remove_next_step)),
-                *(on_button("out", st.choose_outcome), _text(st.type_next_step)),
-                on_message(MEDIA, st.more_content),
-            ],
-        ),
-        Step(
-            c.NEXT_DUE,
-            s.next_due,
-            [on_button("due", st.choose_due), _text(st.type_due)],
-            back=c.NEXT_TEXT,
-        ),
-        Step(
-            c.PICK_DATE,
-            s.pick_date,
-            [on_button("due", st.choose_due), _text(st.type_due)],
-            back=c.NEXT_DUE,
-        ),
+        Step(ms.ACCOUNT, s.account, account),
+        Step(ms.NEW_ACCOUNT, s.new_account, [_text(st.type_new_account)], back=ms.ACCOUNT),
+        Step(ms.WHEN, s.when, [on_button("when", st.choose_when), _text(st.type_when)]),
+        Step(ms.KIND, s.kind, [on_button("kind", st.choose_kind)]),
+        Step(ms.WHERE, s.where, where),
+        Step(ms.CONTACTS, s.contacts, [*people, _text(st.type_contact)]),
+        Step(ms.NEW_CONTACT, s.new_contact, [_text(st.type_contact)], back=ms.CONTACTS),
+        Step(ms.TEAM, s.team, [on_button("tm", st.toggle_team)], back=ms.CONTACTS),
+        Step(ms.NOTES, s.notes, notes),
+        Step(ms.OUTCOME, s.outcome, [on_button("out", st.choose_outcome), _more(CONTENT)]),
+        Step(ms.REASON, s.reason, [_text(st.type_reason)], back=ms.OUTCOME),
+        Step(ms.NEXT_TEXT, s.next_text, [*steps, _text(st.type_next_step), _more(MEDIA)]),
+        Step(ms.NEXT_DUE, s.next_due, due, back=ms.NEXT_TEXT),
+        Step(ms.PICK_DATE, s.pick_date, due, back=ms.NEXT_DUE),
     ]
 
 
 def _card_steps() -> list[Step]:
     """The card and the fields only the card offers."""
-    more = on_message(CONTENT, st.more_content)
+    card = [on_button("ed", st.edit_field), on_button("eddue", st.redate_step)]
     return [
-        Step(c.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_satisfaction)]),
-        Step(c.REMIND, s.remind, [on_button("rem", st.choose_remind)]),
-        Step(
-            c.REVIEW,
-            s.review,
-            [
-                *(on_button("ed", st.edit_field), on_button("eddue", st.redate_step)),
-                *(on_button("save", save), more),
-            ],
-        ),
+        Step(ms.SATISFACTION, s.satisfaction, [on_button("sat", st.choose_number)]),
+        Step(ms.REMIND, s.remind, [on_button("rem", st.choose_number)]),
+        Step(ms.REVIEW, s.review, [*card, on_button("save", save), _more(CONTENT)]),
     ]
 
 
@@ -306,19 +267,19 @@ MEETING = Flow(
     c.FLOW,
     "ml",
     steps=[
-        *(Step(c.FRESH, enter=fresh), Step(c.FROM_PLANNED, enter=from_planned)),
-        *(Step(c.EDIT, enter=edit_existing), Step(c.QUICK, enter=quick_log.take_quick)),
+        *(Step(ms.FRESH, enter=fresh), Step(ms.FROM_PLANNED, enter=from_planned)),
+        *(Step(ms.EDIT, enter=edit_existing), Step(ms.QUICK, enter=quick_log.take_quick)),
         Step(
-            c.RESUME,
+            ms.RESUME,
             s.resume,
-            [on_button("resume", resume), on_button("discard", discard_and_go_on)],
+            [on_button("resume", go_on), on_button("discard", discard_and_go_on)],
         ),
         *_held_steps(),
         *_card_steps(),
         Step(
-            c.CONFIRM_CANCEL,
+            ms.CONFIRM_CANCEL,
             s.confirm_cancel,
-            [on_button("yes", discard), on_button("no", keep_going)],
+            [on_button("yes", discard), on_button("no", go_on)],
         ),
     ],
     entries=_entries(),

@@ -11,10 +11,12 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import KamContext
-from domain.meeting_draft import MeetingDraft, NextStep, iso
-from domain.quick_log import QuickGuess, guess
+from domain import meeting_steps as ms
+from domain.meeting_draft import MeetingDraft
+from domain.quick_log import QuickGuess, guess, prefill
 from domain.search import Candidate
 from handlers.dialog import Address, Flow, Go, Next, Run, Screen, Step, go, on_button
+from handlers.dialog.model import InputCallback
 from handlers.meetings import common as c
 from handlers.meetings.review import render_card_text
 from handlers.meetings.saving import save_draft, show_saved
@@ -41,18 +43,8 @@ async def offer_quick_log(update: Update, context: KamContext, text: str) -> Non
     """Reads ``text`` as a held meeting and offers its review card (Save / Edit / Cancel)."""
     found, names = await _read(context, text)
     draft = c.new_draft(context, "held")
-    draft.add_note(text)
-    draft.return_to_review = True
-    draft.step = c.REVIEW
-    if found.when is not None and found.when.at < c.now(context):
-        draft.starts_at, draft.starts_has_time = iso(found.when.at), found.when.has_time
-    for follow in found.follow_ups:
-        due = iso(follow.due.at) if follow.due is not None else None
-        has_time = follow.due.has_time if follow.due is not None else False
-        draft.next_steps.append(NextStep(clip(follow.text, 1000), due, has_time))
-    if found.account_id is not None:
-        draft.account_id, draft.account_name = found.account_id, names[found.account_id]
-        draft.contact_ids = list(found.contact_ids)
+    prefill(draft, text, found, names, c.now(context))
+    draft.step = ms.REVIEW
     others = [[i, names[i]] for i in found.account_alternatives]
     await QUICK.start(update, context, data={"draft": draft.to_dict(), "others": others})
 
@@ -90,26 +82,22 @@ async def quick_save(update: Update, context: KamContext, run: Run) -> Next:
     return Go.END
 
 
-async def _hand_over(update: Update, context: KamContext, run: Run, view: str) -> Next:
-    """The meeting flow takes the draft: its card ("edit") or its steps ("flow"). An older
-    unsaved meeting is asked about first (Continue it, or Discard it and go on with this)."""
-    draft, older = _draft(run), c.get_draft(context)
-    run.data["draft"] = draft.to_dict()
-    if older is not None and older.has_content() and older.token != draft.token:
-        await go(update, context, Address(c.FLOW, c.RESUME, {"then": c.QUICK, "view": view}))
-    else:
-        await go(update, context, Address(c.FLOW, c.QUICK, {"view": view}))
-    return None
+def _hand_over(view: str) -> InputCallback:
+    """The meeting flow takes the draft: its card ("edit": every field editable) or its steps
+    ("flow": no client recognised, the text kept as the summary). An older unsaved meeting is
+    asked about first (Continue it, or Discard it and go on with this)."""
 
+    async def hand_over(update: Update, context: KamContext, run: Run) -> Next:
+        draft, older = _draft(run), c.get_draft(context)
+        run.data["draft"] = draft.to_dict()
+        then = {"then": ms.QUICK, "view": view}
+        if older is not None and older.has_content() and older.token != draft.token:
+            await go(update, context, Address(c.FLOW, ms.RESUME, then))
+        else:
+            await go(update, context, Address(c.FLOW, ms.QUICK, {"view": view}))
+        return None
 
-async def quick_edit(update: Update, context: KamContext, run: Run) -> Next:
-    """The full review card, every field editable; the quick draft becomes the current one."""
-    return await _hand_over(update, context, run, "edit")
-
-
-async def quick_flow(update: Update, context: KamContext, run: Run) -> Next:
-    """No client recognised: the normal flow, with the text kept as the summary."""
-    return await _hand_over(update, context, run, "flow")
+    return hand_over
 
 
 async def quick_account(update: Update, context: KamContext, run: Run) -> Next:
@@ -124,7 +112,7 @@ async def quick_account(update: Update, context: KamContext, run: Run) -> Next:
         if account is not None:
             draft.set_account(account.id, account.name)
     run.data["draft"] = draft.to_dict()
-    await go(update, context, Address(c.FLOW, c.QUICK, {"view": "edit"}))
+    await go(update, context, Address(c.FLOW, ms.QUICK, {"view": "edit"}))
     return None
 
 
@@ -141,8 +129,8 @@ QUICK = Flow(
             "card",
             card,
             [
-                *(on_button("save", quick_save), on_button("edit", quick_edit)),
-                *(on_button("flow", quick_flow), on_button("acc", quick_account)),
+                *(on_button("save", quick_save), on_button("edit", _hand_over("edit"))),
+                *(on_button("flow", _hand_over("flow")), on_button("acc", quick_account)),
                 on_button("cancel", quick_cancel),
             ],
         )
@@ -159,9 +147,7 @@ async def take_quick(update: Update, context: KamContext, run: Run) -> Next:
         return Go.END
     draft = MeetingDraft.from_dict(quick.data["draft"])
     QUICK.end(context)
-    if run.data.pop("view", "edit") == "flow":
-        draft.return_to_review = True
-        c.put_draft(context, draft)
-        return c.ACCOUNT
+    to_steps = run.data.pop("view", "edit") == "flow"
+    draft.return_to_review = draft.return_to_review or to_steps
     c.put_draft(context, draft)
-    return c.REVIEW
+    return ms.ACCOUNT if to_steps else ms.REVIEW

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from telegram import InlineKeyboardButton
 
 from bot.context import KamContext
@@ -54,14 +56,6 @@ def next_lines(context: KamContext, draft: MeetingDraft, limit: int) -> list[str
     ]
 
 
-def _title(context: KamContext, draft: MeetingDraft, planned: bool) -> str:
-    account = draft.account_name or "—"
-    if draft.editing_meeting_id is not None:
-        return context.t("meeting.title_edit", account=account)
-    key = "meeting.title_plan" if planned else "meeting.title_log"
-    return context.t(key, account=account)
-
-
 def _summary_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list[str]:
     t = context.t
     text = draft.notes_text
@@ -77,9 +71,7 @@ def _summary_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> l
 def _held_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
     """How it went, the next steps and the satisfaction check of a held meeting."""
     t = context.t
-    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-    if draft.outcome_reason:
-        outcome += " — " + draft.outcome_reason
+    outcome = c.outcome_label(context, draft.outcome, draft.outcome_reason)
     lines = [t("meeting.card_outcome", outcome=outcome)]
     if draft.next_steps:
         lines += [t("meeting.card_next_title"), *next_lines(context, draft, 100)]
@@ -88,7 +80,7 @@ def _held_lines(context: KamContext, draft: MeetingDraft) -> list[str]:
     due_at = draft.satisfaction_due(c.now(context))
     sat = c.satisfaction_label(context, draft.satisfaction_days)
     if due_at is not None:
-        sat += " (" + c.fmt_day(context, due_at) + ")"
+        sat += " (" + c.fmt_when(context, due_at, has_time=False) + ")"
     return [*lines, t("meeting.card_sat", sat=sat)]
 
 
@@ -99,8 +91,7 @@ def _tail_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list
         return [t("meeting.card_remind", remind=remind)]
     if draft.editing_meeting_id is None or draft.source_meeting_id is not None:
         return _held_lines(context, draft)
-    outcome = t(c.OUTCOME_LABELS[draft.outcome]) if draft.outcome else "—"
-    return [t("meeting.card_outcome", outcome=outcome)]
+    return [t("meeting.card_outcome", outcome=c.outcome_label(context, draft.outcome))]
 
 
 async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
@@ -108,7 +99,7 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
     t = context.t
     planned = draft.is_planned(c.now(context))
     contacts, team = await attendee_names(context, draft)
-    lines = ["<b>" + _title(context, draft, planned) + "</b>"]
+    lines = ["<b>" + c.title(context, draft, planned, "—") + "</b>"]
     if draft.is_new_account:
         lines.append(t("meeting.card_new_client"))
     kind = t(c.KIND_LABELS[draft.kind])
@@ -124,15 +115,9 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
 
 def _due_buttons(context: KamContext, run: Run, draft: MeetingDraft) -> list[InlineKeyboardButton]:
     """One 📅 per next step: its due date, changed in one tap."""
-    return [
-        run.button(
-            context.t(
-                "meeting.edit_due", number=index + 1, due=_due(context, s.due_at, s.due_has_time)
-            ),
-            *("eddue", index),
-        )
-        for index, s in enumerate(draft.next_steps)
-    ]
+    dues = [_due(context, s.due_at, s.due_has_time) for s in draft.next_steps]
+    label = partial(context.t, "meeting.edit_due")
+    return [run.button(label(number=i + 1, due=due), "eddue", i) for i, due in enumerate(dues)]
 
 
 async def render_review(context: KamContext, run: Run, draft: MeetingDraft) -> c.View:

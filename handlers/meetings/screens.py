@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
+from functools import partial
 
-from telegram import InlineKeyboardButton
+from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
@@ -19,7 +21,7 @@ from domain.meeting_draft import (
     from_iso,
 )
 from domain.search import Candidate, rank
-from handlers.dialog import Run
+from handlers.dialog import Run, Screen
 from handlers.meetings import common as c
 from handlers.meetings.common import Rows, View, draft_screen
 from handlers.meetings.review import next_lines, render_review
@@ -30,14 +32,6 @@ ACCOUNT_BUTTONS = 8
 TEAM_BUTTONS = 12
 
 
-def _title(context: KamContext, draft: MeetingDraft) -> str:
-    name = draft.account_name or "…"
-    key = "meeting.title_plan" if draft.mode == "planned" else "meeting.title_log"
-    if draft.editing_meeting_id is not None:
-        key = "meeting.title_edit"
-    return context.t(key, account=name)
-
-
 def _marked(on: bool, label: str) -> str:
     return ("✓ " if on else "") + label
 
@@ -46,8 +40,19 @@ def _ticked(on: bool, label: str) -> str:
     return ("✅ " if on else "▫️ ") + clip(label, 30)
 
 
-def _nav(context: KamContext, run: Run) -> Rows:
-    return [c.nav_row(context, run)]
+def _ask(key: str) -> Callable[[Update, KamContext, Run], Awaitable[Screen | None]]:
+    """A step that asks for a typed answer: its question, Back and Cancel."""
+
+    @draft_screen
+    async def ask(context: KamContext, run: Run, draft: MeetingDraft) -> View:
+        return context.t(key), [c.nav_row(context, run)]
+
+    return ask
+
+
+new_account = _ask("meeting.new_client_prompt")
+new_contact = _ask("meeting.new_contact_prompt")
+reason = _ask("meeting.reason_prompt")
 
 
 # --- account -----------------------------------------------------------------------------
@@ -76,11 +81,6 @@ async def account(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     rows += [[last], c.nav_row(context, run, back=draft.return_to_review)]
     heading = t("meeting.heading_plan" if draft.mode == "planned" else "meeting.heading_log")
     return heading + "\n" + text, rows
-
-
-@draft_screen
-async def new_account(context: KamContext, run: Run, draft: MeetingDraft) -> View:
-    return context.t("meeting.new_client_prompt"), _nav(context, run)
 
 
 # --- when, kind, where -------------------------------------------------------------------
@@ -141,12 +141,7 @@ async def contacts(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     key = "meeting.contacts_prompt" if known or draft.new_contacts else "meeting.contacts_none"
     if draft.speaks_of_future(c.now(context)):
         key += "_plan"
-    return _title(context, draft) + "\n" + t(key), rows
-
-
-@draft_screen
-async def new_contact(context: KamContext, run: Run, draft: MeetingDraft) -> View:
-    return context.t("meeting.new_contact_prompt"), _nav(context, run)
+    return c.title(context, draft, draft.mode == "planned", "…") + "\n" + t(key), rows
 
 
 @draft_screen
@@ -181,11 +176,8 @@ def _notes_state(context: KamContext, draft: MeetingDraft) -> str:
 async def notes(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     t = context.t
     future = draft.speaks_of_future(c.now(context))
-    text = (
-        _title(context, draft)
-        + "\n"
-        + t("meeting.agenda_prompt" if future else "meeting.notes_prompt")
-    )
+    prompt = t("meeting.agenda_prompt" if future else "meeting.notes_prompt")
+    text = c.title(context, draft, draft.mode == "planned", "…") + "\n" + prompt
     state = _notes_state(context, draft)
     if state:
         text += "\n\n" + state
@@ -216,11 +208,6 @@ async def outcome(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     return text, [*rows, c.nav_row(context, run)]
 
 
-@draft_screen
-async def reason(context: KamContext, run: Run, draft: MeetingDraft) -> View:
-    return context.t("meeting.reason_prompt"), _nav(context, run)
-
-
 # --- next steps --------------------------------------------------------------------------
 
 
@@ -238,13 +225,10 @@ async def next_text(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     if lines:
         text += "\n\n" + "\n".join(lines)
     count = len(draft.next_steps)
-    rows += grid(
-        [
-            run.button(t("meeting.next_remove", number=n), "nsdel", n - 1)
-            for n in range(1, count + 1)
-        ],
-        3,
-    )
+    removals = [
+        run.button(t("meeting.next_remove", number=i + 1), "nsdel", i) for i in range(count)
+    ]
+    rows += grid(removals, 3)
     label = t("button.done") if draft.next_steps else t("meeting.no_next_step")
     return text, [*rows, [run.button(label, "next")], c.nav_row(context, run)]
 
@@ -268,7 +252,7 @@ async def pick_date(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     tz = c.zone(context)
     choices = [
         run.button(
-            c.fmt_day(context, day_bounds(day, tz)[0] + timedelta(hours=12)),
+            c.fmt_when(context, day_bounds(day, tz)[0] + timedelta(hours=12), has_time=False),
             *("due", "d", day.strftime("%Y%m%d")),
         )
         for day in dates.pick_days(c.now(context), tz)
@@ -281,25 +265,26 @@ async def pick_date(context: KamContext, run: Run, draft: MeetingDraft) -> View:
 
 @draft_screen
 async def satisfaction(context: KamContext, run: Run, draft: MeetingDraft) -> View:
-    options = list(dict.fromkeys([*SATISFACTION_CHOICES, draft.satisfaction_days, 0]))
-    choices = [
-        run.button(
-            _marked(days == draft.satisfaction_days, c.satisfaction_label(context, days)),
-            *("sat", days),
-        )
-        for days in options
-    ]
+    days = draft.satisfaction_days
+    choices = _numbers(
+        run, "sat", SATISFACTION_CHOICES, days, partial(c.satisfaction_label, context)
+    )
     return context.t("meeting.sat_prompt"), [*grid(choices, 2), c.nav_row(context, run)]
 
 
 @draft_screen
 async def remind(context: KamContext, run: Run, draft: MeetingDraft) -> View:
-    options = list(dict.fromkeys([*REMIND_CHOICES, draft.remind_before_minutes, 0]))
-    choices = [
-        run.button(_marked(m == draft.remind_before_minutes, c.remind_label(context, m)), "rem", m)
-        for m in options
-    ]
+    minutes = draft.remind_before_minutes
+    choices = _numbers(run, "rem", REMIND_CHOICES, minutes, partial(c.remind_label, context))
     return context.t("meeting.remind_prompt"), [*grid(choices, 2), c.nav_row(context, run)]
+
+
+def _numbers(
+    run: Run, action: str, offered: tuple[int, ...], current: int, label: Callable[[int], str]
+) -> list[InlineKeyboardButton]:
+    """The offered numbers, the current one and 0 (none), the current one marked."""
+    options = dict.fromkeys([*offered, current, 0])
+    return [run.button(_marked(n == current, label(n)), action, n) for n in options]
 
 
 @draft_screen

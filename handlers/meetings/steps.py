@@ -1,18 +1,14 @@
-"""What each step of the meeting flow does with a press or a message, and where it goes next.
-
-Every input takes the draft (handlers.meetings.common.on_draft) and returns the next step's
-name, `Go.REDRAW` (the same screen, with `run.note`), or `Go.BACK`.
-"""
+"""What each step of the meeting flow does with a press or a message, and where it goes next
+(a step's name, or `Go.REDRAW`: the same screen, with `run.note`)."""
 
 from __future__ import annotations
-
-from datetime import datetime
 
 from telegram import Message
 
 from bot.context import KamContext
 from domain import meeting_dates as dates
-from domain.dates import day_bounds, parse_when
+from domain import meeting_steps as ms
+from domain.dates import parse_when
 from domain.meeting_draft import (
     KINDS,
     MAX_LINE,
@@ -24,6 +20,7 @@ from domain.meeting_draft import (
     SATISFACTION_CHOICES,
     DraftAttachment,
     MeetingDraft,
+    NewContact,
     NextStep,
     iso,
     looks_like_a_person,
@@ -49,47 +46,7 @@ def _choice(run: Run) -> str:
 
 
 def after(context: KamContext, draft: MeetingDraft, done: str) -> str:
-    """The next step after `done`: the thumb order, or back to the card when editing."""
-    planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    if done == c.ACCOUNT:
-        if planned and draft.starts_at is None and not draft.return_to_review:
-            return c.WHEN
-        return c.CONTACTS
-    if draft.return_to_review:
-        return c.REVIEW
-    if done == c.WHEN:
-        return c.CONTACTS
-    if done == c.CONTACTS:
-        return c.NOTES
-    if done == c.NOTES and not (draft.speaks_of_future(c.now(context)) or planned):
-        return c.NEXT_TEXT  # how it went and the next step share one screen
-    if done == c.OUTCOME:
-        return c.NEXT_TEXT
-    return c.REVIEW
-
-
-def _before(context: KamContext, run: Run, draft: MeetingDraft) -> str:
-    """Where Back goes: the step's declared `back`, the card when editing, else the order."""
-    current = run.step
-    if current == c.REASON and not draft.return_to_review:
-        return c.NEXT_TEXT
-    if current == c.NEXT_DUE and draft.redate is not None:
-        return c.REVIEW
-    declared = run.flow.step(current).back
-    if declared is not None:
-        return declared
-    if draft.return_to_review and current != c.REVIEW:
-        return c.REVIEW
-    planned = draft.mode == "planned" and draft.editing_meeting_id is None
-    order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.NEXT_TEXT, c.REVIEW]
-    if planned:
-        order = [c.ACCOUNT, c.WHEN, c.CONTACTS, c.NOTES, c.REVIEW]
-    elif draft.is_planned(c.now(context)):
-        order = [c.ACCOUNT, c.CONTACTS, c.NOTES, c.REVIEW]
-    index = order.index(current) if current in order else len(order) - 1
-    if current == c.REVIEW:
-        draft.return_to_review = False
-    return order[max(index - 1, 0)]
+    return ms.after(draft, done, c.now(context))
 
 
 @on_draft
@@ -100,8 +57,9 @@ async def forward(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 
 @on_draft
 async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    target = _before(context, run, draft)
-    if run.step == c.NEXT_DUE:
+    declared = run.flow.step(run.step).back
+    target = ms.before(draft, run.step, declared, c.now(context))
+    if run.step == ms.NEXT_DUE:
         if draft.pending_step and draft.redate is None:
             # shown once more, so that going back never silently loses what was typed
             run.note = context.t("meeting.step_dropped", text=clip(draft.pending_step, 300))
@@ -116,7 +74,7 @@ async def back(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "new":
-        return c.NEW_ACCOUNT
+        return ms.NEW_ACCOUNT
     if choice == "typed" and draft.pending_name:
         return _new_account_named(context, run, draft, draft.pending_name)
     manager, storage = context.require_manager(), context.services.storage
@@ -128,10 +86,10 @@ async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         account = await storage.accounts.get(account_id)
     if account is None or account.archived_at is not None:
         run.note = context.t("meeting.account_gone")
-        return c.ACCOUNT
+        return ms.ACCOUNT
     draft.set_account(account.id, account.name)
     draft.pending_name = None
-    return after(context, draft, c.ACCOUNT)
+    return after(context, draft, ms.ACCOUNT)
 
 
 @on_draft
@@ -141,7 +99,7 @@ async def search_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         run.note = context.t("meeting.use_buttons")
     else:
         run.data["query"] = clip(text, MAX_NAME)
-    return c.ACCOUNT
+    return ms.ACCOUNT
 
 
 @on_draft
@@ -158,7 +116,7 @@ def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name:
     draft.set_account(None, name)
     draft.pending_name = None
     run.note = context.t("meeting.new_client_noted", name=name)
-    return after(context, draft, c.ACCOUNT)
+    return after(context, draft, ms.ACCOUNT)
 
 
 # --- when, kind, where -------------------------------------------------------------------
@@ -166,20 +124,12 @@ def _new_account_named(context: KamContext, run: Run, draft: MeetingDraft, name:
 
 @on_draft
 async def choose_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    today, yesterday = dates.today_and_yesterday(c.now(context), c.zone(context))
-    if choice == "now":
-        draft.starts_at, draft.starts_has_time = None, True
-    elif choice in ("today", "yest"):
-        day = today if choice == "today" else yesterday
-        draft.starts_at, draft.starts_has_time = day.isoformat(), False
-    else:
-        preset = dates.plan_preset(choice, c.now(context), c.zone(context))
-        if preset is None:
-            return Go.REDRAW
-        draft.starts_at, draft.starts_has_time = iso(preset), True
+    picked = dates.when_choice(_choice(run), c.now(context), c.zone(context))
+    if picked is None:
+        return Go.REDRAW
+    draft.starts_at, draft.starts_has_time = picked
     run.note = _when_note(context, draft)
-    return after(context, draft, c.WHEN)
+    return after(context, draft, ms.WHEN)
 
 
 def _when_note(context: KamContext, draft: MeetingDraft) -> str:
@@ -198,17 +148,14 @@ def _when_note(context: KamContext, draft: MeetingDraft) -> str:
 async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     planned = draft.mode == "planned"
     now, tz = c.now(context), c.zone(context)
-    if planned:
-        parsed = parse_when(run.text, now=now, tz=tz, prefer="future")
-    else:
-        parsed = parse_when(run.text, now=now, tz=tz, prefer="past")
+    parsed = parse_when(run.text, now=now, tz=tz, prefer="future" if planned else "past")
     if parsed is None:
         key = "meeting.when_unparsed_plan" if planned else "meeting.when_unparsed"
         run.note = context.t(key, text=clip(run.text, 60))
         return Go.REDRAW
     draft.starts_at, draft.starts_has_time = iso(parsed.at), parsed.has_time
     run.note = _when_note(context, draft)
-    return after(context, draft, c.WHEN)
+    return after(context, draft, ms.WHEN)
 
 
 @on_draft
@@ -216,13 +163,13 @@ async def choose_kind(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
     if _choice(run) not in KINDS:
         return Go.REDRAW
     draft.kind = _choice(run)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
 async def clear_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     draft.location, draft.latitude, draft.longitude = None, None, None
-    return c.REVIEW
+    return ms.REVIEW
 
 
 @on_draft
@@ -241,7 +188,7 @@ async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next
         return Go.REDRAW
     else:
         draft.location = clip(_typed(run), MAX_LINE)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 # --- people ------------------------------------------------------------------------------
@@ -251,9 +198,9 @@ async def type_where(context: KamContext, run: Run, draft: MeetingDraft) -> Next
 async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "add":
-        return c.NEW_CONTACT
+        return ms.NEW_CONTACT
     if choice == "team":
-        return c.TEAM
+        return ms.TEAM
     contact_id = parse_id(choice)
     if contact_id is not None and draft.account_id is not None:
         contact = await context.services.storage.contacts.get(contact_id)
@@ -263,10 +210,14 @@ async def toggle_contact(context: KamContext, run: Run, draft: MeetingDraft) -> 
 
 
 @on_draft
-async def remove_new_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+async def remove(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """✖ on a new person (people step) or a next step: it goes."""
+    items: list[NewContact] | list[NextStep] = (
+        draft.new_contacts if run.step == ms.CONTACTS else draft.next_steps
+    )
     choice = _choice(run)
-    if choice.isdigit() and int(choice) < len(draft.new_contacts):
-        draft.new_contacts.pop(int(choice))
+    if choice.isdigit() and int(choice) < len(items):
+        items.pop(int(choice))
     return Go.REDRAW
 
 
@@ -276,26 +227,26 @@ async def type_contact(context: KamContext, run: Run, draft: MeetingDraft) -> Ne
     text = _typed(run)
     if not text:
         run.note = context.t("meeting.use_buttons")
-        return c.CONTACTS
-    if run.step == c.CONTACTS and not looks_like_a_person(text):
+        return ms.CONTACTS
+    if run.step == ms.CONTACTS and not looks_like_a_person(text):
         # What was discussed, typed on the people screen: the marked people and the notes at
         # once, and on to the next screen.
         run.note = take_content(context, run, draft) or ""
-        return after(context, draft, c.NOTES)
+        return after(context, draft, ms.NOTES)
     name, position = split_name_and_position(text)
-    if draft.account_id is not None and run.step == c.CONTACTS:
+    if draft.account_id is not None and run.step == ms.CONTACTS:
         known = await context.services.storage.contacts.for_account(draft.account_id)
         matches = rank(name, [Candidate(p.id, p.full_name, (p.full_name,)) for p in known], 1)
         if matches and is_sure_match(matches[0]):
             if matches[0].id not in draft.contact_ids:
                 draft.contact_ids.append(matches[0].id)
             run.note = context.t("meeting.contact_marked", name=matches[0].label)
-            return c.CONTACTS
-    if not draft.add_new_contact(name, position):
-        run.note = context.t("meeting.too_many")
-    else:
-        run.note = context.t("meeting.contact_added", name=name)
-    return c.CONTACTS
+            return ms.CONTACTS
+    added = draft.add_new_contact(name, position)
+    run.note = (
+        context.t("meeting.contact_added", name=name) if added else context.t("meeting.too_many")
+    )
+    return ms.CONTACTS
 
 
 @on_draft
@@ -340,9 +291,9 @@ def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | No
         return None
     attachment = attachment_of(message)
     if attachment is not None:
-        if not draft.add_attachment(attachment):
-            return context.t("meeting.too_many")
-        return context.t("meeting.file_added")
+        return context.t(
+            "meeting.file_added" if draft.add_attachment(attachment) else "meeting.too_many"
+        )
     text = message.text or ""
     if not text.strip():
         return None
@@ -355,11 +306,8 @@ def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | No
 @on_draft
 async def notes_content(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     note = take_content(context, run, draft)
-    if note is None:
-        run.note = context.t("meeting.notes_hint")
-        return Go.REDRAW
-    run.note = note
-    return after(context, draft, c.NOTES)
+    run.note = note or context.t("meeting.notes_hint")
+    return Go.REDRAW if note is None else after(context, draft, ms.NOTES)
 
 
 @on_draft
@@ -373,16 +321,16 @@ async def more_content(context: KamContext, run: Run, draft: MeetingDraft) -> Ne
 async def choose_outcome(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "reason":
-        return c.REASON
+        return ms.REASON
     if choice == "skip":
         draft.outcome = None
     elif choice in OUTCOMES:
-        draft.outcome = None if draft.outcome == choice and run.step == c.NEXT_TEXT else choice
+        draft.outcome = None if draft.outcome == choice and run.step == ms.NEXT_TEXT else choice
     else:
         return Go.REDRAW
-    if run.step == c.NEXT_TEXT:
+    if run.step == ms.NEXT_TEXT:
         return Go.REDRAW
-    return after(context, draft, c.OUTCOME)
+    return after(context, draft, ms.OUTCOME)
 
 
 @on_draft
@@ -392,8 +340,8 @@ async def type_reason(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
         return Go.REDRAW
     draft.outcome_reason = clip(_typed(run), MAX_LINE)
     if not draft.return_to_review:
-        return c.NEXT_TEXT
-    return c.REVIEW if draft.outcome else c.OUTCOME
+        return ms.NEXT_TEXT
+    return ms.REVIEW if draft.outcome else ms.OUTCOME
 
 
 # --- next steps --------------------------------------------------------------------------
@@ -408,22 +356,14 @@ async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> 
     found = next_step(text, now=c.now(context), tz=c.zone(context))
     if found.due is None:
         draft.pending_step = clip(text, MAX_STEP_TEXT)
-        return c.NEXT_DUE
+        return ms.NEXT_DUE
     # the date inside the text is its due date (with its time); the card can change it
     draft.next_steps.append(
         NextStep(clip(found.text, MAX_STEP_TEXT), iso(found.due.at), found.due.has_time)
     )
     due = c.fmt_when(context, found.due.at, found.due.has_time)
     run.note = context.t("meeting.due_read", due=due)
-    return c.REVIEW
-
-
-@on_draft
-async def remove_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    if choice.isdigit() and int(choice) < len(draft.next_steps):
-        draft.next_steps.pop(int(choice))
-    return Go.REDRAW
+    return ms.REVIEW
 
 
 def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
@@ -431,46 +371,28 @@ def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
         index, draft.redate = draft.redate, None
         if index < len(draft.next_steps):
             draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
-        return c.REVIEW
+        return ms.REVIEW
     if not draft.pending_step:
-        return c.NEXT_TEXT
+        return ms.NEXT_TEXT
     draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
     draft.pending_step = None
-    return c.REVIEW
-
-
-def _picked_due(context: KamContext, choice: str) -> tuple[bool, str | None]:
-    """(valid, the due date's ISO time) of a due button: a preset, none, or a picked day."""
-    preset = dates.due_preset(choice, c.now(context), c.zone(context))
-    if preset is not None:
-        return True, iso(preset)
-    if choice == "none":
-        return True, None
-    if not (choice.startswith("d:") and len(choice) == 10 and choice[2:].isdigit()):
-        return False, None
-    try:
-        day = datetime.strptime(choice[2:], "%Y%m%d").date()
-    except ValueError:
-        return False, None
-    if not dates.due_day_allowed(day, c.now(context), c.zone(context)):
-        return False, None
-    return True, iso(day_bounds(day, c.zone(context))[0])
+    return ms.REVIEW
 
 
 @on_draft
 async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
     if choice == "pick":
-        return c.PICK_DATE
+        return ms.PICK_DATE
     if choice == "notes" and draft.pending_step and draft.redate is None:
         # not a next step after all, but more of what was discussed: nothing typed is lost
         text, draft.pending_step = draft.pending_step, None
         run.note = context.t("meeting.note_added" if draft.add_note(text) else "meeting.notes_full")
-        return c.NEXT_TEXT
-    valid, due = _picked_due(context, choice)
+        return ms.NEXT_TEXT
+    valid, due = dates.picked_due(choice, c.now(context), c.zone(context))
     if not valid:
-        return c.NEXT_DUE
-    return _add_next_step(draft, due, False)
+        return ms.NEXT_DUE
+    return _add_next_step(draft, iso(due) if due else None, False)
 
 
 @on_draft
@@ -486,34 +408,29 @@ async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 
 
 @on_draft
-async def choose_satisfaction(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    allowed = {*SATISFACTION_CHOICES, 0, context.require_manager().satisfaction_days}
-    if choice.isdigit() and int(choice) in allowed:
-        draft.satisfaction_days = int(choice)
-    return c.REVIEW
-
-
-@on_draft
-async def choose_remind(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    choice = _choice(run)
-    allowed = {*REMIND_CHOICES, 0, context.require_manager().meeting_lead_minutes}
-    if choice.isdigit() and int(choice) in allowed:
+async def choose_number(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    """Satisfaction check days or reminder minutes: an offered choice, the default or 0."""
+    choice, manager = _choice(run), context.require_manager()
+    if run.step == ms.SATISFACTION:
+        allowed = {*SATISFACTION_CHOICES, 0, manager.satisfaction_days}
+        if choice.isdigit() and int(choice) in allowed:
+            draft.satisfaction_days = int(choice)
+    elif choice.isdigit() and int(choice) in {*REMIND_CHOICES, 0, manager.meeting_lead_minutes}:
         draft.remind_before_minutes = int(choice)
-    return c.REVIEW
+    return ms.REVIEW
 
 
 EDITS = {
-    "when": c.WHEN,
-    "kind": c.KIND,
-    "where": c.WHERE,
-    "who": c.CONTACTS,
-    "notes": c.NOTES,
-    "outcome": c.OUTCOME,
-    "next": c.NEXT_TEXT,
-    "sat": c.SATISFACTION,
-    "remind": c.REMIND,
-    "account": c.ACCOUNT,
+    "when": ms.WHEN,
+    "kind": ms.KIND,
+    "where": ms.WHERE,
+    "who": ms.CONTACTS,
+    "notes": ms.NOTES,
+    "outcome": ms.OUTCOME,
+    "next": ms.NEXT_TEXT,
+    "sat": ms.SATISFACTION,
+    "remind": ms.REMIND,
+    "account": ms.ACCOUNT,
 }
 
 
@@ -521,7 +438,7 @@ EDITS = {
 async def edit_field(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """A field's button on the card: its step, and back to the card after it."""
     draft.return_to_review = True
-    return EDITS.get(_choice(run), c.REVIEW)
+    return EDITS.get(_choice(run), ms.REVIEW)
 
 
 @on_draft
@@ -529,16 +446,16 @@ async def redate_step(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
     """📅 on the card: change one next step's due date."""
     choice = _choice(run)
     if not choice.isdigit() or int(choice) >= len(draft.next_steps):
-        return c.REVIEW
+        return ms.REVIEW
     draft.redate = int(choice)
-    return c.NEXT_DUE
+    return ms.NEXT_DUE
 
 
 @on_draft
 async def hint(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Anything the step does not expect: say so briefly and show the step again."""
-    if run.step == c.RESUME:
+    if run.step == ms.RESUME:
         return Go.REDRAW
     command = run.text.startswith("/")
     run.note = context.t("meeting.hint_command" if command else "meeting.use_buttons")
-    return c.current_step(draft)
+    return ms.current_step(draft)

@@ -54,6 +54,7 @@ async def show_timeline(update: Update, context: KamContext, account_id: int, pa
     ):
         await _say(update, context, t("meeting.not_found"))
         return
+    await answer(update)
     found = await storage.meetings.timeline(account_id, page=page, per_page=PER_PAGE)
     if not found.total:
         text = t("meeting.timeline_empty", account=account.name)
@@ -94,13 +95,6 @@ async def _say(update: Update, context: KamContext, text: str) -> None:
 async def on_press(update: Update, context: KamContext) -> None:
     """tl:<account_id>:<page>."""
     account_id, page = callback_id(update, "tl"), callback_page(update, "tl", 1)
-    manager = context.require_manager()
-    if not await context.services.storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
-    ):
-        await answer(update, context.t("meeting.not_found"), alert=True)
-        return
-    await answer(update)
     await show_timeline(update, context, account_id, page)
 
 

@@ -3,14 +3,17 @@ and for its author (or leads and admins) Edit and Delete."""
 
 from __future__ import annotations
 
+import html
 import logging
+from collections.abc import Awaitable, Callable
 
-from telegram import InlineKeyboardButton, Update
+from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import Html
+from domain.paging import split_parts
 from domain.policy import Action
 from handlers import authz
 from handlers.meetings import common as c
@@ -23,38 +26,10 @@ SUMMARY_ON_CARD = 2500
 PART = 3500
 
 
-def may_change(context: KamContext, meeting: Meeting) -> bool:
-    """Whether its card offers Edit and Delete (asked without logging)."""
-    return authz.may(context, Action.CHANGE, authz.meeting(context, meeting))
-
-
-async def visible_meeting(context: KamContext, meeting_id: int) -> Meeting | None:
-    meeting = await context.services.storage.meetings.get(meeting_id)
-    if meeting is None:
-        return None
-    allowed = authz.check(context, Action.SEE, await authz.seen_meeting(context, meeting))
-    return meeting if allowed else None
-
-
-def split_parts(text: str, size: int = PART) -> list[str]:
-    """Cuts long text into parts at paragraph, line or word ends where possible."""
-    parts: list[str] = []
-    rest = text
-    while len(rest) > size:
-        cut = max(rest.rfind("\n\n", 0, size), rest.rfind("\n", 0, size), rest.rfind(" ", 0, size))
-        if cut < size // 2:
-            cut = size
-        parts.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not parts:
-        parts.append(rest)
-    return parts
-
-
 def render_meeting(context: KamContext, meeting: Meeting) -> str:
     t = context.t
     kind = t(c.KIND_LABELS[meeting.kind])
-    lines = [f"<b>{Html(kind)} · {_esc(meeting.account_name)}</b>"]
+    lines = [f"<b>{Html(kind)} · {html.escape(meeting.account_name, quote=False)}</b>"]
     when = c.fmt_when(context, meeting.starts_at, meeting.starts_has_time)
     status = t("meeting.status_planned" if meeting.status == "planned" else "meeting.status_held")
     lines.append(t("meeting.view_when", when=when, status=status))
@@ -67,71 +42,58 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
         lines.append(t("meeting.card_ours", who=", ".join(p.name for p in meeting.team)))
     lines.append(t("meeting.view_author", name=meeting.author_name))
     if meeting.status == "planned" and meeting.remind_before_minutes is not None:
-        lines.append(
-            t("meeting.card_remind", remind=c.remind_label(context, meeting.remind_before_minutes))
-        )
+        remind = c.remind_label(context, meeting.remind_before_minutes)
+        lines.append(t("meeting.card_remind", remind=remind))
     if meeting.outcome:
-        outcome = t(c.OUTCOME_LABELS[meeting.outcome])
-        if meeting.outcome_reason:
-            outcome += " — " + meeting.outcome_reason
+        outcome = c.outcome_label(context, meeting.outcome, meeting.outcome_reason)
         lines.append(t("meeting.card_outcome", outcome=outcome))
     if meeting.agenda:
         lines.append(t("meeting.card_agenda", text=clip(meeting.agenda, 800)))
-    if meeting.summary:
-        summary = meeting.summary
-        if len(summary) > SUMMARY_ON_CARD:
-            parts = split_parts(summary, SUMMARY_ON_CARD)
-            lines.append(t("meeting.view_summary", text=parts[0] + " …"))
-            lines.append(t.plural("meeting.view_summary_cut", len(summary)))
-        else:
-            lines.append(t("meeting.view_summary", text=summary))
+    summary = meeting.summary or ""
+    if len(summary) > SUMMARY_ON_CARD:
+        shown = split_parts(summary, SUMMARY_ON_CARD)[0] + " …"
+        lines.append(t("meeting.view_summary", text=shown))
+        lines.append(t.plural("meeting.view_summary_cut", len(summary)))
+    elif summary:
+        lines.append(t("meeting.view_summary", text=summary))
     if meeting.attachment_count:
         lines.append(t.plural("meeting.card_files", meeting.attachment_count))
     return "\n".join(lines)
 
 
-def _esc(text: str) -> str:
-    import html
-
-    return html.escape(text, quote=False)
-
-
 def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKeyboardButton]]:
-    t = context.t
-    rows: list[list[InlineKeyboardButton]] = []
+    """The card's rows (empty ones are dropped by `keyboard`)."""
+    t, mid, aid = context.t, meeting.id, meeting.account_id
+    how: list[InlineKeyboardButton] = []
     if meeting.status == "planned" and meeting.starts_at <= c.now(context):
-        rows.append([button(t("meeting.how_did_it_go"), f"mtg:held:{meeting.id}")])
+        how.append(button(t("meeting.how_did_it_go"), f"mtg:held:{mid}"))
     extra = []
     if meeting.attachment_count:
-        extra.append(
-            button(
-                t("meeting.files_button", count=meeting.attachment_count), f"mtg:files:{meeting.id}"
-            )
-        )
+        files = t("meeting.files_button", count=meeting.attachment_count)
+        extra.append(button(files, f"mtg:files:{mid}"))
     if meeting.summary and len(meeting.summary) > SUMMARY_ON_CARD:
-        extra.append(button(t("meeting.full_text"), f"mtg:full:{meeting.id}:0"))
-    if extra:
-        rows.append(extra)
-    if may_change(context, meeting):
-        rows.append(
-            [
-                button(t("meeting.edit"), f"mtg:edit:{meeting.id}"),
-                button(t("meeting.delete"), f"mtg:del:{meeting.id}"),
-            ]
-        )
-    rows.append(
-        [
-            button(t("meeting.to_timeline"), f"tl:{meeting.account_id}:0"),
-            button(t("meeting.view_account"), f"acc:open:{meeting.account_id}"),
+        extra.append(button(t("meeting.full_text"), f"mtg:full:{mid}:0"))
+    change = []
+    if authz.may(context, Action.CHANGE, authz.meeting(context, meeting)):  # no denial logged
+        change = [
+            button(t("meeting.edit"), f"mtg:edit:{mid}"),
+            button(t("meeting.delete"), f"mtg:del:{mid}"),
         ]
-    )
-    return rows
+    ways = [
+        button(t("meeting.to_timeline"), f"tl:{aid}:0"),
+        button(t("meeting.view_account"), f"acc:open:{aid}"),
+    ]
+    return [how, extra, change, ways]
 
 
 async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
-    meeting = await visible_meeting(context, callback_id(update, prefix))
-    if meeting is None:
+    """The meeting of the pressed button if the manager may see it (else refused)."""
+    meeting = await context.services.storage.meetings.get(callback_id(update, prefix))
+    if meeting is None or not authz.check(
+        context, Action.SEE, await authz.seen_meeting(context, meeting)
+    ):
         await answer(update, context.t("meeting.not_found"), alert=True)
+        return None
     return meeting
 
 
@@ -152,7 +114,7 @@ async def full_text(update: Update, context: KamContext) -> None:
     if meeting is None:
         return
     await answer(update)
-    chunks = split_parts(meeting.summary or "")
+    chunks = split_parts(meeting.summary or "", PART)
     index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
     index = min(index, len(chunks) - 1)
     header = context.t("meeting.part_of", number=index + 1, total=len(chunks))
@@ -162,7 +124,7 @@ async def full_text(update: Update, context: KamContext) -> None:
     assert update.effective_chat is not None
     await context.bot.send_message(
         update.effective_chat.id,
-        header + "\n" + _esc(chunks[index]),
+        header + "\n" + html.escape(chunks[index], quote=False),
         reply_markup=keyboard(rows) if rows else None,
     )
 
@@ -180,30 +142,35 @@ async def send_files(update: Update, context: KamContext) -> None:
 
 async def _send_one(context: KamContext, chat_id: int, item: Attachment) -> None:
     bot = context.bot
+    senders: dict[str, Callable[..., Awaitable[Message]]] = {
+        "photo": bot.send_photo,
+        "voice": bot.send_voice,
+        "audio": bot.send_audio,
+        "video": bot.send_video,
+    }
+    send = senders.get(item.kind, bot.send_document)
     caption = clip(item.caption, 1000) if item.caption else None
     try:
-        if item.kind == "photo":
-            await bot.send_photo(chat_id, item.file_id, caption=caption, parse_mode=None)
-        elif item.kind == "voice":
-            await bot.send_voice(chat_id, item.file_id, caption=caption, parse_mode=None)
-        elif item.kind == "audio":
-            await bot.send_audio(chat_id, item.file_id, caption=caption, parse_mode=None)
-        elif item.kind == "video":
-            await bot.send_video(chat_id, item.file_id, caption=caption, parse_mode=None)
-        else:
-            await bot.send_document(chat_id, item.file_id, caption=caption, parse_mode=None)
+        await send(chat_id, item.file_id, caption=caption, parse_mode=None)
     except TelegramError as error:
         _LOG.warning("could not re-send attachment %s: %s", item.id, error)
         name = item.file_name or context.t(c.FILE_KIND_LABELS[item.kind])
         await bot.send_message(chat_id, context.t("meeting.file_failed", name=name))
 
 
-async def ask_delete(update: Update, context: KamContext) -> None:
-    meeting = await _meeting_from(update, context, "mtg:del")
+async def _deletable(update: Update, context: KamContext, prefix: str) -> Meeting | None:
+    meeting = await _meeting_from(update, context, prefix)
     if meeting is None:
-        return
+        return None
     target = authz.meeting(context, meeting)
     if not await authz.require(update, context, Action.DELETE, target, "meeting.cannot_edit"):
+        return None
+    return meeting
+
+
+async def ask_delete(update: Update, context: KamContext) -> None:
+    meeting = await _deletable(update, context, "mtg:del")
+    if meeting is None:
         return
     await answer(update)
     t = context.t
@@ -220,11 +187,8 @@ async def ask_delete(update: Update, context: KamContext) -> None:
 
 
 async def delete(update: Update, context: KamContext) -> None:
-    meeting = await _meeting_from(update, context, "mtg:delok")
+    meeting = await _deletable(update, context, "mtg:delok")
     if meeting is None:
-        return
-    target = authz.meeting(context, meeting)
-    if not await authz.require(update, context, Action.DELETE, target, "meeting.cannot_edit"):
         return
     manager = context.require_manager()
     await context.services.storage.meetings.delete(

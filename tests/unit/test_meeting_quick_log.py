@@ -5,7 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from domain.quick_log import find_when, guess
+from domain.meeting_draft import MeetingDraft, iso
+from domain.quick_log import find_when, guess, prefill
 from domain.search import Candidate
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)  # Thursday
@@ -156,3 +157,19 @@ def test_latin_names_inside_chinese_text_are_words() -> None:
         contacts_of=contacts,
     )
     assert found.account_id == 1 and set(found.contact_ids) == {13, 10}
+
+
+def test_prefill_puts_the_text_a_past_time_follow_ups_and_the_client_on_the_draft() -> None:
+    found = guess(
+        "Met VT-Metal yesterday, agreed prices, send offer by Friday",
+        now=NOW,
+        tz=TZ,
+        accounts=[Candidate(5, "VT-Metal", ("VT-Metal",))],
+        contacts_of={},
+    )
+    draft = MeetingDraft.start("tok", NOW)
+    prefill(draft, "the text", found, {5: "VT-Metal"}, NOW)
+    assert draft.notes == ["the text"] and draft.return_to_review
+    assert (draft.account_id, draft.account_name) == (5, "VT-Metal")
+    assert draft.starts_at is not None and draft.starts_at < iso(NOW)
+    assert [s.due_at is not None for s in draft.next_steps] == [True]

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from domain.paging import paginate, split_text
+from domain.paging import paginate, split_parts, split_text
 
 
 def _escaped(text: str) -> int:
@@ -70,3 +70,11 @@ def test_pages_keep_blocks_whole_and_within_the_limit() -> None:
     pages = paginate(blocks, 800)
     assert all(len(page) <= 800 for page in pages)
     assert "\n".join(pages).split("\n") == blocks
+
+
+def test_split_parts_cuts_at_line_or_word_ends_and_drops_the_whitespace() -> None:
+    text = "first paragraph here\n\nsecond one is longer than that"
+    assert split_parts(text, 30) == ["first paragraph here\n\nsecond", "one is longer than that"]
+    assert split_parts("a line of text\n\nthe nexts", 16) == ["a line of text", "the nexts"]
+    assert split_parts("x" * 25, 10) == ["x" * 10, "x" * 10, "x" * 5]
+    assert split_parts("", 10) == [""]
