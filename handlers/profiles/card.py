@@ -15,7 +15,6 @@ from handlers.profiles.common import (
     esc,
     int_part,
     open_account,
-    zone,
 )
 from handlers.ui import answer, button, callback_parts, close_screen, grid, keyboard, show_screen
 from storage.accounts import Account
@@ -74,7 +73,7 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
     t = context.t
     account = snap.account
     now = context.services.clock.now()
-    tz = zone(context)
+    tz = context.fmt.tz
     lines = header_lines(t, account, snap.owner_name)
     days = days_since(account.last_contact_at, now, tz)
     lines.append(t("profile.card.last_contact", ago=ago_words(t, days)))

@@ -6,7 +6,6 @@ import html
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 
@@ -38,16 +37,6 @@ def state(context: KamContext) -> dict[str, Any]:
     found = context.user_data.setdefault(STATE_KEY, {})
     assert isinstance(found, dict)
     return found
-
-
-def zone(context: KamContext) -> ZoneInfo:
-    name = (
-        context.manager.timezone if context.manager else context.services.settings.default_timezone
-    )
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):
-        return ZoneInfo("UTC")
 
 
 def default_currency(context: KamContext) -> str:
@@ -121,3 +110,12 @@ def reply(key: str, *, menu: bool = False, then: Next = None) -> InputCallback:
         return then
 
     return replied
+
+
+def goto(where: Next) -> InputCallback:
+    """A flow's input that only moves it: to a step, back, or to its end."""
+
+    async def moved(update: Update, context: KamContext, run: Run) -> Next:
+        return where
+
+    return moved

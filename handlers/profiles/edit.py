@@ -55,6 +55,7 @@ from handlers.profiles.common import (
     FLOW,
     account_labels,
     default_currency,
+    goto,
     int_part,
     manager_names,
     open_account,
@@ -62,7 +63,6 @@ from handlers.profiles.common import (
     reply,
     state,
     visible_account,
-    zone,
 )
 from handlers.profiles.sections import item_block, show_section
 from handlers.ui import (
@@ -385,7 +385,7 @@ async def typed(update: Update, context: KamContext, run: Run) -> Next:
         spec,
         run.text,
         now=context.services.clock.now(),
-        tz=zone(context),
+        tz=context.fmt.tz,
         default_currency=str(currency or default_currency(context)),
     )
     if isinstance(result, Invalid | Clipped):
@@ -492,10 +492,6 @@ async def undo(update: Update, context: KamContext, run: Run) -> Next:
         return FIELDS_STEP
     run.data.update(entity=kind, item_id=int(last["item_id"]))
     return ITEM
-
-
-async def ask_remove(update: Update, context: KamContext, run: Run) -> Next:
-    return REMOVE
 
 
 async def remove(update: Update, context: KamContext, run: Run) -> Next:
@@ -625,7 +621,7 @@ EDIT = Flow(
         Step(
             ITEM,
             show_item,
-            [_press("f", pick_field), _press("rm", ask_remove)],
+            [_press("f", pick_field), _press("rm", goto(REMOVE))],
             back=FIELDS_STEP,
             enter=enter_item,
         ),

@@ -28,7 +28,7 @@ from handlers.dialog import (
 )
 from handlers.menu import any_menu_button, menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import account_labels, reply, state
+from handlers.profiles.common import account_labels, goto, reply, state
 from handlers.ui import answer, button, clip
 
 FLOW = "newclient"
@@ -189,10 +189,6 @@ async def typed_name(update: Update, context: KamContext, run: Run) -> Next:
     return CHECK
 
 
-async def create_anyway(update: Update, context: KamContext, run: Run) -> Next:
-    return INDUSTRY
-
-
 async def typed_industry(update: Update, context: KamContext, run: Run) -> Next:
     assert update.effective_message is not None
     industry = " ".join(run.text.split())
@@ -232,10 +228,6 @@ async def open_existing(update: Update, context: KamContext, run: Run) -> Next:
     return Go.END
 
 
-async def back(update: Update, context: KamContext, run: Run) -> Next:
-    return Go.BACK
-
-
 async def cancel_button(update: Update, context: KamContext, run: Run) -> Next:
     await answer(update)
     await run.close(context.t("profile.new.cancelled"))
@@ -256,7 +248,7 @@ NEW_CLIENT = Flow(
         Step(
             DUPLICATE,
             show_similar,
-            [on_button("new", create_anyway), on_press(r"^acc:open:", open_existing)],
+            [on_button("new", goto(INDUSTRY)), on_press(r"^acc:open:", open_existing)],
             back=NAME,
         ),
         Step(
@@ -282,7 +274,7 @@ NEW_CLIENT = Flow(
     common=[
         on_command("cancel", reply(N_("profile.new.cancelled"), menu=True, then=Go.END)),
         on_button("cancel", cancel_button),
-        on_button("back", back),
+        on_button("back", goto(Go.BACK)),
     ],
     otherwise=[
         on_message(
