@@ -44,14 +44,11 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
 
 
 async def find_command(update: Update, context: KamContext) -> None:
+    """`/find <text>` searches at once; `/find` and the menu's "Find client" ask first."""
     query = " ".join(context.args or [])
     if query.strip():
         await find_and_show(update, context, query)
         return
-    await SEARCH_BOX.start(update, context)
-
-
-async def open_box(update: Update, context: KamContext) -> None:
     await SEARCH_BOX.start(update, context)
 
 
@@ -69,7 +66,7 @@ SEARCH_BOX = prompt(
     "pf",
     entries=[
         CommandHandler("find", find_command),
-        MessageHandler(menu_button("menu.find"), open_box),
+        MessageHandler(menu_button("menu.find"), find_command),
     ],
     ask=ask,
     answer=got_query,
