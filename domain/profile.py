@@ -10,7 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
 from domain.dates import parse_when
@@ -176,6 +176,23 @@ TITLE_FIELD: dict[ListKind, str] = {
     "supplier": "name",
     "plan": "text",
 }
+
+
+class _Item(Protocol):
+    def get(self, key: str) -> Any: ...
+
+
+ItemT = TypeVar("ItemT", bound=_Item)
+
+
+def list_groups(entity: str, items: Sequence[ItemT]) -> list[tuple[str, list[ItemT]]]:
+    """A list's heading (a message id) and items; related organisations come as two lists:
+    the account's own structure (divisions, branches, subsidiaries) and the others."""
+    if entity != "related":
+        return [(f"profile.list.{entity}", list(items))]
+    structure = [i for i in items if i.get("kind") in STRUCTURE_KINDS]
+    others = [i for i in items if i.get("kind") not in STRUCTURE_KINDS]
+    return [("profile.list.structure", structure), ("profile.list.related", others)]
 
 
 def field_spec(entity: Entity, key: str) -> FieldSpec | None:

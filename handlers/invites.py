@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -25,7 +26,6 @@ from handlers.ui import (
     show_screen,
     url_button,
 )
-from storage.invites import Invite
 from storage.managers import ROLES, Manager, Role
 
 FLOW = "invite"
@@ -51,8 +51,21 @@ def _invites_of(manager: Manager) -> int | None:
 _INVITES = Target(Kind.INVITE)  # the list of invites (and /invite) as a whole
 
 
-def _local(context: KamContext, invite: Invite) -> str:
-    return context.fmt.datetime(invite.expires_at)
+async def refuse_stale(
+    update: Update, context: KamContext, flow: str, allowed: Callable[[], bool] = lambda: True
+) -> bool:
+    """A press on a screen that is no longer the flow's live one (or not `allowed`): answered
+    "this card is closed"; True if refused."""
+    if is_current_screen(update, context, flow) and allowed():
+        return False
+    await answer(update, context.t("error.stale_button"))
+    return True
+
+
+async def close_if_current(update: Update, context: KamContext, flow: str, key: str) -> None:
+    await answer(update)
+    if is_current_screen(update, context, flow):
+        await close_screen(update, context, flow, context.t(key))
 
 
 async def start_invite(update: Update, context: KamContext) -> None:
@@ -104,7 +117,7 @@ async def create_invite(update: Update, context: KamContext) -> None:
     text = t(
         "invite.created",
         role=t(ROLE_LABELS[role]),
-        until=_local(context, invite),
+        until=context.fmt.datetime(invite.expires_at),
         link=Html(f"<code>{link}</code>"),
     )
     share = (
@@ -125,10 +138,9 @@ async def create_invite(update: Update, context: KamContext) -> None:
 
 async def list_invites(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
-    if not is_current_screen(update, context, FLOW) or not authz.check(
-        context, Action.LIST, _INVITES
+    if await refuse_stale(
+        update, context, FLOW, lambda: authz.check(context, Action.LIST, _INVITES)
     ):
-        await answer(update, context.t("error.stale_button"))
         return
     await answer(update)
     t = context.t
@@ -138,9 +150,8 @@ async def list_invites(update: Update, context: KamContext) -> None:
     lines = [t("invite.open_title")]
     rows = []
     for invite in invites[:20]:
-        label = t(
-            "invite.open_item", role=t(ROLE_LABELS[invite.role]), until=_local(context, invite)
-        )
+        until = context.fmt.datetime(invite.expires_at)
+        label = t("invite.open_item", role=t(ROLE_LABELS[invite.role]), until=until)
         lines.append("• " + label)
         rows.append([button(t("invite.revoke_item", item=label), f"inv:revoke:{invite.id}")])
     rows.append([button(t("button.back"), "inv:back"), button(t("button.cancel"), "inv:cancel")])
@@ -149,8 +160,7 @@ async def list_invites(update: Update, context: KamContext) -> None:
 
 async def revoke_invite(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
-    if not is_current_screen(update, context, FLOW):
-        await answer(update, context.t("error.stale_button"))
+    if await refuse_stale(update, context, FLOW):
         return
     invite_id = callback_id(update, "inv:revoke")
     if not await authz.require(update, context, Action.LIST, _INVITES, "invite.not_allowed"):
@@ -170,14 +180,11 @@ async def revoke_invite(update: Update, context: KamContext) -> None:
 
 
 async def cancel_invite(update: Update, context: KamContext) -> None:
-    await answer(update)
-    if is_current_screen(update, context, FLOW):
-        await close_screen(update, context, FLOW, context.t("invite.closed"))
+    await close_if_current(update, context, FLOW, "invite.closed")
 
 
 async def back(update: Update, context: KamContext) -> None:
-    if not is_current_screen(update, context, FLOW):
-        await answer(update, context.t("error.stale_button"))
+    if await refuse_stale(update, context, FLOW):
         return
     await answer(update)
     await start_invite(update, context)

@@ -9,7 +9,7 @@ from bot.commands import publish_manager_commands
 from bot.context import KamApp, KamContext
 from domain.policy import Action, Kind, Target
 from handlers import authz
-from handlers.invites import ROLE_LABELS
+from handlers.invites import ROLE_LABELS, close_if_current, refuse_stale
 from handlers.menu import menu_button
 from handlers.ui import (
     StaleButton,
@@ -18,8 +18,6 @@ from handlers.ui import (
     callback_id,
     callback_page,
     callback_parts,
-    close_screen,
-    is_current_screen,
     keyboard,
     show_screen,
 )
@@ -61,8 +59,7 @@ async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
 
 async def page(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "team:page")
-    if not is_current_screen(update, context, FLOW) or not parts or not parts[0].isdigit():
-        await answer(update, context.t("error.stale_button"))
+    if await refuse_stale(update, context, FLOW, lambda: bool(parts) and parts[0].isdigit()):
         return
     await answer(update)
     await show_team(update, context, int(parts[0]))
@@ -96,8 +93,7 @@ async def _show_member(update: Update, context: KamContext, member: Manager, pag
 
 
 async def open_member(update: Update, context: KamContext) -> None:
-    if not is_current_screen(update, context, FLOW):
-        await answer(update, context.t("error.stale_button"))
+    if await refuse_stale(update, context, FLOW):
         return
     member_id, page = callback_id(update, "team:open"), callback_page(update, "team:open", 1)
     member = await context.services.storage.managers.get(member_id)
@@ -115,8 +111,7 @@ async def change_member(update: Update, context: KamContext) -> None:
     _, action, _, value = ([*query.data.split(":"), "", "", ""])[:4]
     viewer = context.require_manager()
     valid = (action == "role" and value in ROLES) or (action == "active" and value in ("0", "1"))
-    if not is_current_screen(update, context, FLOW) or not valid:
-        await answer(update, context.t("error.stale_button"))
+    if await refuse_stale(update, context, FLOW, lambda: valid):
         return
     member_id = callback_id(update, f"team:{action}")
     if await context.services.storage.managers.get(member_id) is None:
@@ -134,9 +129,7 @@ async def change_member(update: Update, context: KamContext) -> None:
 
 
 async def close(update: Update, context: KamContext) -> None:
-    await answer(update)
-    if is_current_screen(update, context, FLOW):
-        await close_screen(update, context, FLOW, context.t("team.closed"))
+    await close_if_current(update, context, FLOW, "team.closed")
 
 
 def register(application: KamApp) -> None:

@@ -1,4 +1,4 @@
-"""The one-screen pre-meeting brief (`acc:brief:<id>`) and `render_brief` for reminders."""
+"""The one-screen pre-meeting brief (`acc:brief:<id>`), also pushed before meetings."""
 
 from __future__ import annotations
 
@@ -12,11 +12,10 @@ from bot.i18n import N_, Html, Translator
 from domain.brief import birthdays_this_month, key_people, next_plan_step
 from domain.formatting import Formats
 from domain.profile import satisfaction_trend
-from handlers.profiles.card import TREND_MARKS, ago_words
+from domain.profile_text import day_text
+from handlers.profiles.card import TREND_MARKS, ago_words, opportunity_line
 from handlers.profiles.common import (
     FLOW,
-    amount_text,
-    day_text,
     esc,
     int_part,
     refuse_missing,
@@ -42,14 +41,6 @@ class ProfileReader(Protocol):
     async def snapshot(
         self, account_id: int, /, *, now: datetime, today: date | None = None
     ) -> ProfileSnapshot | None: ...
-
-
-async def render_brief(context: KamContext, account_id: int) -> str:
-    """The brief's HTML text in the language and time zone of this update's manager."""
-    services = context.services
-    return await brief_text(
-        services.storage.profile, context.t, context.fmt, services.clock.now(), account_id
-    )
 
 
 async def brief_text(
@@ -139,14 +130,7 @@ def _deadlines(snap: ProfileSnapshot, t: Translator, fmt: Formats, today: date) 
 
 
 def _opportunity_and_step(snap: ProfileSnapshot, t: Translator, fmt: Formats) -> list[str]:
-    account = snap.account
-    one = amount_text(
-        fmt, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
-    )
-    five = amount_text(
-        fmt, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
-    )
-    out = ["\n" + t("profile.card.opportunity", one=one or "—", five=five or "—")]
+    out = ["\n" + opportunity_line(t, fmt, snap.account)]
     step = next_plan_step([s.values for s in snap.list("plan")])
     if step is None:
         return [*out, t("profile.brief.no_step")]
@@ -161,6 +145,9 @@ async def on_brief(update: Update, context: KamContext) -> None:
         await refuse_missing(update, context)
         return
     await answer(update)
-    text = await render_brief(context, account_id)
+    services = context.services
+    text = await brief_text(
+        services.storage.profile, context.t, context.fmt, services.clock.now(), account_id
+    )
     rows = [[button(context.t("profile.to_card"), f"acc:open:{account_id}")]]
     await show_screen(update, context, FLOW, text, keyboard(rows))

@@ -6,18 +6,18 @@ from telegram import Update
 
 from bot.context import KamContext
 from bot.i18n import N_, Translator
+from domain.formatting import Formats
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
+from domain.profile_text import amount_text, day_text
 from handlers.profiles.common import (
     FLOW,
     STATUS_LABELS,
-    date_text,
     esc,
     int_part,
-    money_text,
     open_account,
-    zone,
 )
 from handlers.ui import answer, button, callback_parts, close_screen, grid, keyboard, show_screen
+from storage.accounts import Account
 from storage.profile import ProfileSnapshot
 
 TREND_MARKS = {"up": "↗", "down": "↘", "flat": "→"}
@@ -41,16 +41,7 @@ MISSING_LABELS = {
 }
 
 
-def lists_of(snap: ProfileSnapshot) -> dict[str, list[dict[str, object]]]:
-    return {kind: [item.values for item in items] for kind, items in snap.items.items()}
-
-
-def ago_text(context: KamContext, days: int | None) -> str:
-    return ago_words(context.t, days)
-
-
 def ago_words(t: Translator, days: int | None) -> str:
-    """:func:`ago_text` with this translator (for a push, which has no handler context)."""
     if days is None:
         return t("profile.never")
     if days <= 0:
@@ -60,24 +51,35 @@ def ago_words(t: Translator, days: int | None) -> str:
     return t.plural("profile.days_ago", days)
 
 
+def header_lines(t: Translator, account: Account, owner: str | None) -> list[str]:
+    """Name and status, industry and city, owner: the card's head (and the inline card's)."""
+    lines = [f"<b>{esc(account.name, 120)}</b> · {t(STATUS_LABELS[account.status])}"]
+    if account.industry or account.city:
+        lines.append(esc(" · ".join(p for p in (account.industry, account.city) if p), 160))
+    return [*lines, t("profile.card.owner", owner=owner or "—")]
+
+
+def opportunity_line(t: Translator, fmt: Formats, account: Account) -> str:
+    one = amount_text(
+        fmt, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
+    )
+    five = amount_text(
+        fmt, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
+    )
+    return t("profile.card.opportunity", one=one or "—", five=five or "—")
+
+
 def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
     t = context.t
     account = snap.account
     now = context.services.clock.now()
-    tz = zone(context)
-    lines = [f"<b>{esc(account.name, 120)}</b> · {t(STATUS_LABELS[account.status])}"]
-    if account.industry or account.city:
-        lines.append(esc(" · ".join(p for p in (account.industry, account.city) if p), 160))
-    lines.append(t("profile.card.owner", owner=snap.owner_name or "—"))
-    lines.append(
-        t(
-            "profile.card.last_contact",
-            ago=ago_text(context, days_since(account.last_contact_at, now, tz)),
-        )
-    )
+    tz = context.fmt.tz
+    lines = header_lines(t, account, snap.owner_name)
+    days = days_since(account.last_contact_at, now, tz)
+    lines.append(t("profile.card.last_contact", ago=ago_words(t, days)))
     if snap.open_tasks:
         task = snap.open_tasks[0]
-        due = date_text(context, task.due_at) or t("profile.no_due")
+        due = day_text(context.fmt, task.due_at) or t("profile.no_due")
         late = is_overdue(task.due_at, task.due_has_time, now, tz)
         key = "profile.card.next_task_overdue" if late else "profile.card.next_task"
         lines.append(t(key, task=task.text[:80], due=due))
@@ -97,14 +99,11 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
                 count=trend.count,
             )
         )
-    one = money_text(
-        context, account.opportunity_1y_minor, account.opportunity_1y_currency, compact=True
-    )
-    five = money_text(
-        context, account.opportunity_3_5y_minor, account.opportunity_3_5y_currency, compact=True
-    )
-    lines.append(t("profile.card.opportunity", one=one or "—", five=five or "—"))
-    filled = completeness(vars(account), lists_of(snap))
+    lines.append(opportunity_line(t, context.fmt, account))
+    lists: dict[str, list[dict[str, object]]] = {
+        kind: [item.values for item in items] for kind, items in snap.items.items()
+    }
+    filled = completeness(vars(account), lists)
     if filled.missing:
         missing = ", ".join(t(MISSING_LABELS[name]) for name in filled.missing[:3])
         lines.append(t("profile.card.completeness", percent=filled.percent, missing=missing))

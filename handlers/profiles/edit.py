@@ -1,14 +1,9 @@
 """Updating a profile: choose the field, enter the value; it is saved at once, with Undo.
 
-A dialog flow (handlers.dialog) in the card's message: sections → fields of a section (or a
-list item: contacts, related organisations, team, deals, spend, suppliers, plan steps) →
-value, typed or picked, saved at once with Undo. A value cut to its field's limit is the one
-case that asks before saving (confirm); removing an item asks too (remove). Done returns to
-the section or card the edit came from. Entries: `/edit [client]`, the ✏️ Edit of the card
-(`ed:acc:<id>`) or of a section (`ed:sec:<id>:<section>`), and a Telegram contact card
-shared while a client is open (adds that person). The run's data: account_id, section,
-entity and item_id (what is edited), field, adding (a list kind), pending, undo. Every
-change (and its undoing) is audited by the storage layer.
+A dialog flow in the card's message: sections → a section's fields or list items → value.
+A value cut to its field's limit asks before saving (confirm), so does removing an item.
+Done returns to the section or card the edit came from. The run's data: account_id,
+section, entity and item_id (what is edited), field, adding (a list kind), pending, undo.
 """
 
 from __future__ import annotations
@@ -39,6 +34,7 @@ from domain.profile import (
     same_phone,
     stored_form,
 )
+from domain.profile_text import value_text
 from domain.search import EXACT
 from handlers import authz
 from handlers.dialog import (
@@ -54,20 +50,19 @@ from handlers.dialog import (
     on_text,
 )
 from handlers.dialog.model import Input, InputCallback
-from handlers.menu import main_menu
 from handlers.profiles.card import show_card
 from handlers.profiles.common import (
     FLOW,
     account_labels,
     default_currency,
+    goto,
     int_part,
     manager_names,
     open_account,
     refuse_missing,
+    reply,
     state,
-    value_text,
     visible_account,
-    zone,
 )
 from handlers.profiles.sections import item_block, show_section
 from handlers.ui import (
@@ -160,7 +155,7 @@ def _field_rows(
     """A button per field: its label and its value in short (➕ when empty)."""
     rows = []
     for spec in filter(None, specs):
-        shown = value_text(context, spec, values, names, compact=True)
+        shown = value_text(context.t, context.fmt, spec, values, names, compact=True)
         label = context.t(spec.label) + (f": {clip(shown, 24)}" if shown else " ➕")
         rows.append([run.button(label, "f", spec.key)])
     return rows
@@ -209,7 +204,7 @@ async def show_value(update: Update, context: KamContext, run: Run) -> Screen:
     assert spec is not None
     t = context.t
     values = await _values(context, run) or {}
-    current = value_text(context, spec, values, await manager_names(context))
+    current = value_text(context.t, context.fmt, spec, values, await manager_names(context))
     lines = [t("profile.edit.field_title", field=t(spec.label))]
     if current:
         lines.append(t("profile.edit.current", value=clip(current, 600)))
@@ -243,7 +238,7 @@ async def show_confirm(update: Update, context: KamContext, run: Run) -> Screen:
     assert spec is not None
     t = context.t
     values = await _values(context, run) or {}
-    old = value_text(context, spec, values, await manager_names(context)) or "—"
+    old = value_text(context.t, context.fmt, spec, values, await manager_names(context)) or "—"
     text = t(
         "profile.edit.confirm",
         field=t(spec.label),
@@ -289,9 +284,7 @@ async def enter_item(update: Update, context: KamContext, run: Run) -> Next:
 
 async def enter_value(update: Update, context: KamContext, run: Run) -> Next:
     run.data.pop("pending", None)
-    if await _values(context, run) is not None:
-        return None
-    return await _item_gone(update, context)
+    return None if await _values(context, run) is not None else await _item_gone(update, context)
 
 
 async def _item_gone(update: Update, context: KamContext) -> Next:
@@ -392,7 +385,7 @@ async def typed(update: Update, context: KamContext, run: Run) -> Next:
         spec,
         run.text,
         now=context.services.clock.now(),
-        tz=zone(context),
+        tz=context.fmt.tz,
         default_currency=str(currency or default_currency(context)),
     )
     if isinstance(result, Invalid | Clipped):
@@ -446,8 +439,8 @@ async def _write(update: Update, context: KamContext, run: Run, changes: dict[st
     if not await _store(context, run, entity, run.data.get("item_id"), changes):
         return await _item_gone(update, context)
     label = context.t(spec.label)
-    old = clip(value_text(context, spec, before, names) or "—", 300)
-    new = value_text(context, spec, await _values(context, run) or {}, names) or "—"
+    old = clip(value_text(context.t, context.fmt, spec, before, names) or "—", 300)
+    new = value_text(context.t, context.fmt, spec, await _values(context, run) or {}, names) or "—"
     run.data["undo"] = {
         "action": "update",
         "entity": entity,
@@ -501,10 +494,6 @@ async def undo(update: Update, context: KamContext, run: Run) -> Next:
     return ITEM
 
 
-async def ask_remove(update: Update, context: KamContext, run: Run) -> Next:
-    return REMOVE
-
-
 async def remove(update: Update, context: KamContext, run: Run) -> Next:
     kind = KINDS[str(run.data["entity"])]  # the item's screen asked
     await context.services.storage.profile.remove_item(
@@ -526,21 +515,6 @@ async def leave(update: Update, context: KamContext, run: Run) -> Next:
 
 async def back(update: Update, context: KamContext, run: Run) -> Next:
     return await leave(update, context, run) if run.step == SECTIONS_STEP else Go.BACK
-
-
-async def cancel(update: Update, context: KamContext, run: Run) -> Next:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("profile.cancelled"), reply_markup=main_menu(context.t, context.require_manager())
-    )
-    return Go.END
-
-
-async def hint(update: Update, context: KamContext, run: Run) -> Next:
-    """A sticker, photo or voice where a value is expected: say what is wanted."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.t("profile.edit.hint"))
-    return None
 
 
 # --- entries ---------------------------------------------------------------------------------
@@ -647,7 +621,7 @@ EDIT = Flow(
         Step(
             ITEM,
             show_item,
-            [_press("f", pick_field), _press("rm", ask_remove)],
+            [_press("f", pick_field), _press("rm", goto(REMOVE))],
             back=FIELDS_STEP,
             enter=enter_item,
         ),
@@ -662,15 +636,12 @@ EDIT = Flow(
         Step(REMOVE, show_remove, [_press("rmyes", remove)], back=FIELDS_STEP),
     ],
     common=[
-        on_command("cancel", cancel),
+        on_command("cancel", reply(N_("profile.cancelled"), menu=True, then=Go.END)),
         _press("back", back),
         _press("done", leave),
         _press("undo", undo, keeps_undo=True),
     ],
-    otherwise=[on_message(~filters.TEXT, hint)],
-    prompt=True,
+    otherwise=[on_message(~filters.TEXT, reply(N_("profile.edit.hint")))],
+    prompt=True,  # a menu press, a command or another button closes it: no stray values
     screen_key=FLOW,
 )
-"""A prompt (handlers.dialog): while a value is asked for, typed text is the value; a menu
-press, a command or another feature's button closes the edit, so text typed later is never
-taken for a value the manager walked away from."""

@@ -3,21 +3,21 @@
 from __future__ import annotations
 
 import asyncio
+import html
 import re
 
 from telegram import Update
 
 from bot.context import KamContext
 from domain.export import DocOutline, DocSection, build_docx
-from domain.profile import FIELDS, SECTIONS, STRUCTURE_KINDS, Entity, field_spec
+from domain.profile import FIELDS, SECTIONS, Entity, field_spec, list_groups
+from domain.profile_text import day_text, value_text
 from handlers.meetings import common as mc
 from handlers.profiles.card import card_text
 from handlers.profiles.common import (
-    date_text,
     int_part,
     manager_names,
     refuse_missing,
-    value_text,
     visible_account,
 )
 from handlers.ui import answer, callback_parts
@@ -30,8 +30,6 @@ MAX_MEETINGS = 1000
 
 
 def _plain(html_text: str) -> str:
-    import html
-
     return html.unescape(_TAGS.sub("", html_text))
 
 
@@ -43,7 +41,7 @@ def _item_lines(context: KamContext, item: ProfileItem, names: dict[int, str]) -
     for spec in FIELDS[entity]:
         if spec.key in ("full_name", "name", "title", "need", "text", "is_executive_sponsor"):
             continue
-        shown = value_text(context, spec, item.values, names)
+        shown = value_text(context.t, context.fmt, spec, item.values, names)
         if shown:
             lines.append(f"{context.t(spec.label)}: {shown}")
     return lines
@@ -61,25 +59,11 @@ def _profile_sections(
         for key in section.fields:
             spec = field_spec("account", key)
             assert spec is not None
-            shown = value_text(context, spec, values, names)
+            shown = value_text(context.t, context.fmt, spec, values, names)
             if shown:
                 doc.lines.append((t(spec.label), shown))
         for entity in section.lists:
-            items = snap.list(entity)
-            if entity == "related":
-                groups = [
-                    (
-                        "profile.list.structure",
-                        [i for i in items if i.get("kind") in STRUCTURE_KINDS],
-                    ),
-                    (
-                        "profile.list.related",
-                        [i for i in items if i.get("kind") not in STRUCTURE_KINDS],
-                    ),
-                ]
-            else:
-                groups = [(f"profile.list.{entity}", items)]
-            for title, group in groups:
+            for title, group in list_groups(entity, snap.list(entity)):
                 lines = [_item_lines(context, i, names) for i in group]
                 if len(section.lists) > 1 or entity == "related":
                     doc.subsections.append(DocSection(t(title), items=lines))
@@ -112,7 +96,7 @@ def _meeting_lines(context: KamContext, meeting: Meeting, steps: list[Task]) -> 
             outcome += f" — {meeting.outcome_reason}"
         lines.append(f"{t('profile.export.outcome')}: {outcome}")
     for task in steps:
-        due = date_text(context, task.due_at)
+        due = day_text(context.fmt, task.due_at)
         step = task.text + (f" — {due}" if due else "")
         lines.append(f"{t('profile.export.next_step')}: {step}")
     return lines
@@ -147,7 +131,7 @@ async def on_export(update: Update, context: KamContext) -> None:
         snap.account.name,
         _plain(card_text(context, snap))
         + "\n"
-        + t("profile.export.as_of", date=date_text(context, now) or ""),
+        + t("profile.export.as_of", date=day_text(context.fmt, now) or ""),
         sections,
     )
     data = await asyncio.to_thread(build_docx, outline)

@@ -6,10 +6,11 @@ from telegram import Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import KamContext
+from bot.i18n import N_
 from handlers.dialog import Go, Next, Run, Screen, prompt
-from handlers.menu import main_menu, menu_button
+from handlers.menu import menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import FLOW, STATUS_LABELS, account_labels, state
+from handlers.profiles.common import FLOW, STATUS_LABELS, account_labels, reply, state
 from handlers.ui import button, clip, keyboard, show_screen
 
 MAX_SHOWN = 8
@@ -28,42 +29,26 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
         await show_card(update, context, hits[0].account_id, new_message=True)
         return
     if not hits:
+        text = t("profile.find.nothing", query=clip(query, 100))
         rows = [[button(t("profile.find.create", name=clip(query, 30)), "ncl:fromfind")]]
-        await show_screen(
-            update,
-            context,
-            FLOW,
-            t("profile.find.nothing", query=clip(query, 100)),
-            keyboard(rows),
-            new_message=True,
-        )
-        return
-    rows = []
+    else:
+        text = t("profile.find.results", query=clip(query, 100), count=len(hits))
+        rows = []
     names = await account_labels(context, [(hit.account_id, hit.name) for hit in hits])
     for hit in hits:
         label = f"{names[hit.account_id]} · {t(STATUS_LABELS.get(hit.status, hit.status))}"
         if hit.via:
             label += f" · {clip(hit.via, 24)}"
         rows.append([button(label, f"acc:open:{hit.account_id}")])
-    await show_screen(
-        update,
-        context,
-        FLOW,
-        t("profile.find.results", query=clip(query, 100), count=len(hits)),
-        keyboard(rows),
-        new_message=True,
-    )
+    await show_screen(update, context, FLOW, text, keyboard(rows), new_message=True)
 
 
 async def find_command(update: Update, context: KamContext) -> None:
+    """`/find <text>` searches at once; `/find` and the menu's "Find client" ask first."""
     query = " ".join(context.args or [])
     if query.strip():
         await find_and_show(update, context, query)
         return
-    await SEARCH_BOX.start(update, context)
-
-
-async def open_box(update: Update, context: KamContext) -> None:
     await SEARCH_BOX.start(update, context)
 
 
@@ -76,31 +61,17 @@ async def got_query(update: Update, context: KamContext, run: Run) -> Next:
     return Go.END
 
 
-async def not_text(update: Update, context: KamContext, run: Run) -> Next:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.t("profile.find.text_please"))
-    return None
-
-
-async def cancel(update: Update, context: KamContext, run: Run) -> Next:
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("profile.cancelled"), reply_markup=main_menu(context.t, context.require_manager())
-    )
-    return Go.END
-
-
 SEARCH_BOX = prompt(
     "profile_find",
     "pf",
     entries=[
         CommandHandler("find", find_command),
-        MessageHandler(menu_button("menu.find"), open_box),
+        MessageHandler(menu_button("menu.find"), find_command),
     ],
     ask=ask,
     answer=got_query,
-    cancel=cancel,
-    other=not_text,
+    cancel=reply(N_("profile.cancelled"), menu=True, then=Go.END),
+    other=reply(N_("profile.find.text_please")),
     other_filter=~filters.TEXT,
 )
 """The search box: the next text is the query."""

@@ -18,7 +18,8 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 
 from bot.context import KamContext
-from handlers.profiles.common import STATUS_LABELS, esc
+from handlers.profiles.card import header_lines
+from handlers.profiles.common import STATUS_LABELS, esc, manager_names
 from storage.accounts import Account
 
 MAX_RESULTS = 20
@@ -27,13 +28,9 @@ START_PARAMETER = "inline"
 
 
 def short_card(context: KamContext, account: Account, owner: str | None) -> str:
-    t = context.t
-    lines = [f"<b>{esc(account.name, 120)}</b> · {t(STATUS_LABELS[account.status])}"]
-    if account.industry or account.city:
-        lines.append(esc(" · ".join(p for p in (account.industry, account.city) if p), 160))
+    lines = header_lines(context.t, account, owner)
     if account.website:
-        lines.append(esc(account.website, 120))
-    lines.append(t("profile.card.owner", owner=owner or "—"))
+        lines.insert(-1, esc(account.website, 120))
     return "\n".join(lines)
 
 
@@ -58,7 +55,7 @@ async def on_inline_query(update: Update, context: KamContext) -> None:
             manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS
         )
         ids = [account.id for account in recent]
-    names = {m.id: m.full_name for m in await storage.managers.list_all()}
+    names = await manager_names(context)
     results = []
     for account_id in ids:
         account = await storage.accounts.get(account_id)

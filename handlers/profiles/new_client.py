@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
 from bot.context import KamContext
+from bot.i18n import N_
 from domain.policy import Action
 from domain.profile import FIELDS
 from handlers import authz
@@ -25,9 +26,9 @@ from handlers.dialog import (
     on_press,
     on_text,
 )
-from handlers.menu import any_menu_button, main_menu, menu_button
+from handlers.menu import any_menu_button, menu_button
 from handlers.profiles.card import show_card
-from handlers.profiles.common import STATE_KEY, account_labels
+from handlers.profiles.common import account_labels, goto, reply, state
 from handlers.ui import answer, button, clip
 
 FLOW = "newclient"
@@ -166,32 +167,26 @@ async def _create(update: Update, context: KamContext, run: Run, owner_id: int) 
 # --- entries and inputs --------------------------------------------------------------------
 
 
-async def start(update: Update, context: KamContext) -> None:
-    name = " ".join(context.args or []) if context.args is not None else ""
+async def _begin(update: Update, context: KamContext, name: str) -> None:
     if name.strip():
         await NEW_CLIENT.start(update, context, CHECK, data={"name": name})
     else:
         await NEW_CLIENT.start(update, context, NAME)
 
 
+async def start(update: Update, context: KamContext) -> None:
+    await _begin(update, context, " ".join(context.args or []))
+
+
 async def from_find(update: Update, context: KamContext) -> None:
     """ "Create …" under a search that found nothing: the query is the name."""
     await answer(update)
-    assert context.user_data is not None
-    query = str(context.user_data.get(STATE_KEY, {}).get("last_query") or "")
-    if query:
-        await NEW_CLIENT.start(update, context, CHECK, data={"name": query})
-    else:
-        await NEW_CLIENT.start(update, context, NAME)
+    await _begin(update, context, str(state(context).get("last_query") or ""))
 
 
 async def typed_name(update: Update, context: KamContext, run: Run) -> Next:
     run.data["name"] = run.text
     return CHECK
-
-
-async def create_anyway(update: Update, context: KamContext, run: Run) -> Next:
-    return INDUSTRY
 
 
 async def typed_industry(update: Update, context: KamContext, run: Run) -> Next:
@@ -233,27 +228,6 @@ async def open_existing(update: Update, context: KamContext, run: Run) -> Next:
     return Go.END
 
 
-async def back(update: Update, context: KamContext, run: Run) -> Next:
-    return Go.BACK
-
-
-async def hint(update: Update, context: KamContext, run: Run) -> Next:
-    """Anything else (a sticker, a photo, text where a button is expected)."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(context.t("profile.new.hint"))
-    return None
-
-
-async def cancel(update: Update, context: KamContext, run: Run) -> Next:
-    """/cancel: a note with the main menu."""
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("profile.new.cancelled"),
-        reply_markup=main_menu(context.t, context.require_manager()),
-    )
-    return Go.END
-
-
 async def cancel_button(update: Update, context: KamContext, run: Run) -> Next:
     await answer(update)
     await run.close(context.t("profile.new.cancelled"))
@@ -274,7 +248,7 @@ NEW_CLIENT = Flow(
         Step(
             DUPLICATE,
             show_similar,
-            [on_button("new", create_anyway), on_press(r"^acc:open:", open_existing)],
+            [on_button("new", goto(INDUSTRY)), on_press(r"^acc:open:", open_existing)],
             back=NAME,
         ),
         Step(
@@ -298,10 +272,14 @@ NEW_CLIENT = Flow(
         ),
     ],
     common=[
-        on_command("cancel", cancel),
+        on_command("cancel", reply(N_("profile.new.cancelled"), menu=True, then=Go.END)),
         on_button("cancel", cancel_button),
-        on_button("back", back),
+        on_button("back", goto(Go.BACK)),
     ],
-    otherwise=[on_message(filters.ALL & ~filters.COMMAND & ~any_menu_button(), hint)],
+    otherwise=[
+        on_message(
+            filters.ALL & ~filters.COMMAND & ~any_menu_button(), reply(N_("profile.new.hint"))
+        )
+    ],
 )
 """`/newclient`, the menu's "New client", and "Create …" under an empty search."""

@@ -12,18 +12,18 @@ from domain.paging import paginate, split_text
 from domain.profile import (
     FIELDS,
     SECTION_KEYS,
-    STRUCTURE_KINDS,
     Entity,
     Section,
     field_spec,
+    list_groups,
 )
+from domain.profile_text import value_text
 from handlers.profiles.common import (
     FLOW,
     esc,
     int_part,
     manager_names,
     open_account,
-    value_text,
 )
 from handlers.ui import StaleButton, answer, button, callback_parts, clip, keyboard, show_screen
 from storage.profile import ProfileItem, ProfileSnapshot
@@ -54,7 +54,7 @@ def _field_blocks(
 ) -> list[str]:
     spec = field_spec(entity, key)
     assert spec is not None
-    shown = value_text(context, spec, values, names)
+    shown = value_text(context.t, context.fmt, spec, values, names)
     if not shown:
         return []
     return long_value_blocks(f"<b>{context.t(spec.label)}:</b> ", shown)
@@ -79,7 +79,7 @@ def _item_lines(
     for spec in FIELDS[entity]:
         if spec.key in skip:
             continue
-        shown = value_text(context, spec, item.values, names)
+        shown = value_text(context.t, context.fmt, spec, item.values, names)
         if shown:
             fields.append((t(spec.label), clip(shown, limit) if limit else shown))
     return head, fields
@@ -116,14 +116,7 @@ def section_blocks(
     for key in section.fields:
         blocks += _field_blocks(context, "account", key, account_values, names)
     for entity in section.lists:
-        items = snap.list(entity)
-        if entity == "related":
-            structure = [i for i in items if i.get("kind") in STRUCTURE_KINDS]
-            related = [i for i in items if i.get("kind") not in STRUCTURE_KINDS]
-            groups = [("profile.list.structure", structure), ("profile.list.related", related)]
-        else:
-            groups = [(f"profile.list.{entity}", items)]
-        for title, group in groups:
+        for title, group in list_groups(entity, snap.list(entity)):
             blocks.append(f"\n<u>{t(title)}</u> ({len(group)})")
             if not group:
                 blocks.append(t("profile.list.empty"))

@@ -26,6 +26,7 @@ from domain.profile import (
     field_spec,
     from_stored_form,
     is_overdue,
+    list_groups,
     parse_birthday,
     parse_value,
     read_value,
@@ -209,3 +210,16 @@ def test_a_task_is_overdue_after_its_time_or_after_its_whole_day() -> None:
     assert not is_overdue(earlier_today, False, now, tz)  # due today, no time: not yet
     assert is_overdue(earlier_today - timedelta(days=1), False, now, tz)
     assert not is_overdue(None, False, now, tz)
+
+
+def test_related_organisations_are_grouped_into_structure_and_others() -> None:
+    items = [{"kind": "branch", "n": 1}, {"kind": "partner", "n": 2}, {"kind": "division", "n": 3}]
+    assert list_groups("related", items) == [
+        ("profile.list.structure", [items[0], items[2]]),
+        ("profile.list.related", [items[1]]),
+    ]
+    assert list_groups("deal", items[:1]) == [("profile.list.deal", items[:1])]
+    assert list_groups("related", []) == [
+        ("profile.list.structure", []),
+        ("profile.list.related", []),
+    ]
