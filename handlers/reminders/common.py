@@ -61,6 +61,10 @@ class Formatter(Formats):
             return self.t("reminders.tomorrow")
         return self.day(day)
 
+    def is_overdue(self, due_at: datetime, has_time: bool, now: datetime) -> bool:
+        """Past its moment, or (a date only) past its local day."""
+        return due_at < now if has_time else self.local(due_at).date() < self.today(now)
+
 
 def formatter(context: KamContext) -> Formatter:
     return Formatter(context.require_manager())
