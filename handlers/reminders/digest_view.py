@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, Html
-from domain.digest import SECTION_LIMIT, Digest, DigestSources, build_digest
+from domain.digest import SECTION_LIMIT, Digest, build_digest
 from domain.reminders import local_moment
 from handlers.reminders.common import Formatter, esc
 from handlers.ui import button, clip, grid, keyboard
+from storage import Storage
 from storage.managers import Manager
 
 MAX_BUTTONS = 24
@@ -26,20 +26,7 @@ MEETING_KINDS = {
 }
 
 
-class DigestRows(Protocol):
-    """Where the digest's rows come from (storage.reminders.ReminderRepository)."""
-
-    async def digest_sources(
-        self, manager_id: int, /, *, day_start: datetime, day_end: datetime, today: date
-    ) -> DigestSources: ...
-
-
-class DigestReader(Protocol):
-    @property
-    def reminders(self) -> DigestRows: ...
-
-
-async def load_digest(storage: DigestReader, manager: Manager, now: datetime) -> Digest:
+async def load_digest(storage: Storage, manager: Manager, now: datetime) -> Digest:
     fmt = Formatter(manager)
     today = fmt.today(now)
     start = local_moment(today, datetime.min.time(), fmt.tz)

@@ -19,7 +19,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import KamApp, KamContext
 from handlers.reminders import today
 from handlers.reminders.common import edit_pressed, formatter, refuse
-from handlers.reminders.pushes import Push, catch_up_message, compose
+from handlers.reminders.pushes import catch_up_message, compose
+from handlers.reminders.registry import Push
 from handlers.ui import answer, button, is_current_screen
 from storage.reminders import Delivery
 

@@ -17,7 +17,7 @@ from domain.usecases import obligations as usecase
 from handlers import authz
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
-from handlers.reminders.pushes import obligation_answer_rows
+from handlers.reminders.kinds.obligation import obligation_answer_rows
 from handlers.ui import answer, button, callback_parts, keyboard
 from storage.contracts import ObligationView
 

@@ -18,7 +18,7 @@ from domain.usecases.satisfaction import is_low, is_open, recovery_due
 from handlers import authz, dialog
 from handlers.dialog import Go, Next, Run, Screen, prompt
 from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
-from handlers.reminders.pushes import satisfaction_question, score_buttons
+from handlers.reminders.kinds.satisfaction import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, keyboard
 from storage.satisfaction import CheckView
 

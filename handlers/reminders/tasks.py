@@ -22,7 +22,7 @@ from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
-from handlers.reminders.pushes import task_buttons
+from handlers.reminders.kinds.task import task_buttons
 from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, show_screen
 from storage.tasks import Task
 
