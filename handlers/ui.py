@@ -57,19 +57,20 @@ def grid(buttons: Sequence[InlineKeyboardButton], columns: int) -> list[list[Inl
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
 
 
+def _by_flow(context: KamContext, key: str) -> dict[str, Any]:
+    found = context.user_data.setdefault(key, {}) if context.user_data is not None else {}
+    assert isinstance(found, dict)
+    return found
+
+
 def _screens(context: KamContext) -> dict[str, Any]:
-    screens = context.user_data.setdefault("screens", {}) if context.user_data is not None else {}
-    assert isinstance(screens, dict)
-    return screens
+    """Flow -> id of its live message."""
+    return _by_flow(context, "screens")
 
 
 def _keyboards(context: KamContext) -> dict[str, Any]:
     """Flow -> id of its message that still shows buttons (at most one per flow)."""
-    if context.user_data is None:
-        return {}
-    keyboards = context.user_data.setdefault("keyboards", {})
-    assert isinstance(keyboards, dict)
-    return keyboards
+    return _by_flow(context, "keyboards")
 
 
 def is_current_screen(update: Update, context: KamContext, flow: str) -> bool:

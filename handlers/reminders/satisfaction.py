@@ -6,8 +6,6 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
@@ -34,12 +32,6 @@ async def _own_check(update: Update, context: KamContext, check_id: int | None) 
     if not await authz.require(update, context, Action.ANSWER, target):
         return None
     return check
-
-
-def _recovery_due(context: KamContext, now: datetime) -> datetime:
-    """Tomorrow (local midnight: a task with a date only; it shows in the digest)."""
-    fmt = formatter(context)
-    return recovery_due(fmt.today(now), fmt.tz)
 
 
 async def ask_again(update: Update, context: KamContext) -> None:
@@ -88,13 +80,14 @@ async def score(update: Update, context: KamContext) -> None:
         who=check.contact_name or check.account_name,
         score=number,
     )
+    fmt = formatter(context)
     result = await storage.satisfaction.record_score(
         check.id,
         number,
         actor_id=manager.id,
         now=now,
         recovery_text=recovery,
-        recovery_due=_recovery_due(context, now),
+        recovery_due=recovery_due(fmt.today(now), fmt.tz),
     )
     if result is None or not result.recorded:
         await refuse(update, context, "reminders.sat.already")
