@@ -16,9 +16,9 @@ from domain.reminders import parse_day
 from domain.usecases import obligations as usecase
 from handlers import authz
 from handlers.reminders import lists
-from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
+from handlers.reminders.common import Formatter, edit_pressed, formatter, refuse
 from handlers.reminders.kinds.obligation import obligation_answer_rows
-from handlers.ui import answer, button, callback_parts, keyboard
+from handlers.ui import answer, button, callback_parts, keyboard, parse_number
 from storage.contracts import ObligationView
 
 STATUS_KEYS = {
@@ -64,7 +64,7 @@ def card_text(fmt: Formatter, view: ObligationView) -> str:
 
 async def show(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "obl:show")
-    view = await _own(update, context, int_or_none(parts[0]) if parts else None)
+    view = await _own(update, context, parse_number(parts[0]) if parts else None)
     if view is None:
         return
     await answer(update)
@@ -77,7 +77,7 @@ async def show(update: Update, context: KamContext) -> None:
 
 async def act(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "obl")
-    view = await _own(update, context, int_or_none(parts[0]) if parts else None)
+    view = await _own(update, context, parse_number(parts[0]) if parts else None)
     if view is None:
         return
     action = parts[1] if len(parts) > 1 else ""

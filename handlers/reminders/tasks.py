@@ -21,9 +21,18 @@ from domain.usecases import tasks as usecase
 from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
-from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
+from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, refuse
 from handlers.reminders.kinds.task import task_buttons
-from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, show_screen
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    clip,
+    grid,
+    keyboard,
+    parse_number,
+    show_screen,
+)
 from storage.tasks import Task
 
 FLOW = "tasks"
@@ -91,7 +100,7 @@ async def _show_card(update: Update, context: KamContext, task: Task) -> None:
 
 async def show(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:show")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -100,7 +109,7 @@ async def show(update: Update, context: KamContext) -> None:
 
 async def done(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:done")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     manager = context.require_manager()
@@ -152,7 +161,7 @@ def _snooze_rows(
 
 async def snooze_menu(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:snz")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -193,7 +202,7 @@ async def _snooze_to(update: Update, context: KamContext, task: Task, until: dat
 
 async def snooze_choice(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:sz")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     until = (
@@ -209,7 +218,7 @@ async def snooze_choice(update: Update, context: KamContext) -> None:
 
 async def pick_day(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pick")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -224,7 +233,7 @@ async def pick_day(update: Update, context: KamContext) -> None:
 
 async def pick_time(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pd")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     day = rules.parse_day(parts[1]) if len(parts) == 2 else None
@@ -248,7 +257,7 @@ async def pick_time(update: Update, context: KamContext) -> None:
 
 async def picked(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pt")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     day = rules.parse_day(parts[1]) if len(parts) == 3 else None
@@ -330,7 +339,7 @@ async def list_tasks(update: Update, context: KamContext) -> None:
 
 async def list_page(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:list")
-    page = int_or_none(parts[0]) if parts else None
+    page = parse_number(parts[0]) if parts else None
     if page is None:
         await refuse(update, context)
         return
