@@ -38,18 +38,7 @@ from storage.tasks import Task
 FLOW = "tasks"
 PER_PAGE = 8
 PICK_DAYS = 8
-PICK_TIMES = (
-    "08:00",
-    "09:00",
-    "10:00",
-    "11:00",
-    "12:00",
-    "14:00",
-    "15:00",
-    "16:00",
-    "17:00",
-    "18:00",
-)
+PICK_HOURS = (8, 9, 10, 11, 12, 14, 15, 16, 17, 18)
 
 
 async def _own_task(update: Update, context: KamContext, task_id: int | None) -> Task | None:
@@ -244,11 +233,10 @@ async def pick_time(update: Update, context: KamContext) -> None:
     fmt = formatter(context)
     now = context.services.clock.now()
     choices = []
-    for label in PICK_TIMES:
-        moment = rules.local_moment(day, time.fromisoformat(label), fmt.tz)
-        if moment > now:
-            data = f"task:pt:{task.id}:{day.strftime('%Y%m%d')}:{label.replace(':', '')}"
-            choices.append(button(label, data))
+    for hour in PICK_HOURS:
+        if rules.local_moment(day, time(hour), fmt.tz) > now:
+            data = f"task:pt:{task.id}:{day.strftime('%Y%m%d')}:{hour:02}00"
+            choices.append(button(f"{hour:02}:00", data))
     rows = [*grid(choices, 5), [button(context.t("button.back"), f"task:pick:{task.id}")]]
     key = "reminders.snooze.pick_time" if choices else "reminders.snooze.day_over"
     text = context.t(key, day=fmt.day(day), text=task.text)
