@@ -201,7 +201,7 @@ def _changed(context: KamContext, run: Run, note: str = "") -> Next:
 
 async def menu_choice(update: Update, context: KamContext, run: Run) -> Next:
     target = run.arg(0)
-    if target not in (LANGUAGE, TIMEZONE, DIGEST, reminder_settings.STATE):
+    if target not in (LANGUAGE, TIMEZONE, DIGEST, *reminder_settings.SCREENS):
         return await _stale(update, context)
     return target
 

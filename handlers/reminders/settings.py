@@ -7,6 +7,7 @@ Three steps of the preferences flow (handlers.preferences), declared in `steps`:
 from __future__ import annotations
 
 from datetime import time
+from functools import partial
 from typing import Any
 
 from telegram import InlineKeyboardButton, Update
@@ -20,6 +21,7 @@ from handlers.ui import StaleButton, answer, grid
 from storage.managers import Manager
 
 STATE, DAYS, QUIET = "reminders", "reminder_days", "reminder_quiet"
+SCREENS = (STATE, DAYS, QUIET)  # each opens with the flow's "open" button
 SWITCHES: dict[str, tuple[str, str]] = {
     "digest": ("notify_digest", N_("reminders.settings.digest")),
     "tasks": ("notify_tasks", N_("reminders.settings.tasks")),
@@ -75,8 +77,8 @@ async def show_reminders(update: Update, context: KamContext, run: Run) -> Scree
         rows.append([run.button(_mark(bool(getattr(manager, field))) + t(label), "t", name)])
     rows.append(
         [
-            run.button(t("reminders.settings.days_button"), "go", DAYS),
-            run.button(t("reminders.settings.quiet_button"), "go", QUIET),
+            run.button(t("reminders.settings.days_button"), "open", DAYS),
+            run.button(t("reminders.settings.quiet_button"), "open", QUIET),
         ]
     )
     rows.append([run.button(t("reminders.settings.time_button"), "open", "digest")])
@@ -136,12 +138,6 @@ async def toggle(update: Update, context: KamContext, run: Run) -> Next:
     return await _saved(update, context, **{switch[0]: not getattr(manager, switch[0])})
 
 
-async def open_screen(update: Update, context: KamContext, run: Run) -> Next:
-    if run.arg(0) not in (DAYS, QUIET):
-        raise StaleButton(f"no reminder screen {run.args!r}")
-    return run.arg(0)
-
-
 async def toggle_day(update: Update, context: KamContext, run: Run) -> Next:
     if run.arg(0) not in {str(d) for d in EVERY_DAY}:
         raise StaleButton(f"no day {run.args!r}")
@@ -173,14 +169,6 @@ async def _quiet(update: Update, context: KamContext, run: Run, *, is_start: boo
     return await _saved(update, context, quiet_start=start, quiet_end=end)
 
 
-async def quiet_start(update: Update, context: KamContext, run: Run) -> Next:
-    return await _quiet(update, context, run, is_start=True)
-
-
-async def quiet_end(update: Update, context: KamContext, run: Run) -> Next:
-    return await _quiet(update, context, run, is_start=False)
-
-
 async def quiet_off(update: Update, context: KamContext, run: Run) -> Next:
     return await _saved(update, context, quiet_start=time(0, 0), quiet_end=time(0, 0))
 
@@ -191,7 +179,7 @@ def steps(*, menu: str) -> list[Step]:
         Step(
             STATE,
             show_reminders,
-            [on_button("t", toggle), on_button("go", open_screen)],
+            [on_button("t", toggle)],
             back=menu,
         ),
         Step(
@@ -204,8 +192,8 @@ def steps(*, menu: str) -> list[Step]:
             QUIET,
             show_quiet,
             [
-                on_button("qs", quiet_start),
-                on_button("qe", quiet_end),
+                on_button("qs", partial(_quiet, is_start=True)),
+                on_button("qe", partial(_quiet, is_start=False)),
                 on_button("qoff", quiet_off),
             ],
             back=STATE,
