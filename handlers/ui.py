@@ -57,20 +57,19 @@ def grid(buttons: Sequence[InlineKeyboardButton], columns: int) -> list[list[Inl
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
 
 
-def _by_flow(context: KamContext, key: str) -> dict[str, Any]:
-    found = context.user_data.setdefault(key, {}) if context.user_data is not None else {}
-    assert isinstance(found, dict)
-    return found
-
-
 def _screens(context: KamContext) -> dict[str, Any]:
-    """Flow -> id of its live message."""
-    return _by_flow(context, "screens")
+    screens = context.user_data.setdefault("screens", {}) if context.user_data is not None else {}
+    assert isinstance(screens, dict)
+    return screens
 
 
 def _keyboards(context: KamContext) -> dict[str, Any]:
     """Flow -> id of its message that still shows buttons (at most one per flow)."""
-    return _by_flow(context, "keyboards")
+    if context.user_data is None:
+        return {}
+    keyboards = context.user_data.setdefault("keyboards", {})
+    assert isinstance(keyboards, dict)
+    return keyboards
 
 
 def is_current_screen(update: Update, context: KamContext, flow: str) -> bool:
