@@ -306,3 +306,18 @@ def next_days(now: datetime, prefs: ReminderPrefs, count: int) -> list[date]:
     """Today and the following local days, for a day picker."""
     today = local_date(now, zone_of(prefs))
     return [today + timedelta(days=i) for i in range(count)]
+
+
+def parse_day(text: str) -> date | None:
+    """A day from button data ("yyyymmdd"); None when malformed."""
+    try:
+        return datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else None
+    except ValueError:
+        return None
+
+
+def parse_hhmm(text: str) -> time | None:
+    """A time of day from button data ("hhmm"); None when malformed or out of range."""
+    if len(text) != 4 or not text.isdigit() or int(text[:2]) > 23 or int(text[2:]) > 59:
+        return None
+    return time(int(text[:2]), int(text[2:]))

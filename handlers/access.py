@@ -32,15 +32,6 @@ def _command(update: Update, bot_username: str) -> tuple[str, bool] | None:
     return name, not at or addressee.casefold() == bot_username.casefold()
 
 
-def _is_start_command(update: Update, bot_username: str) -> bool:
-    return _command(update, bot_username) == ("/start", True)
-
-
-def _is_for_another_bot(update: Update, bot_username: str) -> bool:
-    command = _command(update, bot_username)
-    return command is not None and not command[1]
-
-
 async def gate(update: Update, context: KamContext) -> None:
     user = update.effective_user
     chat = update.effective_chat
@@ -61,7 +52,8 @@ async def gate(update: Update, context: KamContext) -> None:
             await context.services.storage.managers.set_blocked(manager.id, None)
             manager = replace(manager, blocked_at=None)
         context.manager = manager
-        if _is_for_another_bot(update, context.bot.username):
+        command = _command(update, context.bot.username)
+        if command is not None and not command[1]:
             # not ours to run; every command addressed elsewhere gets the same answer
             await _refuse(update, context, context.t("error.unknown_command"), loud=True)
             raise ApplicationHandlerStop
@@ -71,7 +63,7 @@ async def gate(update: Update, context: KamContext) -> None:
         await _refuse(update, context, context.t("access.deactivated"), loud=True)
         context.manager = None
         raise ApplicationHandlerStop
-    if _is_start_command(update, context.bot.username):
+    if _command(update, context.bot.username) == ("/start", True):
         return
     _LOG.info("refused user %s", user.id)
     await _refuse(update, context, context.t("access.private"), loud=True)

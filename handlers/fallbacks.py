@@ -31,12 +31,15 @@ async def stale_button(update: Update, context: KamContext) -> None:
     await answer(update, context.t("error.stale_button"))
 
 
-async def nothing_to_cancel(update: Update, context: KamContext) -> None:
-    manager = context.require_manager()
+async def _reply_with_menu(update: Update, context: KamContext, key: str) -> None:
     assert update.effective_message is not None
     await update.effective_message.reply_text(
-        context.t("cancel.nothing"), reply_markup=main_menu(context.t, manager)
+        context.t(key), reply_markup=main_menu(context.t, context.require_manager())
     )
+
+
+async def nothing_to_cancel(update: Update, context: KamContext) -> None:
+    await _reply_with_menu(update, context, "cancel.nothing")
 
 
 async def unknown_command(update: Update, context: KamContext) -> None:
@@ -45,11 +48,7 @@ async def unknown_command(update: Update, context: KamContext) -> None:
 
 
 async def not_understood(update: Update, context: KamContext) -> None:
-    manager = context.require_manager()
-    assert update.effective_message is not None
-    await update.effective_message.reply_text(
-        context.t("error.not_understood"), reply_markup=main_menu(context.t, manager)
-    )
+    await _reply_with_menu(update, context, "error.not_understood")
 
 
 def register(application: KamApp) -> None:

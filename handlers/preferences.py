@@ -9,7 +9,6 @@ returns to it after each change. A new manager is registered before the first st
 from __future__ import annotations
 
 from datetime import time
-from typing import Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
@@ -17,7 +16,9 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 from bot.commands import publish_manager_commands
 from bot.context import KamApp, KamContext
 from bot.i18n import translator
+from domain.digest_days import describe_days
 from domain.languages import LANGUAGES, babel_locale
+from domain.reminders import parse_hhmm
 from domain.timezones import (
     SUGGESTED,
     city_of,
@@ -42,6 +43,7 @@ from handlers.dialog import (
 from handlers.menu import main_menu, menu_button
 from handlers.registration import register_stranger
 from handlers.reminders import settings as reminder_settings
+from handlers.reminders.settings import save_manager
 from handlers.ui import answer, close_screen, grid, retire_screen
 from storage.managers import Manager
 
@@ -138,7 +140,7 @@ async def show_digest(update: Update, context: KamContext, run: Run) -> Screen:
     text = _step(context, run, 3) + context.t(
         "prefs.choose_digest",
         current=context.fmt.time(manager.digest_time),
-        days=reminder_settings.days_phrase(manager, context.t),
+        days=describe_days(manager.digest_days, manager.language, context.t, in_sentence=True),
     )
     return Screen(_noted(run, text), [*grid(choices, 4), _nav_row(context, run)])
 
@@ -186,15 +188,6 @@ async def open_settings(update: Update, context: KamContext) -> None:
 # --- inputs ------------------------------------------------------------------------------
 
 
-async def _save(context: KamContext, **changes: Any) -> Manager:
-    manager = context.require_manager()
-    updated = await context.services.storage.managers.update(
-        manager.id, actor_id=manager.id, now=context.services.clock.now(), **changes
-    )
-    context.manager = updated
-    return updated
-
-
 async def _stale(update: Update, context: KamContext) -> Next:
     await answer(update, context.t("error.stale_button"))
     return None
@@ -208,7 +201,7 @@ def _changed(context: KamContext, run: Run, note: str = "") -> Next:
 
 async def menu_choice(update: Update, context: KamContext, run: Run) -> Next:
     target = run.arg(0)
-    if target not in (LANGUAGE, TIMEZONE, DIGEST, reminder_settings.STATE):
+    if target not in (LANGUAGE, TIMEZONE, DIGEST, *reminder_settings.SCREENS):
         return await _stale(update, context)
     return target
 
@@ -216,7 +209,7 @@ async def menu_choice(update: Update, context: KamContext, run: Run) -> Next:
 async def choose_language(update: Update, context: KamContext, run: Run) -> Next:
     if run.arg(0) not in LANGUAGES:
         return await _stale(update, context)
-    manager = await _save(context, language=run.arg(0))
+    manager = await save_manager(context, language=run.arg(0))
     await answer(update)
     if manager.can_invite:  # their own command menu speaks the new language
         await publish_manager_commands(context.bot, manager)
@@ -227,14 +220,14 @@ async def choose_timezone(update: Update, context: KamContext, run: Run) -> Next
     zone = ":".join(run.args)
     if not is_valid_zone(zone):
         return await _stale(update, context)
-    await _save(context, timezone=zone)
+    await save_manager(context, timezone=zone)
     return _changed(context, run)
 
 
 async def type_timezone(update: Update, context: KamContext, run: Run) -> Next:
     zones = resolve_zone(run.text)
     if len(zones) == 1:
-        await _save(context, timezone=zones[0])
+        await save_manager(context, timezone=zones[0])
         return _changed(context, run, context.t("prefs.timezone_set", timezone=zones[0]))
     if zones:
         run.data["zones"] = zones
@@ -245,8 +238,7 @@ async def type_timezone(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def choose_digest(update: Update, context: KamContext, run: Run) -> Next:
-    raw = "".join(run.args)
-    chosen = parse_clock_time(f"{raw[:2]}:{raw[2:]}") if len(raw) == 4 else None
+    chosen = parse_hhmm("".join(run.args))
     if chosen is None:
         return await _stale(update, context)
     await answer(update)
@@ -263,9 +255,11 @@ async def type_digest(update: Update, context: KamContext, run: Run) -> Next:
 
 async def _digest_chosen(update: Update, context: KamContext, run: Run, chosen: time) -> Next:
     if not _onboarding(run):
-        await _save(context, digest_time=chosen)
+        await save_manager(context, digest_time=chosen)
         return _changed(context, run)
-    manager = await _save(context, digest_time=chosen, onboarded_at=context.services.clock.now())
+    manager = await save_manager(
+        context, digest_time=chosen, onboarded_at=context.services.clock.now()
+    )
     await _onboarded(update, context, "onboarding.done", manager)
     return Go.END
 
@@ -293,7 +287,7 @@ async def back(update: Update, context: KamContext, run: Run) -> Next:
 async def cancel(update: Update, context: KamContext, run: Run) -> Next:
     await answer(update)
     if _onboarding(run):
-        manager = await _save(context, onboarded_at=context.services.clock.now())
+        manager = await save_manager(context, onboarded_at=context.services.clock.now())
         await _onboarded(update, context, "onboarding.cancelled", manager)
     else:
         await run.close(context.t("settings.closed"))

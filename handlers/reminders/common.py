@@ -13,7 +13,7 @@ from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.formatting import Formats
 from domain.reminders import zone_of
-from handlers.ui import MAX_ID, answer, clip, edit_pressed_message, parse_number, shorten
+from handlers.ui import answer, clip, edit_pressed_message, shorten
 from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
@@ -61,6 +61,10 @@ class Formatter(Formats):
             return self.t("reminders.tomorrow")
         return self.day(day)
 
+    def is_overdue(self, due_at: datetime, has_time: bool, now: datetime) -> bool:
+        """Past its moment, or (a date only) past its local day."""
+        return due_at < now if has_time else self.local(due_at).date() < self.today(now)
+
 
 def formatter(context: KamContext) -> Formatter:
     return Formatter(context.require_manager())
@@ -87,8 +91,3 @@ async def edit_pressed(
 async def refuse(update: Update, context: KamContext, key: str = "error.stale_button") -> None:
     """Answers a press that cannot act (forged, foreign, or about something gone)."""
     await answer(update, context.t(key), alert=key != "error.stale_button")
-
-
-def int_or_none(text: str) -> int | None:
-    """An id or page number from button data (range-checked by handlers.ui)."""
-    return parse_number(text, 0, MAX_ID)

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Protocol
+from datetime import datetime, timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, Html
-from domain.digest import SECTION_LIMIT, Digest, DigestSources, build_digest
+from domain.digest import SECTION_LIMIT, Digest, build_digest
 from domain.reminders import local_moment
 from handlers.reminders.common import Formatter, esc
 from handlers.ui import button, clip, grid, keyboard
+from storage import Storage
 from storage.managers import Manager
 
 MAX_BUTTONS = 24
@@ -26,20 +26,7 @@ MEETING_KINDS = {
 }
 
 
-class DigestRows(Protocol):
-    """Where the digest's rows come from (storage.reminders.ReminderRepository)."""
-
-    async def digest_sources(
-        self, manager_id: int, /, *, day_start: datetime, day_end: datetime, today: date
-    ) -> DigestSources: ...
-
-
-class DigestReader(Protocol):
-    @property
-    def reminders(self) -> DigestRows: ...
-
-
-async def load_digest(storage: DigestReader, manager: Manager, now: datetime) -> Digest:
+async def load_digest(storage: Storage, manager: Manager, now: datetime) -> Digest:
     fmt = Formatter(manager)
     today = fmt.today(now)
     start = local_moment(today, datetime.min.time(), fmt.tz)
@@ -113,30 +100,22 @@ def _meetings(page: _Page, digest: Digest) -> None:
     page.lines += _more(fmt, len(digest.meetings))
 
 
-def _task_line(task_text: str, account: str | None, when: str) -> str:
-    where = f" ({esc(account, 40)})" if account else ""
-    return f"• {esc(task_text, 100)}{where} — {when}"
-
-
 def _tasks(page: _Page, digest: Digest) -> None:
-    fmt, now = page.fmt, page.now
-    if digest.due_today:
-        page.section("reminders.digest.due_today")
-        for task in digest.due_today[:SECTION_LIMIT]:
-            when = fmt.task_due(task.due_at, task.due_has_time, now)
-            page.lines.append(_task_line(task.text, task.account_name, esc(when)))
-            page.add(f"✅ {task.text}", f"task:show:{task.id}:d")
-        page.lines += _more(fmt, len(digest.due_today))
-    if digest.overdue:
-        page.section("reminders.digest.overdue")
-        for task in digest.overdue[:SECTION_LIMIT]:
-            since = fmt.t(
-                "reminders.digest.overdue_since",
-                day=fmt.task_due(task.due_at, task.due_has_time, now),
-            )
-            page.lines.append(_task_line(task.text, task.account_name, since))
-            page.add(f"⚠️ {task.text}", f"task:show:{task.id}:d")
-        page.lines += _more(fmt, len(digest.overdue))
+    fmt = page.fmt
+    for title, mark, items in (
+        ("reminders.digest.due_today", "✅", digest.due_today),
+        ("reminders.digest.overdue", "⚠️", digest.overdue),
+    ):
+        if not items:
+            continue
+        page.section(title)
+        for task in items[:SECTION_LIMIT]:
+            due = fmt.task_due(task.due_at, task.due_has_time, page.now)
+            when = fmt.t("reminders.digest.overdue_since", day=due) if mark == "⚠️" else esc(due)
+            where = f" ({esc(task.account_name, 40)})" if task.account_name else ""
+            page.lines.append(f"• {esc(task.text, 100)}{where} — {when}")
+            page.add(f"{mark} {task.text}", f"task:show:{task.id}:d")
+        page.lines += _more(fmt, len(items))
 
 
 def _checks(page: _Page, digest: Digest) -> None:

@@ -19,7 +19,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import KamApp, KamContext
 from handlers.reminders import today
 from handlers.reminders.common import edit_pressed, formatter, refuse
-from handlers.reminders.pushes import Push, catch_up_message, compose
+from handlers.reminders.pushes import catch_up_message, compose
+from handlers.reminders.registry import Push
 from handlers.ui import answer, button, is_current_screen
 from storage.reminders import Delivery
 
@@ -54,11 +55,7 @@ async def origin_of(update: Update, context: KamContext) -> Origin | None:
         return Origin("button.back", f"{TASKS}:{tasks_page(context)}")
     if is_current_screen(update, context, today.FLOW):
         return Origin("reminders.back_to_today", TODAY)
-    query = update.callback_query
-    if query is None or query.message is None:
-        return None
-    manager = context.require_manager()
-    sent = await context.services.storage.reminders.in_message(manager.id, query.message.message_id)
+    sent = await _sent(update, context)
     if any(delivery.catch_up for delivery in sent):
         return Origin("button.back", CATCH_UP)
     if any(delivery.kind == "digest" for delivery in sent):
@@ -85,13 +82,18 @@ async def show_again(update: Update, context: KamContext, origin: Origin) -> Non
         await today.redraw(update, context)
 
 
-async def _catch_up_sent(update: Update, context: KamContext) -> list[Delivery]:
-    """What the pressed "while I was offline" message listed ([] for any other message)."""
+async def _sent(update: Update, context: KamContext) -> list[Delivery]:
+    """The reminders delivered as the pressed message."""
     query = update.callback_query
     if query is None or query.message is None:
         return []
     manager = context.require_manager()
-    sent = await context.services.storage.reminders.in_message(manager.id, query.message.message_id)
+    return await context.services.storage.reminders.in_message(manager.id, query.message.message_id)
+
+
+async def _catch_up_sent(update: Update, context: KamContext) -> list[Delivery]:
+    """What the pressed "while I was offline" message listed ([] for any other message)."""
+    sent = await _sent(update, context)
     return sent if any(delivery.catch_up for delivery in sent) else []
 
 

@@ -7,22 +7,20 @@ obl:<id>:to:<yyyymmdd>. Only the account's owner answers; a resolved obligation 
 
 from __future__ import annotations
 
-from datetime import date, datetime
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from domain.policy import Action
+from domain.reminders import parse_day
 from domain.usecases import obligations as usecase
 from handlers import authz
 from handlers.reminders import lists
-from handlers.reminders.common import Formatter, edit_pressed, formatter, int_or_none, refuse
-from handlers.reminders.pushes import obligation_answer_rows
-from handlers.ui import answer, button, callback_parts, keyboard
+from handlers.reminders.common import Formatter, edit_pressed, formatter, refuse
+from handlers.reminders.kinds.obligation import obligation_answer_rows
+from handlers.ui import answer, button, callback_parts, keyboard, parse_number
 from storage.contracts import ObligationView
 
-DELAY_CHOICES = usecase.DELAY_CHOICES
 STATUS_KEYS = {
     "pending": "reminders.obligation.status_pending",
     "delayed": "reminders.obligation.status_delayed",
@@ -66,7 +64,7 @@ def card_text(fmt: Formatter, view: ObligationView) -> str:
 
 async def show(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "obl:show")
-    view = await _own(update, context, int_or_none(parts[0]) if parts else None)
+    view = await _own(update, context, parse_number(parts[0]) if parts else None)
     if view is None:
         return
     await answer(update)
@@ -77,12 +75,9 @@ async def show(update: Update, context: KamContext) -> None:
     await edit_pressed(update, context, card_text(fmt, view), keyboard(rows))
 
 
-delay_target = usecase.delay_target
-
-
 async def act(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "obl")
-    view = await _own(update, context, int_or_none(parts[0]) if parts else None)
+    view = await _own(update, context, parse_number(parts[0]) if parts else None)
     if view is None:
         return
     action = parts[1] if len(parts) > 1 else ""
@@ -98,8 +93,8 @@ async def act(update: Update, context: KamContext) -> None:
         await answer(update)
         today = fmt.today(now)
         rows = []
-        for choice, _ in DELAY_CHOICES:
-            target = delay_target(choice, today)
+        for choice, _ in usecase.DELAY_CHOICES:
+            target = usecase.delay_target(choice, today)
             assert target is not None
             label = t(f"reminders.obligation.delay_{choice}", day=fmt.day(target))
             rows.append([button(label, f"obl:{view.id}:to:{target.strftime('%Y%m%d')}")])
@@ -112,7 +107,7 @@ async def act(update: Update, context: KamContext) -> None:
     elif action == "missed" and len(parts) == 2:
         result = await storage.contracts.resolve(view.id, "missed", actor_id=manager.id, now=now)
     elif action == "to" and len(parts) == 3:
-        day = _parse_day(parts[2])
+        day = parse_day(parts[2])
         if day is None or not usecase.delay_allowed(day, fmt.today(now)):
             await refuse(update, context)
             return
@@ -140,13 +135,6 @@ async def act(update: Update, context: KamContext) -> None:
     account = [button(t("reminders.open_account"), f"acc:open:{updated.account_id}")]
     rows = [account, *await lists.back_rows(update, context)]
     await edit_pressed(update, context, "\n".join(lines), keyboard(rows))
-
-
-def _parse_day(text: str) -> date | None:
-    try:
-        return datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else None
-    except ValueError:
-        return None
 
 
 def register(application: KamApp) -> None:

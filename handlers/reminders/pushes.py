@@ -11,23 +11,9 @@ from telegram import InlineKeyboardMarkup
 
 from bot.context import KamContext
 from handlers.reminders.common import Formatter
-from handlers.reminders.kinds.obligation import obligation_answer_rows
-from handlers.reminders.kinds.satisfaction import satisfaction_question, score_buttons
-from handlers.reminders.kinds.task import task_buttons
 from handlers.reminders.registry import Push, PushInput, render
 from handlers.ui import keyboard
 from storage.reminders import Delivery
-
-__all__ = [
-    "Push",
-    "catch_up_message",
-    "catch_up_text",
-    "compose",
-    "obligation_answer_rows",
-    "satisfaction_question",
-    "score_buttons",
-    "task_buttons",
-]
 
 
 async def compose(

@@ -4,7 +4,7 @@ A delivery was recorded when its source row fell due; by the time it is sent the
 done, the meeting cancelled, the check answered, or the manager may have switched that kind
 of reminder off. :func:`render` reads the source row again and returns the message, or None
 when it is obsolete. It needs no handler context: the recipient, their formatter (with its
-translator) and read access to the rows (:class:`Sources`, which storage.Storage is).
+translator) and the storage to read the rows from.
 
     push = await render(PushInput.of(manager, storage, now), delivery)
 
@@ -18,25 +18,17 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import date, datetime
-from typing import Protocol, TypeVar
+from datetime import datetime
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.reminder_kinds import switched_off
 from handlers.reminders.common import Formatter
-from handlers.reminders.digest_view import DigestRows
-from storage.accounts import Account
-from storage.contracts import ObligationView
+from storage import Storage
 from storage.managers import Manager
-from storage.meetings import Meeting
-from storage.profile import ProfileSnapshot
 from storage.reminders import Delivery
-from storage.satisfaction import CheckView
-from storage.tasks import Task
 
 _LOG = logging.getLogger(__name__)
-_Row = TypeVar("_Row", covariant=True)
 
 
 @dataclass(frozen=True)
@@ -48,65 +40,20 @@ class Push:
     deadline: datetime | None = None  # never held past this (a brief before its meeting)
 
 
-# --- the rows a renderer may read --------------------------------------------------------
-
-
-class _ById(Protocol[_Row]):
-    async def get(self, row_id: int, /) -> _Row | None: ...
-
-
-class _Meetings(Protocol):
-    async def get(self, meeting_id: int, /) -> Meeting | None: ...
-
-
-class _Obligations(Protocol):
-    async def obligation(self, obligation_id: int, /) -> ObligationView | None: ...
-
-
-class _Profiles(Protocol):
-    async def snapshot(
-        self, account_id: int, /, *, now: datetime, today: date | None = None
-    ) -> ProfileSnapshot | None: ...
-
-
-class Sources(Protocol):
-    """Read access to the source rows of reminders (storage.Storage is one)."""
-
-    @property
-    def tasks(self) -> _ById[Task]: ...
-    @property
-    def accounts(self) -> _ById[Account]: ...
-    @property
-    def managers(self) -> _ById[Manager]: ...
-    @property
-    def satisfaction(self) -> _ById[CheckView]: ...
-    @property
-    def meetings(self) -> _Meetings: ...
-    @property
-    def contracts(self) -> _Obligations: ...
-    @property
-    def reminders(self) -> DigestRows: ...
-    @property
-    def profile(self) -> _Profiles: ...
-
-
-# --- the registry -------------------------------------------------------------------------
-
-
 @dataclass(frozen=True)
 class PushInput:
     """What a renderer works from: the recipient, in their language and zone, and the rows."""
 
     manager: Manager
     fmt: Formatter
-    sources: Sources
+    sources: Storage
     now: datetime
     listing: bool = False  # the "while I was offline" list shown again: a check already
     # asked or a task snoozed since still counts
 
     @classmethod
     def of(
-        cls, manager: Manager, sources: Sources, now: datetime, *, listing: bool = False
+        cls, manager: Manager, sources: Storage, now: datetime, *, listing: bool = False
     ) -> PushInput:
         return cls(manager, Formatter(manager), sources, now, listing)
 

@@ -6,8 +6,6 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
@@ -17,9 +15,9 @@ from domain.policy import Action
 from domain.usecases.satisfaction import is_low, is_open, recovery_due
 from handlers import authz, dialog
 from handlers.dialog import Go, Next, Run, Screen, prompt
-from handlers.reminders.common import edit_pressed, formatter, int_or_none, refuse
-from handlers.reminders.pushes import satisfaction_question, score_buttons
-from handlers.ui import answer, button, callback_parts, keyboard
+from handlers.reminders.common import edit_pressed, formatter, refuse
+from handlers.reminders.kinds.satisfaction import satisfaction_question, score_buttons
+from handlers.ui import answer, button, callback_parts, keyboard, parse_number
 from storage.satisfaction import CheckView
 
 MAX_COMMENT = 1000
@@ -36,15 +34,9 @@ async def _own_check(update: Update, context: KamContext, check_id: int | None) 
     return check
 
 
-def _recovery_due(context: KamContext, now: datetime) -> datetime:
-    """Tomorrow (local midnight: a task with a date only; it shows in the digest)."""
-    fmt = formatter(context)
-    return recovery_due(fmt.today(now), fmt.tz)
-
-
 async def ask_again(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat:ask")
-    check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
+    check = await _own_check(update, context, parse_number(parts[0]) if parts else None)
     if check is None:
         return
     if not is_open(check):
@@ -61,7 +53,7 @@ async def ask_again(update: Update, context: KamContext) -> None:
 
 async def score(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat")
-    check_id = int_or_none(parts[0]) if len(parts) == 2 else None
+    check_id = parse_number(parts[0]) if len(parts) == 2 else None
     value = parts[1] if len(parts) == 2 else ""
     check = await _own_check(update, context, check_id)
     if check is None:
@@ -88,13 +80,14 @@ async def score(update: Update, context: KamContext) -> None:
         who=check.contact_name or check.account_name,
         score=number,
     )
+    fmt = formatter(context)
     result = await storage.satisfaction.record_score(
         check.id,
         number,
         actor_id=manager.id,
         now=now,
         recovery_text=recovery,
-        recovery_due=_recovery_due(context, now),
+        recovery_due=recovery_due(fmt.today(now), fmt.tz),
     )
     if result is None or not result.recorded:
         await refuse(update, context, "reminders.sat.already")
@@ -118,7 +111,7 @@ async def score(update: Update, context: KamContext) -> None:
 
 async def start_comment(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "sat:cmt")
-    check = await _own_check(update, context, int_or_none(parts[0]) if parts else None)
+    check = await _own_check(update, context, parse_number(parts[0]) if parts else None)
     if check is None:
         return
     if check.status != "answered":

@@ -7,20 +7,21 @@ Three steps of the preferences flow (handlers.preferences), declared in `steps`:
 from __future__ import annotations
 
 from datetime import time
+from functools import partial
 from typing import Any
 
-from babel.dates import get_day_names
-from babel.lists import format_list
 from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from bot.i18n import N_
-from domain.languages import babel_locale
+from domain.digest_days import EVERY_DAY, WORKDAYS, day_names, describe_days
+from domain.reminders import parse_hhmm
 from handlers.dialog import Go, Next, Run, Screen, Step, on_button
 from handlers.ui import StaleButton, answer, grid
 from storage.managers import Manager
 
 STATE, DAYS, QUIET = "reminders", "reminder_days", "reminder_quiet"
+SCREENS = (STATE, DAYS, QUIET)  # each opens with the flow's "open" button
 SWITCHES: dict[str, tuple[str, str]] = {
     "digest": ("notify_digest", N_("reminders.settings.digest")),
     "tasks": ("notify_tasks", N_("reminders.settings.tasks")),
@@ -31,39 +32,6 @@ SWITCHES: dict[str, tuple[str, str]] = {
 }
 QUIET_STARTS = ("19:00", "20:00", "21:00", "22:00", "23:00")
 QUIET_ENDS = ("06:00", "07:00", "08:00", "09:00", "10:00")
-WORKDAYS = (1, 2, 3, 4, 5)
-EVERY_DAY = (1, 2, 3, 4, 5, 6, 7)
-
-
-def _day_names(language: str) -> dict[int, str]:
-    names = get_day_names("abbreviated", locale=babel_locale(language))
-    return {iso: str(names[iso - 1]) for iso in range(1, 8)}
-
-
-def days_label(manager: Manager, t: Any) -> str:
-    days = tuple(sorted(manager.digest_days))
-    if days == WORKDAYS:
-        return str(t("reminders.settings.workdays"))
-    if days == EVERY_DAY:
-        return str(t("reminders.settings.every_day"))
-    if not days:
-        return str(t("reminders.settings.no_days"))
-    names = _day_names(manager.language)
-    return ", ".join(names[d] for d in days)
-
-
-def days_phrase(manager: Manager, t: Any) -> str:
-    """The digest days inside a sentence: 'on workdays', 'every day', 'on Mon, Wed and Sat'."""
-    days = tuple(sorted(manager.digest_days))
-    if days == WORKDAYS:
-        return str(t("reminders.settings.on_workdays"))
-    if days == EVERY_DAY:
-        return str(t("reminders.settings.on_every_day"))
-    if not days:
-        return str(t("reminders.settings.on_no_days"))
-    names = _day_names(manager.language)
-    listed = format_list([names[d] for d in days], locale=babel_locale(manager.language))
-    return str(t("reminders.settings.on_days", days=listed))
 
 
 def _quiet_label(manager: Manager, context: KamContext) -> str:
@@ -76,7 +44,8 @@ def _mark(on: bool) -> str:
     return "✅ " if on else "▫️ "
 
 
-async def _save(context: KamContext, **changes: Any) -> Manager:
+async def save_manager(context: KamContext, **changes: Any) -> Manager:
+    """Saves the manager's changed settings; later screens of this update see them."""
     manager = context.require_manager()
     updated = await context.services.storage.managers.update(
         manager.id, actor_id=manager.id, now=context.services.clock.now(), **changes
@@ -86,7 +55,7 @@ async def _save(context: KamContext, **changes: Any) -> Manager:
 
 
 async def _saved(update: Update, context: KamContext, **changes: Any) -> Next:
-    await _save(context, **changes)
+    await save_manager(context, **changes)
     await answer(update, context.t("settings.saved"))
     return Go.REDRAW
 
@@ -100,7 +69,7 @@ async def show_reminders(update: Update, context: KamContext, run: Run) -> Scree
     text = (run.note + "\n\n" if run.note else "") + t(
         "reminders.settings.title",
         digest_time=context.fmt.time(manager.digest_time),
-        days=days_label(manager, t),
+        days=describe_days(manager.digest_days, manager.language, t),
         quiet=_quiet_label(manager, context),
     )
     rows: list[list[InlineKeyboardButton]] = []
@@ -108,8 +77,8 @@ async def show_reminders(update: Update, context: KamContext, run: Run) -> Scree
         rows.append([run.button(_mark(bool(getattr(manager, field))) + t(label), "t", name)])
     rows.append(
         [
-            run.button(t("reminders.settings.days_button"), "go", DAYS),
-            run.button(t("reminders.settings.quiet_button"), "go", QUIET),
+            run.button(t("reminders.settings.days_button"), "open", DAYS),
+            run.button(t("reminders.settings.quiet_button"), "open", QUIET),
         ]
     )
     rows.append([run.button(t("reminders.settings.time_button"), "open", "digest")])
@@ -120,7 +89,7 @@ async def show_reminders(update: Update, context: KamContext, run: Run) -> Scree
 async def show_days(update: Update, context: KamContext, run: Run) -> Screen:
     manager = context.require_manager()
     t = context.t
-    names = _day_names(manager.language)
+    names = day_names(manager.language)
     choices = [
         run.button(_mark(day in manager.digest_days) + names[day], "day", day)
         for day in range(1, 8)
@@ -133,26 +102,25 @@ async def show_days(update: Update, context: KamContext, run: Run) -> Screen:
         ],
         [run.button(t("button.back"), "back")],
     ]
-    return Screen(t("reminders.settings.days_title", days=days_label(manager, t)), rows)
+    days = describe_days(manager.digest_days, manager.language, t)
+    return Screen(t("reminders.settings.days_title", days=days), rows)
 
 
 async def show_quiet(update: Update, context: KamContext, run: Run) -> Screen:
     manager = context.require_manager()
     t = context.t
-    start = manager.quiet_start.strftime("%H:%M")
-    end = manager.quiet_end.strftime("%H:%M")
     off = manager.quiet_start == manager.quiet_end
-    starts = [
-        run.button(("✓ " if s == start and not off else "") + s, "qs", s.replace(":", ""))
-        for s in QUIET_STARTS
-    ]
-    ends = [
-        run.button(("✓ " if e == end and not off else "") + e, "qe", e.replace(":", ""))
-        for e in QUIET_ENDS
-    ]
+
+    def choices(action: str, times: tuple[str, ...], current: time) -> list[InlineKeyboardButton]:
+        shown = "" if off else current.strftime("%H:%M")
+        return [
+            run.button(("✓ " if at == shown else "") + at, action, at.replace(":", ""))
+            for at in times
+        ]
+
     rows = [
-        starts,
-        ends,
+        choices("qs", QUIET_STARTS, manager.quiet_start),
+        choices("qe", QUIET_ENDS, manager.quiet_end),
         [run.button(t("reminders.settings.quiet_none"), "qoff")],
         [run.button(t("button.back"), "back")],
     ]
@@ -162,24 +130,12 @@ async def show_quiet(update: Update, context: KamContext, run: Run) -> Screen:
 # --- inputs --------------------------------------------------------------------------------
 
 
-def _clock(raw: str) -> time | None:
-    if len(raw) != 4 or not raw.isdigit() or int(raw[:2]) > 23 or int(raw[2:]) > 59:
-        return None
-    return time(int(raw[:2]), int(raw[2:]))
-
-
 async def toggle(update: Update, context: KamContext, run: Run) -> Next:
     switch = SWITCHES.get(run.arg(0))
     if switch is None:
         raise StaleButton(f"no reminder switch {run.args!r}")
     manager = context.require_manager()
     return await _saved(update, context, **{switch[0]: not getattr(manager, switch[0])})
-
-
-async def open_screen(update: Update, context: KamContext, run: Run) -> Next:
-    if run.arg(0) not in (DAYS, QUIET):
-        raise StaleButton(f"no reminder screen {run.args!r}")
-    return run.arg(0)
 
 
 async def toggle_day(update: Update, context: KamContext, run: Run) -> Next:
@@ -198,7 +154,7 @@ async def preset_days(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def _quiet(update: Update, context: KamContext, run: Run, *, is_start: bool) -> Next:
-    chosen = _clock(run.arg(0))
+    chosen = parse_hhmm(run.arg(0))
     if chosen is None:
         raise StaleButton(f"no time {run.args!r}")
     manager = context.require_manager()
@@ -213,14 +169,6 @@ async def _quiet(update: Update, context: KamContext, run: Run, *, is_start: boo
     return await _saved(update, context, quiet_start=start, quiet_end=end)
 
 
-async def quiet_start(update: Update, context: KamContext, run: Run) -> Next:
-    return await _quiet(update, context, run, is_start=True)
-
-
-async def quiet_end(update: Update, context: KamContext, run: Run) -> Next:
-    return await _quiet(update, context, run, is_start=False)
-
-
 async def quiet_off(update: Update, context: KamContext, run: Run) -> Next:
     return await _saved(update, context, quiet_start=time(0, 0), quiet_end=time(0, 0))
 
@@ -231,7 +179,7 @@ def steps(*, menu: str) -> list[Step]:
         Step(
             STATE,
             show_reminders,
-            [on_button("t", toggle), on_button("go", open_screen)],
+            [on_button("t", toggle)],
             back=menu,
         ),
         Step(
@@ -244,8 +192,8 @@ def steps(*, menu: str) -> list[Step]:
             QUIET,
             show_quiet,
             [
-                on_button("qs", quiet_start),
-                on_button("qe", quiet_end),
+                on_button("qs", partial(_quiet, is_start=True)),
+                on_button("qe", partial(_quiet, is_start=False)),
                 on_button("qoff", quiet_off),
             ],
             back=STATE,

@@ -9,7 +9,7 @@ A task opened from a list keeps a way back to it (handlers.reminders.lists).
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
@@ -21,26 +21,24 @@ from domain.usecases import tasks as usecase
 from handlers import authz
 from handlers.menu import menu_button
 from handlers.reminders import lists
-from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, int_or_none, refuse
-from handlers.reminders.pushes import task_buttons
-from handlers.ui import answer, button, callback_parts, clip, grid, keyboard, show_screen
+from handlers.reminders.common import Formatter, edit_pressed, esc, formatter, refuse
+from handlers.reminders.kinds.task import task_buttons
+from handlers.ui import (
+    answer,
+    button,
+    callback_parts,
+    clip,
+    grid,
+    keyboard,
+    parse_number,
+    show_screen,
+)
 from storage.tasks import Task
 
 FLOW = "tasks"
 PER_PAGE = 8
 PICK_DAYS = 8
-PICK_TIMES = (
-    "08:00",
-    "09:00",
-    "10:00",
-    "11:00",
-    "12:00",
-    "14:00",
-    "15:00",
-    "16:00",
-    "17:00",
-    "18:00",
-)
+PICK_HOURS = (8, 9, 10, 11, 12, 14, 15, 16, 17, 18)
 
 
 async def _own_task(update: Update, context: KamContext, task_id: int | None) -> Task | None:
@@ -65,11 +63,7 @@ def card_text(fmt: Formatter, task: Task, account_name: str | None, now: datetim
         lines.append(t("reminders.task.account", account=account_name))
     if task.due_at is not None:
         when = fmt.task_due(task.due_at, task.due_has_time, now)
-        overdue = (
-            task.due_at < now
-            if task.due_has_time
-            else fmt.local(task.due_at).date() < fmt.today(now)
-        )
+        overdue = fmt.is_overdue(task.due_at, task.due_has_time, now)
         key = "reminders.task.overdue_since" if overdue else "reminders.task.due_on"
         lines.append(t(key, when=when))
     if task.snoozed_until is not None and task.snoozed_until > now:
@@ -95,7 +89,7 @@ async def _show_card(update: Update, context: KamContext, task: Task) -> None:
 
 async def show(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:show")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -104,7 +98,7 @@ async def show(update: Update, context: KamContext) -> None:
 
 async def done(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:done")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     manager = context.require_manager()
@@ -120,15 +114,15 @@ async def done(update: Update, context: KamContext) -> None:
         await refuse(update, context, "reminders.task.already_done")
         return
     await answer(update, context.t("reminders.task.done_toast"))
+    await _after(update, context, context.t("reminders.task.done_text", text=task.text))
+
+
+async def _after(update: Update, context: KamContext, note: str) -> None:
+    """After a done or a snooze: back to the list it came from, else the note in its place."""
     origin = await lists.origin_of(update, context)
-    if origin is not None:  # back to the list it was done from
-        await _back_to(update, context, origin)
-        return
-    await edit_pressed(update, context, context.t("reminders.task.done_text", text=task.text))
-
-
-async def _back_to(update: Update, context: KamContext, origin: lists.Origin) -> None:
-    if origin.data.startswith(lists.TASKS):
+    if origin is None:
+        await edit_pressed(update, context, note)
+    elif origin.data.startswith(lists.TASKS):
         text, rows = await _list_screen(context, lists.tasks_page(context))
         await edit_pressed(update, context, text, keyboard(rows) if rows else None)
     else:
@@ -156,7 +150,7 @@ def _snooze_rows(
 
 async def snooze_menu(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:snz")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -192,18 +186,12 @@ async def _snooze_to(update: Update, context: KamContext, task: Task, until: dat
     fmt = formatter(context)
     when = fmt.moment(until, now=now)
     await answer(update, context.t("reminders.snooze.toast", when=when))
-    origin = await lists.origin_of(update, context)
-    if origin is not None:  # back to the list it was snoozed from
-        await _back_to(update, context, origin)
-        return
-    await edit_pressed(
-        update, context, context.t("reminders.snooze.done", text=task.text, when=when)
-    )
+    await _after(update, context, context.t("reminders.snooze.done", text=task.text, when=when))
 
 
 async def snooze_choice(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:sz")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     until = (
@@ -219,7 +207,7 @@ async def snooze_choice(update: Update, context: KamContext) -> None:
 
 async def pick_day(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pick")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
     await answer(update)
@@ -232,19 +220,12 @@ async def pick_day(update: Update, context: KamContext) -> None:
     await edit_pressed(update, context, text, keyboard(rows))
 
 
-def _parse_day(text: str) -> date | None:
-    try:
-        return datetime.strptime(text, "%Y%m%d").date() if len(text) == 8 else None
-    except ValueError:
-        return None
-
-
 async def pick_time(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pd")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
-    day = _parse_day(parts[1]) if len(parts) == 2 else None
+    day = rules.parse_day(parts[1]) if len(parts) == 2 else None
     if day is None:
         await refuse(update, context)
         return
@@ -252,11 +233,10 @@ async def pick_time(update: Update, context: KamContext) -> None:
     fmt = formatter(context)
     now = context.services.clock.now()
     choices = []
-    for label in PICK_TIMES:
-        moment = rules.local_moment(day, time.fromisoformat(label), fmt.tz)
-        if moment > now:
-            data = f"task:pt:{task.id}:{day.strftime('%Y%m%d')}:{label.replace(':', '')}"
-            choices.append(button(label, data))
+    for hour in PICK_HOURS:
+        if rules.local_moment(day, time(hour), fmt.tz) > now:
+            data = f"task:pt:{task.id}:{day.strftime('%Y%m%d')}:{hour:02}00"
+            choices.append(button(f"{hour:02}:00", data))
     rows = [*grid(choices, 5), [button(context.t("button.back"), f"task:pick:{task.id}")]]
     key = "reminders.snooze.pick_time" if choices else "reminders.snooze.day_over"
     text = context.t(key, day=fmt.day(day), text=task.text)
@@ -265,19 +245,15 @@ async def pick_time(update: Update, context: KamContext) -> None:
 
 async def picked(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:pt")
-    task = await _own_task(update, context, int_or_none(parts[0]) if parts else None)
+    task = await _own_task(update, context, parse_number(parts[0]) if parts else None)
     if task is None:
         return
-    day = _parse_day(parts[1]) if len(parts) == 3 else None
-    clock_text = parts[2] if len(parts) == 3 else ""
-    if day is None or len(clock_text) != 4 or not clock_text.isdigit():
+    day = rules.parse_day(parts[1]) if len(parts) == 3 else None
+    at = rules.parse_hhmm(parts[2]) if len(parts) == 3 else None
+    if day is None or at is None:
         await refuse(update, context)
         return
-    hour, minute = int(clock_text[:2]), int(clock_text[2:])
-    if hour > 23 or minute > 59:
-        await refuse(update, context)
-        return
-    until = rules.local_moment(day, time(hour, minute), formatter(context).tz)
+    until = rules.local_moment(day, at, formatter(context).tz)
     await _snooze_to(update, context, task, until)
 
 
@@ -311,12 +287,7 @@ async def _list_screen(
             snoozed = fmt.moment(task.snoozed_until, now=now)
             when = " — " + context.t("reminders.task.snoozed", when=snoozed)
         elif task.due_at is not None:
-            late = (
-                task.due_at < now
-                if task.due_has_time
-                else fmt.local(task.due_at).date() < fmt.today(now)
-            )
-            mark = "⚠️ " if late else ""
+            mark = "⚠️ " if fmt.is_overdue(task.due_at, task.due_has_time, now) else ""
             when = " — " + esc(fmt.task_due(task.due_at, task.due_has_time, now))
         account = names.get(task.account_id or 0)
         where = f" ({esc(account, 40)})" if account else ""
@@ -356,7 +327,7 @@ async def list_tasks(update: Update, context: KamContext) -> None:
 
 async def list_page(update: Update, context: KamContext) -> None:
     parts = callback_parts(update, "task:list")
-    page = int_or_none(parts[0]) if parts else None
+    page = parse_number(parts[0]) if parts else None
     if page is None:
         await refuse(update, context)
         return

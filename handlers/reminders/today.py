@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
 from bot.context import KamApp, KamContext
@@ -15,10 +15,7 @@ FLOW = "today"
 
 
 async def today(update: Update, context: KamContext) -> None:
-    manager = context.require_manager()
-    now = context.services.clock.now()
-    digest = await load_digest(context.services.storage, manager, now)
-    text, markup = render_digest(digest, formatter(context), now, on_demand=True)
+    text, markup = await _screen(context)
     await show_screen(update, context, FLOW, text, markup, new_message=True)
 
 
@@ -29,11 +26,14 @@ async def today_again(update: Update, context: KamContext) -> None:
 
 async def redraw(update: Update, context: KamContext) -> None:
     """Today's digest in place of the pressed message."""
-    manager = context.require_manager()
-    now = context.services.clock.now()
-    digest = await load_digest(context.services.storage, manager, now)
-    text, markup = render_digest(digest, formatter(context), now, on_demand=True)
+    text, markup = await _screen(context)
     await edit_pressed(update, context, text, markup)
+
+
+async def _screen(context: KamContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    now = context.services.clock.now()
+    digest = await load_digest(context.services.storage, context.require_manager(), now)
+    return render_digest(digest, formatter(context), now, on_demand=True)
 
 
 def register(application: KamApp) -> None:

@@ -161,3 +161,16 @@ def test_task_occasion_changes_with_a_snooze() -> None:
     snoozed = rules.task_occasion(3, 1, utc(2026, 11, 26, 10, 0))
     assert first.key != snoozed.key
     assert first.kind == "task" and first.ref_id == 3
+
+
+def test_parse_day_reads_button_days_and_refuses_the_rest() -> None:
+    assert rules.parse_day("20260228") == date(2026, 2, 28)
+    for bad in ("20260230", "2026022", "202602281", "abcdefgh", ""):
+        assert rules.parse_day(bad) is None
+
+
+def test_parse_hhmm_reads_button_times_and_refuses_the_rest() -> None:
+    assert rules.parse_hhmm("0930") == time(9, 30)
+    assert rules.parse_hhmm("2359") == time(23, 59)
+    for bad in ("2400", "0960", "930", "09:30", "abcd", "", "-930"):
+        assert rules.parse_hhmm(bad) is None
