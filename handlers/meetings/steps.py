@@ -31,7 +31,7 @@ from domain.search import Candidate, is_sure_match, rank
 from handlers.dialog import Go, Next, Run
 from handlers.meetings import common as c
 from handlers.meetings.common import on_draft
-from handlers.ui import clip, parse_id
+from handlers.ui import clip, parse_id, parse_number
 
 
 def _typed(run: Run) -> str:
@@ -215,9 +215,9 @@ async def remove(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     items: list[NewContact] | list[NextStep] = (
         draft.new_contacts if run.step == ms.CONTACTS else draft.next_steps
     )
-    choice = _choice(run)
-    if choice.isdigit() and int(choice) < len(items):
-        items.pop(int(choice))
+    index = parse_number(_choice(run), 0, len(items) - 1)
+    if index is not None:
+        items.pop(index)
     return Go.REDRAW
 
 
@@ -397,9 +397,13 @@ async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next
 
 @on_draft
 async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
-    parsed = parse_when(run.text, now=c.now(context), tz=c.zone(context), prefer="future")
+    now, tz = c.now(context), c.zone(context)
+    parsed = parse_when(run.text, now=now, tz=tz, prefer="future")
     if parsed is None:
         run.note = context.t("meeting.due_unparsed", text=clip(run.text, 60))
+        return Go.REDRAW
+    if not dates.due_day_allowed(parsed.at.astimezone(tz).date(), now, tz):
+        run.note = context.t("meeting.due_out_of_range", text=clip(run.text, 60))
         return Go.REDRAW
     return _add_next_step(draft, iso(parsed.at), parsed.has_time)
 
@@ -410,13 +414,12 @@ async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
 @on_draft
 async def choose_number(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """Satisfaction check days or reminder minutes: an offered choice, the default or 0."""
-    choice, manager = _choice(run), context.require_manager()
+    choice, manager = parse_number(_choice(run)), context.require_manager()
     if run.step == ms.SATISFACTION:
-        allowed = {*SATISFACTION_CHOICES, 0, manager.satisfaction_days}
-        if choice.isdigit() and int(choice) in allowed:
-            draft.satisfaction_days = int(choice)
-    elif choice.isdigit() and int(choice) in {*REMIND_CHOICES, 0, manager.meeting_lead_minutes}:
-        draft.remind_before_minutes = int(choice)
+        if choice in {*SATISFACTION_CHOICES, 0, manager.satisfaction_days}:
+            draft.satisfaction_days = choice
+    elif choice in {*REMIND_CHOICES, 0, manager.meeting_lead_minutes}:
+        draft.remind_before_minutes = choice
     return ms.REVIEW
 
 
@@ -444,10 +447,10 @@ async def edit_field(context: KamContext, run: Run, draft: MeetingDraft) -> Next
 @on_draft
 async def redate_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     """📅 on the card: change one next step's due date."""
-    choice = _choice(run)
-    if not choice.isdigit() or int(choice) >= len(draft.next_steps):
+    index = parse_number(_choice(run), 0, len(draft.next_steps) - 1)
+    if index is None:
         return ms.REVIEW
-    draft.redate = int(choice)
+    draft.redate = index
     return ms.NEXT_DUE
 
 

@@ -17,7 +17,16 @@ from domain.paging import split_parts
 from domain.policy import Action
 from handlers import authz
 from handlers.meetings import common as c
-from handlers.ui import answer, button, callback_id, callback_parts, clip, keyboard, show_screen
+from handlers.ui import (
+    answer,
+    button,
+    callback_id,
+    callback_parts,
+    clip,
+    keyboard,
+    parse_number,
+    show_screen,
+)
 from storage.meetings import Attachment, Meeting
 
 _LOG = logging.getLogger(__name__)
@@ -115,8 +124,7 @@ async def full_text(update: Update, context: KamContext) -> None:
         return
     await answer(update)
     chunks = split_parts(meeting.summary or "", PART)
-    index = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
-    index = min(index, len(chunks) - 1)
+    index = parse_number(parts[1] if len(parts) > 1 else None, 0, len(chunks) - 1) or 0
     header = context.t("meeting.part_of", number=index + 1, total=len(chunks))
     rows = []
     if index + 1 < len(chunks):

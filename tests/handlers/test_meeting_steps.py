@@ -270,3 +270,38 @@ async def test_a_plan_steps_due_date_is_shown_on_the_day_typed(
     await user.send("21.12.2026")
     assert "Now: 21 Dec 2026" in user.last_text
     assert "Due: 21 Dec 2026" in user.last_text  # not the UTC day before
+
+
+@pytest.mark.parametrize(("lang", "past"), [("en", "yesterday"), ("ru", "вчера"), ("zh", "昨天")])
+async def test_a_typed_due_date_in_the_past_is_refused_and_asked_again(
+    make_user: MakeUser, storage: Storage, clock: FakeClock, lang: str, past: str
+) -> None:
+    user = await _user(make_user, lang)
+    await _seed(storage, clock)
+    await user.send("/meeting")
+    await user.press("VT-Metal")
+    await user.send("Talked about specs")
+    await user.send("prepare the specs")  # no date inside: the date screen
+    await user.send(past)
+    assert past in user.last_text  # named in the refusal; the step is not added yet
+    assert "1. prepare the specs" not in user.last_text
+    await user.send("21.12.2026")
+    assert "1. prepare the specs" in user.last_text
+
+
+async def test_forged_numbers_on_the_card_change_nothing(
+    make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    from tests.handlers.test_meeting_log import _forged
+
+    user = await _user(make_user, "en")
+    await _seed(storage, clock)
+    await user.send("/meeting")
+    await user.press("VT-Metal")
+    await user.send("Talked about specs")
+    await user.send("prepare the specs 21.12.2026")
+    card = user.last_text
+    for tail in ("eddue:²", "eddue:99999999999999999999999", "eddue:-1"):
+        await user.press_data(_forged(user, tail))
+        assert "1. prepare the specs — Mon 21 Dec" in user.last_text
+    assert "prepare the specs" in card
