@@ -53,9 +53,6 @@ _PACER_KEY = "reminder_pacer"
 _GUARD_KEY = "reminder_tick_guard"
 
 
-# the deliveries one message carries, its text and buttons, and whether it bundles late ones
-
-
 @dataclass
 class TickReport:
     """What one tick did (for logs and tests)."""
@@ -154,6 +151,7 @@ class _Sorted:
     bundled: list[tuple[Delivery, Push]] = field(default_factory=list)
 
 
+# the deliveries one message carries, its text and buttons, and whether it bundles late ones
 Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]
 
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from domain.paging import clip
 from domain.search import normalize
 
 SEPARATOR = " · "
@@ -24,12 +25,6 @@ class AccountTag:
     name: str
     owner: str | None = None
     city: str | None = None
-
-
-def clip(text: str, limit: int) -> str:
-    """One line of at most `limit` characters, "…" where it was cut."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"
 
 
 def _extras(tag: AccountTag, group: Sequence[AccountTag]) -> list[str]:

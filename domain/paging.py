@@ -87,3 +87,10 @@ def split_parts(text: str, size: int) -> list[str]:
     if rest or not parts:
         parts.append(rest)
     return parts
+
+
+def clip(text: str, limit: int) -> str:
+    """One line of at most `limit` characters (whitespace runs become one space), "…" where
+    it was cut: for a label or a one-line display, never for what is shown in full."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: max(limit - 1, 0)] + "…"

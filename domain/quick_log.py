@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 
 from rapidfuzz import fuzz, process
 
-from domain.account_labels import clip
 from domain.date_phrases import find_date_phrase, is_ahead
 from domain.dates import ParsedWhen
 from domain.meeting_draft import MAX_STEP_TEXT, MeetingDraft, NextStep, iso
+from domain.paging import clip
 from domain.search import Candidate, normalize, transliterate
 
 MAX_TEXT = 4000

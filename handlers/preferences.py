@@ -44,7 +44,7 @@ from handlers.menu import main_menu, menu_button
 from handlers.registration import register_stranger
 from handlers.reminders import settings as reminder_settings
 from handlers.reminders.settings import save_manager
-from handlers.ui import answer, close_screen, grid, retire_screen
+from handlers.ui import StaleButton, answer, close_screen, grid, retire_screen
 from storage.managers import Manager
 
 FLOW = "prefs"
@@ -188,11 +188,6 @@ async def open_settings(update: Update, context: KamContext) -> None:
 # --- inputs ------------------------------------------------------------------------------
 
 
-async def _stale(update: Update, context: KamContext) -> Next:
-    await answer(update, context.t("error.stale_button"))
-    return None
-
-
 def _changed(context: KamContext, run: Run, note: str = "") -> Next:
     """After a change: onboarding walks on; settings go back to the menu."""
     run.note = note or ("" if _onboarding(run) else context.t("settings.saved"))
@@ -202,13 +197,13 @@ def _changed(context: KamContext, run: Run, note: str = "") -> Next:
 async def menu_choice(update: Update, context: KamContext, run: Run) -> Next:
     target = run.arg(0)
     if target not in (LANGUAGE, TIMEZONE, DIGEST, *reminder_settings.SCREENS):
-        return await _stale(update, context)
+        raise StaleButton(f"no settings screen {target!r}")
     return target
 
 
 async def choose_language(update: Update, context: KamContext, run: Run) -> Next:
     if run.arg(0) not in LANGUAGES:
-        return await _stale(update, context)
+        raise StaleButton(f"no language {run.arg(0)!r}")
     manager = await save_manager(context, language=run.arg(0))
     await answer(update)
     if manager.can_invite:  # their own command menu speaks the new language
@@ -219,7 +214,7 @@ async def choose_language(update: Update, context: KamContext, run: Run) -> Next
 async def choose_timezone(update: Update, context: KamContext, run: Run) -> Next:
     zone = ":".join(run.args)
     if not is_valid_zone(zone):
-        return await _stale(update, context)
+        raise StaleButton(f"no time zone {zone!r}")
     await save_manager(context, timezone=zone)
     return _changed(context, run)
 
@@ -240,7 +235,7 @@ async def type_timezone(update: Update, context: KamContext, run: Run) -> Next:
 async def choose_digest(update: Update, context: KamContext, run: Run) -> Next:
     chosen = parse_hhmm("".join(run.args))
     if chosen is None:
-        return await _stale(update, context)
+        raise StaleButton(f"no digest time {run.args!r}")
     await answer(update)
     return await _digest_chosen(update, context, run, chosen)
 

@@ -17,7 +17,6 @@ from handlers.ui import (
     button,
     callback_id,
     callback_page,
-    callback_parts,
     keyboard,
     show_screen,
 )
@@ -58,11 +57,11 @@ async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
 
 
 async def page(update: Update, context: KamContext) -> None:
-    parts = callback_parts(update, "team:page")
-    if await refuse_stale(update, context, FLOW, lambda: bool(parts) and parts[0].isdigit()):
+    if await refuse_stale(update, context, FLOW):
         return
+    number = callback_page(update, "team:page", 0)
     await answer(update)
-    await show_team(update, context, int(parts[0]))
+    await show_team(update, context, number)
 
 
 async def _show_member(update: Update, context: KamContext, member: Manager, page: int) -> None:

@@ -27,6 +27,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, TelegramError
 
 from bot.context import KamContext
+from domain.paging import clip as clip  # re-exported: every screen clips one-line text with it
 
 _LOG = logging.getLogger(__name__)
 MAX_CALLBACK_BYTES = 64
@@ -339,12 +340,6 @@ def shorten(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
         elif open_tags and open_tags[-1] == name:
             open_tags.pop()
     return cut + "…" + "".join(f"</{name}>" for name in reversed(open_tags))
-
-
-def clip(value: str, limit: int) -> str:
-    """Clips user text for a one-line display (before escaping)."""
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
 def callback_parts(update: Update, prefix: str) -> list[str]:

@@ -16,7 +16,6 @@ from domain.entities import ObligationView as ObligationView
 from domain.entities import Party as Party
 from domain.entities import Recurrence as Recurrence
 from domain.usecases.obligations import ResolvePlan, plan_resolve
-from domain.usecases.obligations import next_due as next_due
 from storage import audit
 from storage.codec import dt_to_db
 from storage.database import Database

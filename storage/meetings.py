@@ -9,8 +9,6 @@ from typing import Any
 
 import aiosqlite
 
-from domain.entities import MEETING_KINDS as MEETING_KINDS
-from domain.entities import OUTCOMES as OUTCOMES
 from domain.entities import AttachmentIn as AttachmentIn
 from domain.entities import AttachmentKind as AttachmentKind
 from domain.entities import MeetingIn as MeetingIn

@@ -8,7 +8,6 @@ from datetime import datetime
 import aiosqlite
 
 from domain.entities import CheckView as CheckView
-from domain.usecases.satisfaction import LOW_SCORE as LOW_SCORE
 from domain.usecases.satisfaction import ScorePlan, plan_score
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db

@@ -20,12 +20,9 @@ from domain.entities import (
 )
 from domain.meeting_draft import MeetingDraft, from_iso
 
-MeetingWrite = MeetingIn
-"""The plan of one Save: the meeting row and everything that hangs on it."""
 
-
-def plan_save(draft: MeetingDraft, *, author_id: int, now: datetime) -> MeetingWrite:
-    """What Save writes for this draft.
+def plan_save(draft: MeetingDraft, *, author_id: int, now: datetime) -> MeetingIn:
+    """What Save writes for this draft: the meeting row and everything that hangs on it.
 
     A start in the future makes a planned meeting: its notes are the agenda, and it has no
     outcome, no follow-up tasks and no satisfaction check, but may have a reminder. A held

@@ -12,6 +12,7 @@ from telegram.error import BadRequest
 from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.formatting import Formats
+from domain.profile import is_overdue
 from domain.reminders import zone_of
 from handlers.ui import answer, clip, edit_pressed_message, shorten
 from storage.managers import Manager
@@ -63,7 +64,7 @@ class Formatter(Formats):
 
     def is_overdue(self, due_at: datetime, has_time: bool, now: datetime) -> bool:
         """Past its moment, or (a date only) past its local day."""
-        return due_at < now if has_time else self.local(due_at).date() < self.today(now)
+        return is_overdue(due_at, has_time, now, self.tz)
 
 
 def formatter(context: KamContext) -> Formatter:
