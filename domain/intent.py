@@ -18,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from domain.date_phrases import find_date_phrase
-from domain.search import Candidate, normalize
+from domain.search import CJK, SCRIPT_BOUNDARY, Candidate, spaced
 
 __all__ = ["Intent", "read_intent"]
 
@@ -49,19 +49,11 @@ _FOLLOW_UP_WORDS = re.compile(
 )
 _CLAUSE_MARK = re.compile(r"\S[,;.!?]\s+\S|[，。；！？]")
 _PHONE_OR_EMAIL = re.compile(r"^\+?[\d\s()-]{6,}$|^\S+@\S+$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_BOUNDARY = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff\s])|(?<=[^\u4e00-\u9fff\s])(?=[\u4e00-\u9fff])"
-)
-
-
-def _spaced(text: str) -> str:
-    return " ".join(_BOUNDARY.sub(" ", normalize(text)).split())
 
 
 def _is_long(text: str) -> bool:
-    cjk = len(_CJK.findall(text))
-    words = len(_BOUNDARY.sub(" ", text).split()) - (1 if cjk else 0)
+    cjk = len(CJK.findall(text))
+    words = len(SCRIPT_BOUNDARY.sub(" ", text).split()) - (1 if cjk else 0)
     if cjk:
         return cjk > SEARCH_MAX_CJK or words > SEARCH_MAX_WORDS or len(text) > SEARCH_MAX_CHARS
     return words > SEARCH_MAX_WORDS or len(text) > SEARCH_MAX_CHARS
@@ -69,18 +61,18 @@ def _is_long(text: str) -> bool:
 
 def _names_known(text: str, accounts: Sequence[Candidate]) -> tuple[bool, bool]:
     """(the whole text is a client's name, a client is named with more text around it)."""
-    folded = _spaced(text)
+    folded = spaced(text)
     whole, more = False, False
     for candidate in accounts:
         for name in candidate.texts:
-            wanted = _spaced(name)
+            wanted = spaced(name)
             if not wanted:
                 continue
             if folded == wanted or folded.replace(" ", "") == wanted.replace(" ", ""):
                 whole = True
-            elif f" {wanted} " in f" {folded} " or (_CJK.search(wanted) and wanted in folded):
+            elif f" {wanted} " in f" {folded} " or (CJK.search(wanted) and wanted in folded):
                 rest = f" {folded} ".replace(f" {wanted} ", " ").replace(wanted, " ")
-                cjk_rest = len(_CJK.findall(rest))
+                cjk_rest = len(CJK.findall(rest))
                 more = (
                     more
                     or cjk_rest >= _MIN_MORE_CJK

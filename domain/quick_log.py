@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -20,7 +20,7 @@ from domain.date_phrases import find_date_phrase, is_ahead
 from domain.dates import ParsedWhen
 from domain.meeting_draft import MAX_STEP_TEXT, MeetingDraft, NextStep, iso
 from domain.paging import clip
-from domain.search import Candidate, normalize, transliterate
+from domain.search import CJK, Candidate, normalize, spaced, transliterate
 
 MAX_TEXT = 4000
 MIN_FUZZY_ACCOUNT = 84.0  # a typo or two in a client's name
@@ -30,10 +30,6 @@ _FOLLOW_UP_WORDS = re.compile(
     r"отправить|выслать|прислать|подготовить|позвонить|написать|согласовать|подписать|"
     r"напомнить|проверить|договориться)\b|发送|发|准备|寄|打电话|联系|确认|签",
     re.IGNORECASE,
-)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
-_SCRIPT_BOUNDARY = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff\s])|(?<=[^\u4e00-\u9fff\s])(?=[\u4e00-\u9fff])"
 )
 
 
@@ -53,12 +49,6 @@ class QuickGuess:
     summary: str = ""
 
 
-def _spaced(text: str) -> str:
-    """Normalized, with a space where Chinese meets Latin or Cyrillic ("见了ivan petrov，" →
-    "见了 ivan petrov"), so that names written inside Chinese text are words of their own."""
-    return " ".join(_SCRIPT_BOUNDARY.sub(" ", normalize(text)).split())
-
-
 def clauses(text: str) -> list[str]:
     return [part.strip() for part in _CLAUSES.split(text) if part and part.strip()]
 
@@ -70,7 +60,7 @@ def _windows(clause: str, max_words: int = 5) -> list[str]:
     for size in range(min(max_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             found.append(" ".join(words[start : start + size]))
-    if _CJK.search(clause):
+    if CJK.search(clause):
         compact = "".join(words)
         for size in range(min(8, len(compact)), 1, -1):
             for start in range(len(compact) - size + 1):
@@ -88,7 +78,7 @@ def find_when(
 
 
 def _account_match(text: str, accounts: Sequence[Candidate]) -> list[int]:
-    folded = f" {_spaced(text)} "
+    folded = f" {spaced(text)} "
     compact = folded.replace(" ", "")
     exact: list[int] = []
     for candidate in accounts:
@@ -97,7 +87,7 @@ def _account_match(text: str, accounts: Sequence[Candidate]) -> list[int]:
             if not wanted:
                 continue
             if f" {wanted} " in folded or (
-                _CJK.search(wanted) and wanted.replace(" ", "") in compact
+                CJK.search(wanted) and wanted.replace(" ", "") in compact
             ):
                 exact.append(candidate.id)
                 break
@@ -137,7 +127,7 @@ def _word_like(word: str, name_part: str) -> bool:
 def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
     """Contacts named in the text; across scripts ("Иваном Петровым" → "Ivan Petrov") only
     when nobody is named in their own script."""
-    words = _spaced(text).split()
+    words = spaced(text).split()
     latin_words = [transliterate(word) for word in words]
     compact = normalize(text).replace(" ", "")
     same_script: list[int] = []
@@ -146,7 +136,7 @@ def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
         parts = normalize(candidate.label).split()
         if not parts:
             continue
-        if _CJK.search(candidate.label):
+        if CJK.search(candidate.label):
             if "".join(parts) in compact or (len(parts[0]) >= 2 and parts[0] in compact):
                 same_script.append(candidate.id)
             continue
@@ -183,11 +173,9 @@ def next_step(text: str, *, now: datetime, tz: ZoneInfo) -> FollowUp:
     one-message log reads its follow-ups."""
     text = " ".join(text.split())
     follow = _follow_up(text, now=now, tz=tz, any_words=True)
-    if follow is None or follow.due is None:
-        return FollowUp(text, None)
-    # a day without a time is due until its end ("by Friday" typed on a Friday)
-    ends = follow.due.at if follow.due.has_time else follow.due.at + timedelta(days=1)
-    return follow if ends > now else FollowUp(text, None)
+    if follow is None or follow.due is None or not is_ahead(follow.due, now, tz):
+        return FollowUp(text, None)  # a day without a time counts until its end
+    return follow
 
 
 def guess(

@@ -6,6 +6,7 @@ as substrings. Plain Python: storage supplies candidates, handlers render the re
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,19 @@ def normalize(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
     cleaned = "".join(ch if ch.isalnum() else " " for ch in text)
     return " ".join(cleaned.split())
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+SCRIPT_BOUNDARY = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?=[^\u4e00-\u9fff\s])|(?<=[^\u4e00-\u9fff\s])(?=[\u4e00-\u9fff])"
+)
+"""Where Chinese meets Latin or Cyrillic (Chinese is written without spaces)."""
+
+
+def spaced(text: str) -> str:
+    """Normalized, with a space where Chinese meets Latin or Cyrillic ("见了ivan petrov，" →
+    "见了 ivan petrov"), so that names written inside Chinese text are words of their own."""
+    return " ".join(SCRIPT_BOUNDARY.sub(" ", normalize(text)).split())
 
 
 _CYRILLIC_TO_LATIN = str.maketrans(
