@@ -411,13 +411,12 @@ class ProfileRepository:
     # --- the whole profile ----------------------------------------------------------------
 
     async def snapshot(
-        self, account_id: int, *, now: datetime, today: date | None = None
+        self, account_id: int, *, now: datetime, today: date
     ) -> ProfileSnapshot | None:
         """The account with its lists, open tasks, scores, meetings and deadlines (30 days).
 
-        `today` is the manager's local day (contract ends from it on); UTC's when not given.
+        `today` is the manager's local day (contract ends from it on).
         """
-        today = today or now.date()
         async with self._db.reading() as conn:
             row = await (
                 await conn.execute(

@@ -39,7 +39,7 @@ class ProfileReader(Protocol):
     """What the brief reads (storage.profile.ProfileRepository)."""
 
     async def snapshot(
-        self, account_id: int, /, *, now: datetime, today: date | None = None
+        self, account_id: int, /, *, now: datetime, today: date
     ) -> ProfileSnapshot | None: ...
 
 

@@ -118,8 +118,9 @@ async def show_card(
     if await open_account(update, context, account_id) is None:
         return
     t = context.t
+    now = context.services.clock.now()
     snap = await context.services.storage.profile.snapshot(
-        account_id, now=context.services.clock.now()
+        account_id, now=now, today=context.fmt.local_day(now)
     )
     assert snap is not None
     sections = []

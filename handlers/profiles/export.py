@@ -122,7 +122,9 @@ async def on_export(update: Update, context: KamContext) -> None:
     await answer(update, context.t("profile.export.preparing"))
     t = context.t
     now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now)
+    snap = await context.services.storage.profile.snapshot(
+        account_id, now=now, today=context.fmt.local_day(now)
+    )
     assert snap is not None
     names = await manager_names(context)
     sections = _profile_sections(context, snap, names)

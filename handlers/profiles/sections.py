@@ -138,7 +138,9 @@ async def show_section(
         return
     t = context.t
     now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(account_id, now=now)
+    snap = await context.services.storage.profile.snapshot(
+        account_id, now=now, today=context.fmt.local_day(now)
+    )
     assert snap is not None
     names = await manager_names(context)
     pages = paginate(section_blocks(context, section, snap, names), PAGE_CHARS)
