@@ -11,6 +11,7 @@ from bot.i18n import Translator, translator
 from bot.services import Services
 from domain.formatting import Formats, formats
 from domain.languages import language_from_telegram
+from storage.accounts import Account
 from storage.managers import Manager
 
 SERVICES_KEY = "services"
@@ -28,6 +29,7 @@ class KamContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         super().__init__(application, chat_id=chat_id, user_id=user_id)
         self.manager: Manager | None = None
         self.telegram_language: str | None = None
+        self._visible_accounts: list[Account] | None = None
 
     @classmethod
     def from_update(
@@ -67,6 +69,16 @@ class KamContext(CallbackContext[ExtBot[None], dict[str, Any], dict[str, Any], d
         if self.manager is None:
             raise PermissionError("no registered manager for this update")
         return self.manager
+
+    async def visible_accounts(self) -> list[Account]:
+        """The clients this manager sees, read once per update (the menu's text router and the
+        quick log it hands the text to both need them)."""
+        if self._visible_accounts is None:
+            manager = self.require_manager()
+            self._visible_accounts = await self.services.storage.accounts.visible(
+                manager.id, sees_all=manager.sees_all_accounts
+            )
+        return self._visible_accounts
 
 
 KamApp = Application[

@@ -33,9 +33,7 @@ _CHOICES = {"log": "meeting.quick_as_meeting", "find": "meeting.quick_as_search"
 async def read_menu_intent(context: KamContext, text: str) -> Intent:
     """Search, meeting note or unsure, against the clients this manager sees."""
     manager = context.require_manager()
-    accounts = await context.services.storage.accounts.visible(
-        manager.id, sees_all=manager.sees_all_accounts
-    )
+    accounts = await context.visible_accounts()
     candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]
     now = context.services.clock.now()
     return read_intent(text, now=now, tz=ZoneInfo(manager.timezone), accounts=candidates)

@@ -25,9 +25,8 @@ from handlers.ui import answer, clip
 
 async def _read(context: KamContext, text: str) -> tuple[QuickGuess, dict[int, str]]:
     """What the text says (client, people, when, follow-ups), and the visible clients' names."""
-    manager, storage = context.require_manager(), context.services.storage
-    now, tz = c.now(context), c.zone(context)
-    accounts = await storage.accounts.visible(manager.id, sees_all=manager.sees_all_accounts)
+    storage, now, tz = context.services.storage, c.now(context), c.zone(context)
+    accounts = await context.visible_accounts()
     candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]
     found = guess(text, now=now, tz=tz, accounts=candidates, contacts_of={})
     if found.account_id is not None:

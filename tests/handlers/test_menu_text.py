@@ -3,8 +3,11 @@ choice between them, in English, Chinese and Russian."""
 
 from __future__ import annotations
 
+import pytest
+
 from domain.clock import FakeClock
 from storage import Storage
+from storage.accounts import Account
 from storage.demo import load_demo_portfolio
 from tests.fake_telegram import StoredMessage, TelegramUser
 from tests.handlers.conftest import ADMIN_ID
@@ -151,3 +154,20 @@ async def test_settings_still_ask_for_buttons_or_typed_answers(
     await admin.press("Morning digest time")
     await admin.send("7:45")
     assert "Morning digest: 07:45" in admin.last_text
+
+
+async def test_a_meeting_note_reads_the_clients_once(
+    admin: TelegramUser, storage: Storage, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _demo(storage, clock)
+    reads: list[int] = []
+    visible = storage.accounts.visible
+
+    async def counted(manager_id: int, *, sees_all: bool) -> list[Account]:
+        reads.append(manager_id)
+        return await visible(manager_id, sees_all=sees_all)
+
+    monkeypatch.setattr(storage.accounts, "visible", counted)
+    await admin.send(EN_NOTE)
+    assert "VT-Metal" in admin.last_text  # the meeting card
+    assert len(reads) == 1  # the router and the quick log share one read
