@@ -19,8 +19,8 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import KamApp, KamContext
 from handlers.reminders import today
 from handlers.reminders.common import edit_pressed, formatter, refuse
-from handlers.reminders.pushes import catch_up_message, compose
-from handlers.reminders.registry import Push
+from handlers.reminders.pushes import catch_up_message
+from handlers.reminders.registry import Push, PushInput, render
 from handlers.ui import answer, button, is_current_screen
 from storage.reminders import Delivery
 
@@ -99,10 +99,16 @@ async def _catch_up_sent(update: Update, context: KamContext) -> list[Delivery]:
 
 async def _show_catch_up(update: Update, context: KamContext, sent: list[Delivery]) -> None:
     """The list again, with what is still open."""
-    now = context.services.clock.now()
+    # listing: a check already asked, a task snoozed since, still count
+    push_input = PushInput.of(
+        context.require_manager(),
+        context.services.storage,
+        context.services.clock.now(),
+        listing=True,
+    )
     pushes: list[Push] = []
     for delivery in sent:
-        push = await compose(context, delivery, now, listing=True)
+        push = await render(push_input, delivery)
         if push is not None:
             pushes.append(push)
     if not pushes:

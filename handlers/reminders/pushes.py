@@ -1,30 +1,14 @@
-"""Reminder pushes for handlers: a delivery's message again (the "while I was offline" list),
-and that list's text. What each kind says is in handlers/reminders/kinds/, looked up by
-handlers.reminders.registry; the scheduler calls the registry directly.
+"""The "while I was offline" message: its text and buttons from the pushes it lists. What each
+kind says is in handlers/reminders/kinds/, looked up by handlers.reminders.registry.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from telegram import InlineKeyboardMarkup
 
-from bot.context import KamContext
 from handlers.reminders.common import Formatter
-from handlers.reminders.registry import Push, PushInput, render
+from handlers.reminders.registry import Push
 from handlers.ui import keyboard
-from storage.reminders import Delivery
-
-
-async def compose(
-    context: KamContext, delivery: Delivery, now: datetime, *, listing: bool = False
-) -> Push | None:
-    """The message of a delivery to the manager of this update; None when it is obsolete.
-    `listing`: for the "while I was offline" list shown again (a check already asked, a task
-    snoozed since, still count)."""
-    manager = context.require_manager()
-    push_input = PushInput.of(manager, context.services.storage, now, listing=listing)
-    return await render(push_input, delivery)
 
 
 def catch_up_message(
