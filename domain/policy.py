@@ -50,6 +50,10 @@ class Kind(Enum):
     CHECK = "satisfaction_check"
     INVITE = "invite"
     MANAGER = "manager"
+    CONTRACT = "contract"  # a contract and its obligations' terms, through the account
+    DEAL = "deal"  # a deal or a tender, through the account
+    REPORT = "report"  # a manager's report (SELF: one's own); the team's is the leads'
+    PORTFOLIO = "portfolio"  # the lead's view of every manager's accounts and revenue
 
 
 class Relation(Enum):
@@ -133,6 +137,13 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.MANAGER, Action.LIST): _rule(_LEADS),
     (Kind.MANAGER, Action.SEE): _rule(_LEADS),
     (Kind.MANAGER, Action.CHANGE): _rule(["admin"], never=[Relation.SELF]),
+    (Kind.CONTRACT, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
+    (Kind.CONTRACT, Action.CHANGE): _rule(_LEADS, _ACCOUNT_SEEN),
+    (Kind.DEAL, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
+    (Kind.DEAL, Action.CHANGE): _rule(_LEADS, _ACCOUNT_SEEN),
+    (Kind.REPORT, Action.SEE): _rule(_LEADS, [Relation.SELF]),
+    (Kind.PORTFOLIO, Action.LIST): _rule(_LEADS),
+    (Kind.PORTFOLIO, Action.REASSIGN): _rule(_LEADS),
 }
 
 # Who invites whom: admins anyone; leads the people of their team; nobody else.

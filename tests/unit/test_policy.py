@@ -111,6 +111,38 @@ TABLES: dict[tuple[Kind, Action], dict[str, str]] = {
         "kam": NONE,
         "bd": NONE,
     },
+    (Kind.CONTRACT, Action.SEE): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N Y Y N N N N",
+        "bd": "N Y Y N N N N",
+    },
+    (Kind.CONTRACT, Action.CHANGE): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N Y Y N N N N",
+        "bd": "N Y Y N N N N",
+    },
+    (Kind.DEAL, Action.SEE): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N Y Y N N N N",
+        "bd": "N Y Y N N N N",
+    },
+    (Kind.DEAL, Action.CHANGE): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N Y Y N N N N",
+        "bd": "N Y Y N N N N",
+    },
+    (Kind.REPORT, Action.SEE): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N N N N N N Y",
+        "bd": "N N N N N N Y",
+    },
+    (Kind.PORTFOLIO, Action.LIST): {"admin": ALL, "lead": ALL, "kam": NONE, "bd": NONE},
+    (Kind.PORTFOLIO, Action.REASSIGN): {"admin": ALL, "lead": ALL, "kam": NONE, "bd": NONE},
 }
 
 # Who may invite whom: the actor's role → the roles they may create an invite for.
