@@ -13,6 +13,7 @@ from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
+from bot.backups import schedule_backups
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KamApp, KamContext
@@ -105,3 +106,4 @@ async def _post_init(application: KamApp) -> None:
     except Exception:  # the bot works without the command menu; do not refuse to start
         _LOG.exception("could not publish the command list")
     schedule_reminders(application)
+    schedule_backups(application)

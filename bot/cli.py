@@ -1,16 +1,24 @@
-"""`kam-bot`: run the bot, or `kam-bot seed-demo` to load a demo portfolio."""
+"""`kam-bot`: run the bot, or one of the operator's commands (migrate, seed-demo, backup,
+restore, export, erase-contact)."""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import logging
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
+from bot.run_lock import DatabaseInUseError, ensure_free, hold
+from domain.backup_rotation import backup_name
 from domain.clock import SystemClock
 from storage import Database, DatabaseTooNewError, Storage
+from storage.backup import BackupError, copy_database, make_private, restore_database
+from storage.data_export import Rows, erase_contact, export_account, export_manager
 
 _LOG = logging.getLogger("kam")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
@@ -24,6 +32,17 @@ def _parser() -> argparse.ArgumentParser:
     seed = commands.add_parser("seed-demo", help="load a demo portfolio for a manager")
     seed.add_argument("--telegram-id", type=int, required=True, help="the manager's Telegram id")
     seed.add_argument("--name", default="Demo Manager", help="name if the manager is new")
+    backup = commands.add_parser("backup", help="copy the database, also while the bot runs")
+    backup.add_argument("path", help="the backup file, or a folder to put it in")
+    restore = commands.add_parser("restore", help="replace the database with a checked backup")
+    restore.add_argument("path", help="the backup file")
+    export = commands.add_parser("export", help="write an account's or a manager's data as JSON")
+    which = export.add_mutually_exclusive_group(required=True)
+    which.add_argument("--account", type=int, help="the account's id")
+    which.add_argument("--manager", type=int, help="the manager's id")
+    export.add_argument("--out", help="the JSON file (default: standard output)")
+    erase = commands.add_parser("erase-contact", help="erase a contact's personal data")
+    erase.add_argument("contact_id", type=int, help="the contact's id")
     return parser
 
 
@@ -41,14 +60,21 @@ async def _migrate(settings: Settings) -> None:
     await storage.close()
 
 
-def _run_bot(settings: Settings) -> int:
+def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
     from bot.application import build_application
 
+    lock = hold(settings.database_path)  # held until the process ends
     asyncio.run(_migrate(settings))  # clear errors before the bot starts; opened again below
     storage = Storage(Database(settings.database_path))
     application = build_application(settings, storage, SystemClock())
     _LOG.info("KAM Assistant starting; database %s", settings.database_path)
     application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    lock.close()
+    return 0
+
+
+def _migrate_command(settings: Settings, _: argparse.Namespace) -> int:
+    asyncio.run(_migrate(settings))
     return 0
 
 
@@ -70,6 +96,82 @@ async def _seed(settings: Settings, telegram_id: int, name: str) -> str:
     return summary
 
 
+def _seed_command(settings: Settings, args: argparse.Namespace) -> int:
+    print(asyncio.run(_seed(settings, args.telegram_id, args.name)))
+    return 0
+
+
+def _backup(settings: Settings, args: argparse.Namespace) -> int:
+    if not Path(settings.database_path).is_file():
+        return _fail(f"DATABASE_PATH: {settings.database_path} does not exist")
+    target = Path(args.path)
+    if target.is_dir():
+        target = target / backup_name(SystemClock().now())
+    copy_database(settings.database_path, target)
+    print(f"backup written to {target}")
+    return 0
+
+
+def _restore(settings: Settings, args: argparse.Namespace) -> int:
+    ensure_free(settings.database_path)
+    kept = restore_database(args.path, settings.database_path, SystemClock().now())
+    print(f"restored {settings.database_path} from {args.path}")
+    if kept is not None:
+        print(f"the database it replaced is kept as {kept}")
+    return 0
+
+
+async def _exported(settings: Settings, args: argparse.Namespace) -> dict[str, Rows] | None:
+    storage = await _open_storage(settings)
+    try:
+        if args.account is not None:
+            return await export_account(storage.db, args.account)
+        return await export_manager(storage.db, args.manager)
+    finally:
+        await storage.close()
+
+
+def _export(settings: Settings, args: argparse.Namespace) -> int:
+    data = asyncio.run(_exported(settings, args))
+    if data is None:
+        what = "account" if args.account is not None else "manager"
+        return _fail(f"there is no {what} with id {args.account or args.manager}")
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    if args.out is None:
+        print(text)
+    else:
+        make_private(args.out)
+        Path(args.out).write_text(text + "\n", encoding="utf-8")
+        print(f"written to {args.out}")
+    return 0
+
+
+async def _erase(settings: Settings, contact_id: int) -> bool:
+    storage = await _open_storage(settings)
+    try:
+        return await erase_contact(storage.db, contact_id, actor_id=None, now=SystemClock().now())
+    finally:
+        await storage.close()
+
+
+def _erase_command(settings: Settings, args: argparse.Namespace) -> int:
+    if not asyncio.run(_erase(settings, args.contact_id)):
+        return _fail(f"there is no contact with id {args.contact_id}")
+    print(f"contact {args.contact_id}: personal data erased (logged in the audit log)")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": _run_bot,
+    "migrate": _migrate_command,
+    "seed-demo": _seed_command,
+    "backup": _backup,
+    "restore": _restore,
+    "export": _export,
+    "erase-contact": _erase_command,
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
@@ -79,14 +181,10 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(error))
     configure_logging(settings.log_level, settings.bot_token)
     try:
-        if command == "migrate":
-            asyncio.run(_migrate(settings))
-            return 0
-        if command == "seed-demo":
-            print(asyncio.run(_seed(settings, args.telegram_id, args.name)))
-            return 0
-        return _run_bot(settings)
+        return COMMANDS[command](settings, args)
     except DatabaseTooNewError as error:
         return _fail(f"DATABASE_PATH: {error}")
+    except (DatabaseInUseError, BackupError) as error:
+        return _fail(str(error))
     except OSError as error:
-        return _fail(f"DATABASE_PATH: cannot open {settings.database_path}: {error}")
+        return _fail(f"{settings.database_path}: {error}")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from dotenv import dotenv_values
 
@@ -36,6 +37,9 @@ class Settings:
     invite_ttl_days: int
     reminder_tick_seconds: float = 30.0
     reminder_send_rate: float = 28.0
+    backup_dir: str | None = None  # None: no automatic backups
+    backup_keep_daily: int = 7
+    backup_keep_weekly: int = 4
 
 
 def _read_environment(env_file: str | Path | None) -> dict[str, str]:
@@ -70,6 +74,23 @@ def _number(raw: str, name: str, low: float, high: float) -> float:
     if not low <= value <= high:  # also refuses nan
         raise ConfigError(f"{name}: {raw!r} must be a number from {low:g} to {high:g}")
     return value
+
+
+def _whole(raw: str, name: str, low: int, high: int) -> int:
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise ConfigError(f"{name}: {raw!r} must be a whole number from {low} to {high}")
+    return int(raw)
+
+
+def _backups(get: Callable[[str, str], str], database_path: str) -> dict[str, Any]:
+    """BACKUP_DIR (default: a `backups` folder beside the database; `off`: none) and how
+    many daily and weekly backups rotation keeps."""
+    folder = get("BACKUP_DIR", str(Path(database_path).parent / "backups"))
+    return {
+        "backup_dir": None if folder.lower() == "off" else folder,
+        "backup_keep_daily": _whole(get("BACKUP_KEEP_DAILY", "7"), "BACKUP_KEEP_DAILY", 1, 366),
+        "backup_keep_weekly": _whole(get("BACKUP_KEEP_WEEKLY", "4"), "BACKUP_KEEP_WEEKLY", 0, 520),
+    }
 
 
 def _check_token(token: str) -> None:
@@ -127,11 +148,12 @@ def load_settings(
         if not url.startswith(("http://", "https://")):
             raise ConfigError(f"{name}: {url!r} must start with http:// or https://")
 
+    database_path = get("DATABASE_PATH", "data/kam.sqlite3")
     return Settings(
         bot_token=token,
         api_base_url=base_url,
         api_base_file_url=file_url,
-        database_path=get("DATABASE_PATH", "data/kam.sqlite3"),
+        database_path=database_path,
         admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
         default_timezone=timezone,
         default_language=language,
@@ -139,4 +161,5 @@ def load_settings(
         invite_ttl_days=int(ttl),
         reminder_tick_seconds=tick,
         reminder_send_rate=rate,
+        **_backups(get, database_path),
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.backup import create_private
 from storage.migrations import apply_migrations
 
 Params = Sequence[Any] | dict[str, Any]
@@ -30,7 +31,7 @@ class Database:
     async def open(self) -> None:
         """Opens the file (creating its folder), sets the pragmas and migrates the schema."""
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            create_private(self.path)  # SQLite gives its -wal and -shm files the same mode
         conn = await aiosqlite.connect(self.path, isolation_level=None)
         conn.row_factory = aiosqlite.Row
         try:

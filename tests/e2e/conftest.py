@@ -20,7 +20,15 @@ from tests.fake_telegram.client import PollingUser
 
 ADMIN_ID = 1000
 KAM_BOT = str(Path(sys.executable).with_name("kam-bot"))
-_OUR_SETTINGS = ("BOT_", "DATABASE_PATH", "ADMIN_IDS", "DEFAULT_", "LOG_LEVEL", "INVITE_")
+_OUR_SETTINGS = (
+    "BOT_",
+    "DATABASE_PATH",
+    "ADMIN_IDS",
+    "DEFAULT_",
+    "LOG_LEVEL",
+    "INVITE_",
+    "BACKUP_",
+)
 
 
 class BotProcess:

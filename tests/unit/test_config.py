@@ -15,6 +15,14 @@ def test_defaults() -> None:
     assert settings.default_language == "en"
     assert settings.admin_ids == frozenset()
     assert settings.invite_ttl_days == 7
+    assert (settings.backup_dir, settings.backup_keep_daily) == ("data/backups", 7)
+    assert settings.backup_keep_weekly == 4
+
+
+def test_backups_can_be_moved_or_switched_off() -> None:
+    moved = load_settings({"BOT_TOKEN": TOKEN, "BACKUP_DIR": "/srv/kam", "BACKUP_KEEP_WEEKLY": "0"})
+    assert (moved.backup_dir, moved.backup_keep_weekly) == ("/srv/kam", 0)
+    assert load_settings({"BOT_TOKEN": TOKEN, "BACKUP_DIR": "OFF"}).backup_dir is None
 
 
 def test_values_are_read() -> None:
@@ -45,6 +53,8 @@ def test_values_are_read() -> None:
         ({"BOT_TOKEN": TOKEN, "LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"BOT_TOKEN": TOKEN, "INVITE_TTL_DAYS": "0"}, "INVITE_TTL_DAYS"),
         ({"BOT_TOKEN": TOKEN, "BOT_API_BASE_URL": "ftp://x"}, "BOT_API_BASE_URL"),
+        ({"BOT_TOKEN": TOKEN, "BACKUP_KEEP_DAILY": "0"}, "BACKUP_KEEP_DAILY"),
+        ({"BOT_TOKEN": TOKEN, "BACKUP_KEEP_WEEKLY": "many"}, "BACKUP_KEEP_WEEKLY"),
     ],
 )
 def test_bad_settings_name_the_variable(env: dict[str, str], named: str) -> None:
