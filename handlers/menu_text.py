@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 from bot.context import KamApp, KamContext
 from domain.intent import Intent, read_intent
 from domain.search import Candidate
+from domain.text_input import clean
 from handlers.meetings.quick_log import offer_quick_log
 from handlers.profiles.find import find_and_show
 from handlers.ui import (
@@ -61,7 +62,7 @@ async def _show_choice(
 
 async def route_text(update: Update, context: KamContext) -> None:
     assert update.message is not None and update.message.text is not None
-    text = update.message.text.strip()
+    text = clean(update.message.text).strip()
     await route(update, context, text, await read_menu_intent(context, text))
 
 

@@ -19,6 +19,7 @@ from bot.i18n import translator
 from domain.digest_days import describe_days
 from domain.languages import LANGUAGES, babel_locale
 from domain.reminders import parse_hhmm
+from domain.text_input import clean
 from domain.timezones import (
     SUGGESTED,
     city_of,
@@ -313,7 +314,7 @@ async def _left_for_typed_text(update: Update, context: KamContext, run: Run) ->
     message = update.message
     if message is None or not message.text or _onboarding(run) or run.step in TYPED:
         return False
-    text = message.text.strip()
+    text = clean(message.text).strip()
     intent = await menu_text.read_menu_intent(context, text)
     if intent == "search":
         manager = context.require_manager()

@@ -19,6 +19,7 @@ from telegram import InlineKeyboardButton, Update
 from telegram.ext import Application, ApplicationHandlerStop, BaseHandler, TypeHandler
 
 from bot.context import KamContext
+from domain.text_input import clean
 from handlers.dialog.model import Address, Go, Input, Next, Screen, Step, elsewhere
 from handlers.ui import (
     StaleButton,
@@ -196,7 +197,7 @@ class Run:
     def text(self) -> str:
         """The typed text of this update ('' for a press or media)."""
         message = self._update.effective_message if self._update else None
-        return (message.text or "") if message is not None else ""
+        return clean(message.text or "") if message is not None else ""
 
     def button(self, label: str, action: str, *args: object) -> InlineKeyboardButton:
         """A button of this run; a press reaches the step input `on_button(action, ...)`."""

@@ -28,6 +28,7 @@ from domain.meeting_draft import (
 )
 from domain.quick_log import next_step
 from domain.search import Candidate, is_sure_match, rank
+from domain.text_input import clean
 from handlers.dialog import Go, Next, Run
 from handlers.meetings import common as c
 from handlers.meetings.common import on_draft
@@ -294,7 +295,7 @@ def take_content(context: KamContext, run: Run, draft: MeetingDraft) -> str | No
         return context.t(
             "meeting.file_added" if draft.add_attachment(attachment) else "meeting.too_many"
         )
-    text = message.text or ""
+    text = clean(message.text or "")
     if not text.strip():
         return None
     future = draft.speaks_of_future(c.now(context))

@@ -18,6 +18,7 @@ from telegram import (
 from telegram.constants import ChatType, ParseMode
 
 from bot.context import KamContext
+from domain.text_input import clean
 from handlers.profiles.card import header_lines
 from handlers.profiles.common import STATUS_LABELS, esc, manager_names
 from storage.accounts import Account
@@ -44,7 +45,7 @@ async def on_inline_query(update: Update, context: KamContext) -> None:
         await _refuse_outside_private_chats(query, context)
         return
     storage = context.services.storage
-    text = query.query.strip()
+    text = clean(query.query).strip()
     if text:
         hits = await storage.search.search(
             text, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS
