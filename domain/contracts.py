@@ -249,3 +249,42 @@ class ObligationFields:
     recurrence: RecurrenceName = "none"
     recur_every: int | None = None
     recur_day: int | None = None
+
+
+# --- date presets for the contract's dates -------------------------------------------------
+
+DateField = Literal["signed", "starts", "ends"]
+
+
+def date_presets(
+    field: str, today: date, *, signed: date | None = None, starts: date | None = None
+) -> list[tuple[str, date]]:
+    """The buttons of a date question: (name, day). The end's presets run from the start
+    (a one-year contract from 1 March ends on the last day of February)."""
+    if field == "signed":
+        return [("today", today), ("yesterday", today - timedelta(days=1))]
+    if field == "starts":
+        presets = [("today", today)]
+        if signed is not None and signed != today:
+            presets.append(("as_signed", signed))
+        presets.append(("next_month", add_months(today.replace(day=1), 1)))
+        return presets
+    base = starts or today
+    presets = [(f"{n}y", add_months(base, 12 * n) - timedelta(days=1)) for n in (1, 2, 3)]
+    if date(base.year, 12, 31) > base:
+        presets.append(("year_end", date(base.year, 12, 31)))
+    return presets
+
+
+def due_presets(today: date) -> list[tuple[str, date]]:
+    """The buttons of an obligation's due date: in a week, at the month's end, in a month,
+    in a quarter."""
+    month_end = on_day(today.year, today.month, 31)
+    presets = [("week", today + timedelta(days=7))]
+    if month_end > today:
+        presets.append(("month_end", month_end))
+    return [*presets, ("month", add_months(today, 1)), ("quarter", add_months(today, 3))]
+
+
+EVERY_PRESETS = (10, 14, 30, 90)
+"""Buttons of "every N days"."""
