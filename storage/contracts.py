@@ -17,7 +17,7 @@ from domain.entities import ObligationOutcome as Outcome
 from domain.entities import ObligationView as ObligationView
 from domain.entities import Party as Party
 from domain.entities import Recurrence as Recurrence
-from domain.usecases.obligations import ResolvePlan, plan_resolve
+from domain.usecases.obligations import NextObligation, ResolvePlan, plan_resolve
 from storage import audit
 from storage.codec import dt_to_db
 from storage.database import Database
@@ -541,16 +541,23 @@ async def _write_resolution(
         await enqueue(conn, plan.notice, now)
     if plan.following is None:
         return None
+    return await _insert_following(conn, plan.following, actor_id, now)
+
+
+async def _insert_following(
+    conn: aiosqlite.Connection, following: NextObligation, actor_id: int, now: datetime
+) -> int:
+    """The next occurrence of a recurring obligation, with its kind and cadence."""
     return await insert_obligation(
         conn,
-        contract_id=plan.following.contract_id,
-        description=plan.following.description,
-        due_on=plan.following.due_on,
+        contract_id=following.contract_id,
+        description=following.description,
+        due_on=following.due_on,
         actor_id=actor_id,
         now=now,
-        party=plan.following.party,
-        recurrence=plan.following.recurrence,
-        kind=plan.following.kind,
-        recur_every=plan.following.recur_every,
-        recur_day=plan.following.recur_day,
+        party=following.party,
+        recurrence=following.recurrence,
+        kind=following.kind,
+        recur_every=following.recur_every,
+        recur_day=following.recur_day,
     )
