@@ -71,11 +71,7 @@ async def back(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def skip(update: Update, context: KamContext, run: Run) -> Next:
-    """Skip on a step that may stay empty (number, value, notes; the file keeps what it had)."""
-    if run.step in (NUMBER, NOTES):
-        run.data[run.step] = None
-    elif run.step == VALUE:
-        run.data["amount"] = None
+    """Skip on a step that may stay empty (number, value, file, notes): nothing changes."""
     return _forward(run)
 
 
@@ -92,10 +88,13 @@ def _screen(
     rows: list[list[InlineKeyboardButton]] | None = None,
     *,
     skip: bool = False,
+    current: str | None = None,
     **values: Any,
 ) -> Screen:
     t = context.t
     text = t(key, **values)
+    if current:
+        text += "\n" + t("contract.now", value=current)
     if run.note:
         text = run.note + "\n\n" + text
     extra = [[run.button(t("contract.skip"), "skip")]] if skip else []
@@ -195,7 +194,7 @@ async def ask_date(update: Update, context: KamContext, run: Run) -> Screen:
         for name, day in _presets(context, run)
     ]
     current = _day(run, run.step)
-    shown = fmt.date(current) if current else "—"
+    shown = fmt.date(current) if current else None
     return _screen(context, run, f"contract.ask.{run.step}", grid(buttons, 2), current=shown)
 
 
@@ -254,7 +253,7 @@ async def ask_value(update: Update, context: KamContext, run: Run) -> Screen:
         [buttons],
         skip=True,
         currency=currency,
-        current=shown or "—",
+        current=shown,
     )
 
 
@@ -284,7 +283,7 @@ async def ask_file(update: Update, context: KamContext, run: Run) -> Screen:
     rows = []
     if run.data.get("file_id"):
         rows.append([run.button(t("contract.file_remove"), "nofile")])
-    return _screen(context, run, "contract.ask.file", rows, skip=True, current=name or "—")
+    return _screen(context, run, "contract.ask.file", rows, skip=True, current=name)
 
 
 async def got_file(update: Update, context: KamContext, run: Run) -> Next:
@@ -420,8 +419,11 @@ async def start_for_account(update: Update, context: KamContext) -> None:
     """ctr:new:<account>: the client is known (if the manager may add its contracts)."""
     account_id = callback_id(update, "ctr:new")
     account = await context.services.storage.accounts.get(account_id)
+    if account is None or account.archived_at is not None:
+        await c.refuse(update, context, "profile.not_found")
+        return
     target = await authz.contract(context, account_id)
-    if account is None or not await authz.require(update, context, Action.CHANGE, target):
+    if not await authz.require(update, context, Action.CHANGE, target):
         return
     await answer(update)
     data = {"account_id": account.id, "account_name": account.name, "fixed": True}

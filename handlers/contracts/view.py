@@ -56,8 +56,11 @@ def _period(context: KamContext, contract: Contract) -> str:
 async def show_list(update: Update, context: KamContext, account_id: int) -> None:
     storage = context.services.storage
     account = await storage.accounts.get(account_id)
+    if account is None:
+        await c.refuse(update, context, "profile.not_found")
+        return
     target = await authz.contract(context, account_id)
-    if account is None or not await authz.require(update, context, Action.SEE, target):
+    if not await authz.require(update, context, Action.SEE, target):
         return
     await answer(update)
     t = context.t
