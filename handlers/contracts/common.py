@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import date
+from datetime import date, timedelta
 
 from telegram import Update
 
@@ -18,6 +18,8 @@ from handlers.ui import answer, clip
 from storage.contracts import CardSummary, Contract, ObligationView
 
 SCREEN = "profile"  # the contract screens share the profile card's one message
+IDLE_AFTER = timedelta(minutes=30)
+"""A flow left this long ends quietly (what is typed next goes where it would go)."""
 
 KIND_LABELS = {
     "delivery": N_("contract.kind.delivery"),

@@ -394,5 +394,6 @@ TERM = Flow(
         on_button("back", back),
     ],
     otherwise=[on_message(filters.ALL & ~filters.COMMAND & ~any_menu_button(), hint)],
+    idle=c.IDLE_AFTER,
     screen_key=c.SCREEN,
 )

@@ -74,6 +74,12 @@ async def test_a_contract_by_conversation_with_its_file(
     assert "Send the signed contract as a file" in admin.last_text
     await admin.send_update(STICKER)
     assert "That is not a file" in admin.last_text
+    photo = fake.add_file(kind="photo")
+    photo_size = {"file_id": photo.file_id, "file_unique_id": "p1", "width": 90, "height": 90}
+    await admin.send_update({"photo": [photo_size]})
+    assert "That is not a file" in admin.last_text
+    await admin.send("here it is")
+    assert "That is not a file" in admin.last_text and "as a file" in admin.last_text
     doc = fake.add_file(b"pdf", file_name="supply.pdf", mime_type="application/pdf")
     await admin.send_update(
         {"document": {"file_id": doc.file_id, "file_unique_id": "d1", "file_name": "supply.pdf"}}
