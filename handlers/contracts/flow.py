@@ -17,7 +17,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, filters
 from bot.context import KamContext
 from domain import contracts as rules
 from domain.dates import parse_when
-from domain.money import parse_money
+from domain.money import currency_exponent, parse_money
 from domain.policy import Action
 from domain.search import Candidate, rank
 from handlers import authz
@@ -261,6 +261,11 @@ async def chose_currency(update: Update, context: KamContext, run: Run) -> Next:
     code = run.arg(0)
     if code not in c.CURRENCIES:
         return Go.REDRAW
+    before = _currency(context, run)
+    if isinstance(run.data.get("amount"), int) and currency_exponent(before) != currency_exponent(
+        code
+    ):
+        run.data["amount"] = None  # the same digits would be another amount
     run.data["currency"] = code
     return Go.REDRAW
 
