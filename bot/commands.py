@@ -31,6 +31,7 @@ COMMANDS: tuple[str, ...] = (
     "today",
     "tasks",
     "edit",
+    "contract",
     "help",
     "settings",
     "cancel",

@@ -143,7 +143,7 @@ class CheckView:
 # --- contracts and obligations -------------------------------------------------------------
 
 Party = Literal["ours", "client"]
-Recurrence = Literal["none", "weekly", "monthly", "quarterly", "yearly"]
+Recurrence = Literal["none", "weekly", "monthly", "quarterly", "yearly", "days"]
 ObligationOutcome = Literal["met", "missed", "delayed"]
 
 
@@ -162,6 +162,9 @@ class ObligationView:
     recurrence: Recurrence
     status: str
     delayed_to: date | None
+    kind: str = "other"  # domain.contracts.OBLIGATION_KINDS
+    recur_every: int | None = None  # every N days ("days")
+    recur_day: int | None = None  # on day N of the month ("monthly", "quarterly")
 
     @property
     def effective_due(self) -> date:

@@ -19,7 +19,7 @@ from typing import Literal, Protocol
 
 from domain.reminders import KINDS, Kind, task_occasion
 
-Source = Literal["none", "task", "meeting", "check", "obligation"]
+Source = Literal["none", "task", "meeting", "check", "obligation", "contract"]
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,7 @@ RULES: dict[str, KindRule] = {
         KindRule("escalation", "task", "escalation_occasion", None, to_lead=True),
         KindRule("low_score", "check", "low_score_occasion", None, to_lead=True),
         KindRule("missed", "obligation", "missed_occasion", None, to_lead=True),
+        KindRule("renewal", "contract", "renewal_occasions", "notify_contracts"),
     )
 }
 assert tuple(RULES) == KINDS, "every kind is declared once, in KINDS order"
@@ -156,3 +157,19 @@ def low_score_current(check: CheckRow) -> bool:
 
 def missed_current(obligation: ObligationRow) -> bool:
     return obligation.status == "missed"
+
+
+class ContractRow(Protocol):
+    @property
+    def status(self) -> str: ...
+    @property
+    def ends_on(self) -> date | None: ...
+
+
+def renewal_current(contract: ContractRow, key: str) -> bool:
+    """A live contract still ending on the date the reminder was recorded for."""
+    return (
+        contract.status in ("active", "at_risk")
+        and contract.ends_on is not None
+        and f":{contract.ends_on.isoformat()}:" in key
+    )

@@ -62,6 +62,7 @@ Kind = Literal[
     "escalation",  # to the lead: a task is overdue by more than ESCALATE_AFTER (ref: task id)
     "low_score",  # to the lead: a client gave a score of 1-2 (ref: check id)
     "missed",  # to the lead: an obligation was missed (ref: obligation id)
+    "renewal",  # a contract ends in 60 or 30 days (ref: contract id)
 ]
 KINDS: tuple[Kind, ...] = (
     "digest",
@@ -73,6 +74,7 @@ KINDS: tuple[Kind, ...] = (
     "escalation",
     "low_score",
     "missed",
+    "renewal",
 )
 """Every kind; domain.reminder_kinds declares each one's rules."""
 
@@ -262,6 +264,31 @@ def obligation_occasions(
         if in_window(fire, after, upto):
             key = f"obl:{obligation_id}:{due_on.isoformat()}:{occasion}"
             found.append(Occasion(key, owner_id, "obligation", obligation_id, fire))
+    return found
+
+
+RENEWAL_OCCASIONS: tuple[int, ...] = (60, 30)
+"""A contract's end is announced this many days before, at the owner's digest time."""
+
+
+def renewal_occasions(
+    contract_id: int,
+    owner_id: int,
+    ends_on: date,
+    prefs: ReminderPrefs,
+    after: datetime,
+    upto: datetime,
+) -> list[Occasion]:
+    """The contract's renewal reminders (60 and 30 days before its end) whose moment, the
+    owner's digest time on that day, falls in the window; keyed by the end date, so a
+    contract extended later gets its new reminders."""
+    tz = zone_of(prefs)
+    found: list[Occasion] = []
+    for days in RENEWAL_OCCASIONS:
+        fire = local_moment(ends_on - timedelta(days=days), prefs.digest_time, tz)
+        if in_window(fire, after, upto):
+            key = f"renew:{contract_id}:{ends_on.isoformat()}:d{days}"
+            found.append(Occasion(key, owner_id, "renewal", contract_id, fire))
     return found
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import KamApp
 from handlers import access, errors, fallbacks, help, invites, menu_text, preferences, team
+from handlers import contracts as contracts_feature
 from handlers import meetings as meetings_feature
 from handlers import profiles as profiles_feature
 from handlers import reminders as reminders_feature
@@ -16,6 +17,7 @@ def register(application: KamApp) -> None:
     invites.register(application)
     team.register(application)
     meetings_feature.register(application)
+    contracts_feature.register(application)
     profiles_feature.register(application)
     reminders_feature.register(application)
     menu_text.register(application)

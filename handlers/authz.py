@@ -127,3 +127,9 @@ def account_values(context: KamContext, values: dict[str, object]) -> Target:
     return Target(
         Kind.ACCOUNT, raw_id if isinstance(raw_id, int) else None, _when(owner, Relation.OWNER)
     )
+
+
+async def contract(context: KamContext, account_id: int, contract_id: int | None = None) -> Target:
+    """A contract (or a new one) of the account: what the account is to the manager."""
+    relations = await context.services.storage.accounts.relations(account_id, _me(context))
+    return Target(Kind.CONTRACT, contract_id, relations)

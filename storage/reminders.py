@@ -185,6 +185,7 @@ class ReminderRepository:
                 *await _meetings(conn, managers, after, now),
                 *await _checks(conn, after, now),
                 *await _obligations(conn, managers, after, now),
+                *await _renewals(conn, managers, after, now),
             ]
             before = conn.total_changes
             stamp = dt_to_db(now)
@@ -627,4 +628,27 @@ async def _obligations(
         found += rules.obligation_occasions(
             r["id"], owner.id, date.fromisoformat(r["effective"]), owner, after, upto
         )
+    return found
+
+
+async def _renewals(
+    conn: aiosqlite.Connection, managers: dict[int, Schedule], after: datetime, upto: datetime
+) -> list[rules.Occasion]:
+    """Live contracts whose end is 30 or 60 days (a day either side for time zones) after a
+    day of the window, for the account's owner."""
+    days = sorted(rules.RENEWAL_OCCASIONS)
+    first = (after.date() - timedelta(days=1) + timedelta(days=days[0])).isoformat()
+    last = (upto.date() + timedelta(days=1) + timedelta(days=days[-1])).isoformat()
+    rows = await conn.execute_fetchall(
+        "SELECT c.id, c.ends_on, a.owner_id FROM contracts c"
+        " JOIN accounts a ON a.id = c.account_id"
+        " WHERE c.status IN ('active', 'at_risk') AND c.ends_on BETWEEN ? AND ?",
+        (first, last),
+    )
+    found: list[rules.Occasion] = []
+    for r in rows:
+        owner = managers.get(r["owner_id"]) if r["owner_id"] is not None else None
+        if owner is not None:
+            ends_on = date.fromisoformat(r["ends_on"])
+            found += rules.renewal_occasions(r["id"], owner.id, ends_on, owner, after, upto)
     return found

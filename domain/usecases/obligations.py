@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from domain.contracts import next_occurrence
 from domain.entities import ObligationOutcome, ObligationView, Party, Recurrence
 from domain.reminders import Occasion, missed_occasion
 from domain.usecases.notices import lead_notice
@@ -12,21 +13,12 @@ from domain.usecases.notices import lead_notice
 OPEN_STATUSES = ("pending", "delayed")
 
 
-def next_due(day: date, recurrence: Recurrence) -> date | None:
-    """The next occurrence of a recurring obligation (month ends are clamped)."""
-    if recurrence == "weekly":
-        return day + timedelta(days=7)
-    months = {"monthly": 1, "quarterly": 3, "yearly": 12}.get(recurrence)
-    if months is None:
-        return None
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    for last in (day.day, 30, 29, 28):
-        try:
-            return date(year, month + 1, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def next_due(
+    day: date, recurrence: Recurrence, *, every: int | None = None, on: int | None = None
+) -> date | None:
+    """The next occurrence of a recurring obligation (month ends are clamped; see
+    domain.contracts.next_occurrence)."""
+    return next_occurrence(day, recurrence, every=every, day=on)
 
 
 DELAY_CHOICES = (("week", 7), ("two_weeks", 14), ("month", 0))
@@ -58,6 +50,9 @@ class NextObligation:
     due_on: date
     party: Party
     recurrence: Recurrence
+    kind: str = "other"
+    recur_every: int | None = None
+    recur_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,6 +71,24 @@ class ResolvePlan:
     @property
     def lead_id(self) -> int | None:
         return None if self.notice is None else self.notice.manager_id
+
+
+def following_occurrence(view: ObligationView) -> NextObligation | None:
+    """The next occurrence of a recurring obligation, as it will be inserted; the next due
+    date follows the scheduled one (not a delayed one), so a cadence does not drift."""
+    day = next_due(view.due_on, view.recurrence, every=view.recur_every, on=view.recur_day)
+    if day is None:
+        return None
+    return NextObligation(
+        view.contract_id,
+        view.description,
+        day,
+        view.party,
+        view.recurrence,
+        view.kind,
+        view.recur_every,
+        view.recur_day,
+    )
 
 
 def plan_resolve(
@@ -100,14 +113,7 @@ def plan_resolve(
     notice = None
     if missed:
         notice = lead_notice(lead_id, actor_id, missed_occasion, ref_id=view.id, now=now)
-    following_day = next_due(view.due_on, view.recurrence) if outcome != "delayed" else None
-    following = (
-        None
-        if following_day is None
-        else NextObligation(
-            view.contract_id, view.description, following_day, view.party, view.recurrence
-        )
-    )
+    following = None if outcome == "delayed" else following_occurrence(view)
     return ResolvePlan(
         obligation_id=view.id,
         old_status=view.status,

@@ -9,6 +9,7 @@ from bot.i18n import N_, Translator
 from domain.formatting import Formats
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from domain.profile_text import amount_text, day_text
+from handlers.contracts.common import card_lines
 from handlers.profiles.common import (
     FLOW,
     STATUS_LABELS,
@@ -129,6 +130,8 @@ async def show_card(
         label = t(section.label) + (f" ({count})" if count else "")
         sections.append(button(label, f"acc:sec:{account_id}:{section.key}:0"))
     sections.append(button(t("profile.section.timeline"), f"tl:{account_id}:0"))
+    contracts = await context.services.storage.contracts.card_summary(account_id)
+    sections.append(button(t("contract.section_button"), f"ctr:list:{account_id}"))
     rows = [
         *grid(sections, 2),
         [
@@ -140,9 +143,10 @@ async def show_card(
             button(t("profile.close_button"), "acc:close"),
         ],
     ]
-    await show_screen(
-        update, context, FLOW, card_text(context, snap), keyboard(rows), new_message=new_message
+    text = "\n".join(
+        [card_text(context, snap), *card_lines(t, contracts, context.fmt.local_day(now))]
     )
+    await show_screen(update, context, FLOW, text, keyboard(rows), new_message=new_message)
 
 
 async def on_open(update: Update, context: KamContext) -> None:

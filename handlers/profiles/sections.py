@@ -159,6 +159,8 @@ async def show_section(
         [button(t("profile.edit_button"), f"ed:sec:{account_id}:{key}")],
         [button(t("profile.to_card"), f"acc:open:{account_id}")],
     ]
+    if key == "history":
+        rows.insert(1, [button(t("contract.section_button"), f"ctr:list:{account_id}")])
     await show_screen(update, context, FLOW, text, keyboard(rows))
 
 

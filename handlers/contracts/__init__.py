@@ -1,0 +1,17 @@
+"""Contracts and their terms: `/contract`, an account's contracts, one contract and its
+obligations (handlers.contracts.view), adding or editing a contract (flow) or an obligation
+(obligations). The profile card imports `common` only, so the package imports nothing here
+until `register` (no import cycle through the reminders' renderers)."""
+
+from __future__ import annotations
+
+from bot.context import KamApp
+
+
+def register(application: KamApp) -> None:
+    from handlers import dialog
+    from handlers.contracts import flow, obligations, view
+
+    dialog.register(application, flow.CONTRACT)
+    dialog.register(application, obligations.TERM)
+    view.register(application)
