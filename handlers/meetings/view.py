@@ -13,6 +13,7 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import Html
+from domain.meeting_draft import place
 from domain.paging import split_parts
 from domain.policy import Action
 from handlers import authz
@@ -42,8 +43,8 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
     when = c.fmt_when(context, meeting.starts_at, meeting.starts_has_time)
     status = t("meeting.status_planned" if meeting.status == "planned" else "meeting.status_held")
     lines.append(t("meeting.view_when", when=when, status=status))
-    if meeting.location or meeting.latitude is not None:
-        where = meeting.location or f"{meeting.latitude:.5f}, {meeting.longitude:.5f}"
+    where = place(meeting.location, meeting.latitude, meeting.longitude)
+    if where:
         lines.append(t("meeting.card_where", where=where))
     people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
     lines.append(t("meeting.card_who", who=", ".join(people) or "—"))
