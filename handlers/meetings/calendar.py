@@ -16,9 +16,10 @@ from storage.meetings import Meeting
 PREFIX = "mtg:ics"
 
 
-def calendar_meeting(t: Translator, meeting: Meeting, zone: str, lead: int) -> CalendarMeeting:
+def calendar_meeting(context: KamContext, meeting: Meeting) -> CalendarMeeting:
     """What the calendar shows: client and kind, the place, the agenda and the people, an alarm
-    at the meeting's own lead (else the manager's ``lead``). Plain text: nothing is escaped."""
+    at the meeting's own lead (else the manager's). Plain text: nothing is escaped."""
+    t, manager = context.t, context.require_manager()
     people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
     details = [
         (t("meeting.ics_agenda"), meeting.agenda or ""),
@@ -35,18 +36,13 @@ def calendar_meeting(t: Translator, meeting: Meeting, zone: str, lead: int) -> C
         kind=t(c.KIND_LABELS[meeting.kind]),
         starts_at=meeting.starts_at,
         has_time=meeting.starts_has_time,
-        zone=zone,
+        zone=manager.timezone,
         location=meeting.location,
         geo=geo,
         details=details,
-        alarm_minutes=lead if remind is None else remind,
+        alarm_minutes=manager.meeting_lead_minutes if remind is None else remind,
         revision=int((meeting.updated_at - meeting.created_at).total_seconds()),
     )
-
-
-def _of(context: KamContext, meeting: Meeting) -> CalendarMeeting:
-    manager = context.require_manager()
-    return calendar_meeting(context.t, meeting, manager.timezone, manager.meeting_lead_minutes)
 
 
 def calendar_button(t: Translator, meeting_id: int) -> InlineKeyboardButton:
@@ -55,7 +51,7 @@ def calendar_button(t: Translator, meeting_id: int) -> InlineKeyboardButton:
 
 def calendar_row(context: KamContext, meeting: Meeting) -> list[InlineKeyboardButton]:
     """The "Add to calendar" row of a meeting's screen: for a planned one not yet over."""
-    if meeting.status != "planned" or is_past(_of(context, meeting), c.now(context)):
+    if meeting.status != "planned" or is_past(calendar_meeting(context, meeting), c.now(context)):
         return []
     return [calendar_button(context.t, meeting.id)]
 
@@ -69,7 +65,7 @@ async def send_calendar_file(update: Update, context: KamContext) -> None:
     if meeting.deleted_at is not None:
         await answer(update, t("meeting.ics_deleted"), alert=True)
         return
-    event = _of(context, meeting)
+    event = calendar_meeting(context, meeting)
     now = c.now(context)
     if meeting.status != "planned" or is_past(event, now):
         await answer(update, t("meeting.ics_past"), alert=True)

@@ -21,6 +21,7 @@ from domain.policy import Action
 from handlers import authz
 from handlers.dialog import Go, Next, Run, Screen
 from handlers.ui import answer, callback_id
+from storage.accounts import Account
 from storage.meetings import Meeting
 
 FLOW = "meeting"
@@ -72,6 +73,14 @@ async def meeting_from(
         await answer(update, context.t("meeting.not_found"), alert=True)
         return None
     return found
+
+
+async def visible_account(context: KamContext, account_id: int) -> Account | None:
+    """The account if the manager sees it (an archived one too: the caller decides)."""
+    manager, accounts = context.require_manager(), context.services.storage.accounts
+    if not await accounts.is_visible(account_id, manager.id, sees_all=manager.sees_all_accounts):
+        return None
+    return await accounts.get(account_id)
 
 
 def get_draft(context: KamContext) -> MeetingDraft | None:

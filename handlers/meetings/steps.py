@@ -77,13 +77,8 @@ async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         return ms.NEW_ACCOUNT
     if choice == "typed" and draft.pending_name:
         return _new_account_named(context, run, draft, draft.pending_name)
-    manager, storage = context.require_manager(), context.services.storage
-    account = None
     account_id = parse_id(choice)
-    if account_id is not None and await storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
-    ):
-        account = await storage.accounts.get(account_id)
+    account = None if account_id is None else await c.visible_account(context, account_id)
     if account is None or account.archived_at is not None:
         run.note = context.t("meeting.account_gone")
         return ms.ACCOUNT
