@@ -37,6 +37,15 @@ def from_iso(value: str) -> datetime:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+def place(location: str | None, latitude: float | None, longitude: float | None) -> str | None:
+    """Where a meeting is: the place typed or sent, else the pinned point's coordinates."""
+    if location:
+        return location
+    if latitude is not None and longitude is not None:
+        return f"{latitude:.5f}, {longitude:.5f}"
+    return None
+
+
 @dataclass
 class NewContact:
     name: str
@@ -158,6 +167,11 @@ class MeetingDraft:
     def speaks_of_future(self, now: datetime) -> bool:
         """Whether the steps ask about a meeting to come ("Who will attend?")."""
         return self.is_planned(now) or (self.mode == "planned" and self.starts_at is None)
+
+    @property
+    def edits_held(self) -> bool:
+        """An edit of a saved held meeting (not a planned one being recorded as held)."""
+        return self.editing_meeting_id is not None and self.source_meeting_id is None
 
     @property
     def is_new_account(self) -> bool:

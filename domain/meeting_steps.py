@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from domain.meeting_draft import MeetingDraft
+from domain.meeting_draft import MeetingDraft, NextStep
 
 FRESH, FROM_PLANNED, EDIT, QUICK = "fresh", "from_planned", "edit", "quick"  # make a draft
 RESUME, CONFIRM_CANCEL = "resume", "confirm_cancel"  # questions about the draft
@@ -72,3 +72,18 @@ def before(draft: MeetingDraft, current: str, declared: str | None, now: datetim
     if current == REVIEW:
         draft.return_to_review = False
     return order[max(index - 1, 0)]
+
+
+def dated(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
+    """A due date chosen: the step being re-dated on the card gets it, else the typed step
+    waiting for it is added. Where to go: the card, or the next step's text if none waits."""
+    if draft.redate is not None:
+        index, draft.redate = draft.redate, None
+        if index < len(draft.next_steps):
+            draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
+        return REVIEW
+    if not draft.pending_step:
+        return NEXT_TEXT
+    draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
+    draft.pending_step = None
+    return REVIEW

@@ -17,8 +17,12 @@ from bot.context import KamContext
 from bot.i18n import N_
 from domain import meeting_steps as ms
 from domain.meeting_draft import MeetingDraft
+from domain.policy import Action
+from handlers import authz
 from handlers.dialog import Go, Next, Run, Screen
-from handlers.ui import answer
+from handlers.ui import answer, callback_id
+from storage.accounts import Account
+from storage.meetings import Meeting
 
 FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"
@@ -54,6 +58,29 @@ FILE_KIND_LABELS: dict[str, str] = {
 
 def problems_note(context: KamContext, problems: list[str]) -> str:
     return "\n".join("⚠️ " + context.t(PROBLEM_LABELS[p]) for p in problems)
+
+
+async def meeting_from(
+    update: Update, context: KamContext, prefix: str, *, with_deleted: bool = False
+) -> Meeting | None:
+    """The meeting of the pressed button if the manager may see it (else refused)."""
+    found = await context.services.storage.meetings.get(
+        callback_id(update, prefix), with_deleted=with_deleted
+    )
+    if found is None or not authz.check(
+        context, Action.SEE, await authz.seen_meeting(context, found)
+    ):
+        await answer(update, context.t("meeting.not_found"), alert=True)
+        return None
+    return found
+
+
+async def visible_account(context: KamContext, account_id: int) -> Account | None:
+    """The account if the manager sees it (an archived one too: the caller decides)."""
+    manager, accounts = context.require_manager(), context.services.storage.accounts
+    if not await accounts.is_visible(account_id, manager.id, sees_all=manager.sees_all_accounts):
+        return None
+    return await accounts.get(account_id)
 
 
 def get_draft(context: KamContext) -> MeetingDraft | None:

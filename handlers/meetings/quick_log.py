@@ -102,14 +102,9 @@ def _hand_over(view: str) -> InputCallback:
 async def quick_account(update: Update, context: KamContext, run: Run) -> Next:
     """🔁 another client: the card with that client (the current draft from now on)."""
     draft = _draft(run)
-    manager, storage = context.require_manager(), context.services.storage
-    account_id = run.arg_id()
-    if await storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
-    ):
-        account = await storage.accounts.get(account_id)
-        if account is not None:
-            draft.set_account(account.id, account.name)
+    account = await c.visible_account(context, run.arg_id())
+    if account is not None:
+        draft.set_account(account.id, account.name)
     run.data["draft"] = draft.to_dict()
     await go(update, context, Address(c.FLOW, ms.QUICK, {"view": "edit"}))
     return None

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton
 
 from bot.context import KamContext
 from bot.i18n import Html
-from domain.meeting_draft import MeetingDraft, from_iso
+from domain.meeting_draft import MeetingDraft, from_iso, place
 from handlers.dialog import Run
 from handlers.meetings import common as c
 from handlers.ui import clip, grid
@@ -29,14 +29,6 @@ async def attendee_names(context: KamContext, draft: MeetingDraft) -> tuple[list
         everyone = {m.id: m.full_name for m in await storage.managers.list_all()}
         team = [everyone[i] for i in draft.team_ids if i in everyone]
     return contacts, team
-
-
-def _where(draft: MeetingDraft) -> str:
-    if draft.location:
-        return draft.location
-    if draft.latitude is not None and draft.longitude is not None:
-        return f"{draft.latitude:.5f}, {draft.longitude:.5f}"
-    return "—"
 
 
 def _due(context: KamContext, at: str | None, has_time: bool) -> str:
@@ -89,7 +81,7 @@ def _tail_lines(context: KamContext, draft: MeetingDraft, planned: bool) -> list
     if planned:
         remind = c.remind_label(context, draft.remind_before_minutes)
         return [t("meeting.card_remind", remind=remind)]
-    if draft.editing_meeting_id is None or draft.source_meeting_id is not None:
+    if not draft.edits_held:
         return _held_lines(context, draft)
     return [t("meeting.card_outcome", outcome=c.outcome_label(context, draft.outcome))]
 
@@ -104,7 +96,8 @@ async def render_card_text(context: KamContext, draft: MeetingDraft) -> str:
         lines.append(t("meeting.card_new_client"))
     kind = t(c.KIND_LABELS[draft.kind])
     lines.append(t("meeting.card_when", when=c.when_label(context, draft), kind=kind))
-    lines.append(t("meeting.card_where", where=_where(draft)))
+    where = place(draft.location, draft.latitude, draft.longitude) or "—"
+    lines.append(t("meeting.card_where", where=where))
     lines.append(t("meeting.card_who", who=c.who_label(context, contacts, limit=6)))
     if team:
         lines.append(t("meeting.card_ours", who=c.who_label(context, team, limit=6)))
@@ -139,14 +132,13 @@ async def render_review(context: KamContext, run: Run, draft: MeetingDraft) -> c
         [edit(t("meeting.edit_where"), "where"), edit(t("meeting.edit_who"), "who")],
     ]
     notes = edit(t("meeting.edit_agenda" if planned else "meeting.edit_summary"), "notes")
-    editing_held = draft.editing_meeting_id is not None and draft.source_meeting_id is None
     if planned:
         rows.append(
             [notes, edit("⏰ " + c.remind_label(context, draft.remind_before_minutes), "remind")]
         )
     else:
         rows.append([notes, edit(t("meeting.edit_outcome"), "outcome")])
-    if not planned and not editing_held:
+    if not planned and not draft.edits_held:
         sat = edit("⭐ " + c.satisfaction_label(context, draft.satisfaction_days), "sat")
         rows.append([edit(t("meeting.edit_next"), "next"), sat])
         rows += grid(_due_buttons(context, run, draft), 2)

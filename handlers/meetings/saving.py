@@ -9,6 +9,7 @@ from domain.entities import MeetingIn
 from domain.meeting_draft import MeetingDraft
 from domain.usecases.meetings import plan_save
 from handlers.meetings import common as c
+from handlers.meetings.calendar import calendar_button
 from handlers.ui import button, forget_screen, keyboard, show_screen
 from storage.meetings import SaveResult
 
@@ -56,5 +57,7 @@ async def show_saved(
         ],
         [button(t("meeting.log_another"), "mtg:new")],
     ]
+    if planned:
+        rows.insert(1, [calendar_button(t, result.meeting_id)])
     await show_screen(update, context, c.FLOW, text, keyboard(rows))
     forget_screen(context, c.FLOW)

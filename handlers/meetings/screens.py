@@ -216,8 +216,7 @@ async def next_text(context: KamContext, run: Run, draft: MeetingDraft) -> View:
     """The next step; "How did it go?" shares the screen (one optional tap)."""
     t = context.t
     head, rows = "", list[list[InlineKeyboardButton]]()
-    editing_held = draft.editing_meeting_id is not None and draft.source_meeting_id is None
-    if not draft.speaks_of_future(c.now(context)) and not editing_held:
+    if not draft.speaks_of_future(c.now(context)) and not draft.edits_held:
         head, rows = _outcome_choices(context, run, draft)
         head += "\n\n"
     text = head + t("meeting.next_prompt")

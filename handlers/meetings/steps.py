@@ -78,13 +78,8 @@ async def choose_account(context: KamContext, run: Run, draft: MeetingDraft) -> 
         return ms.NEW_ACCOUNT
     if choice == "typed" and draft.pending_name:
         return _new_account_named(context, run, draft, draft.pending_name)
-    manager, storage = context.require_manager(), context.services.storage
-    account = None
     account_id = parse_id(choice)
-    if account_id is not None and await storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
-    ):
-        account = await storage.accounts.get(account_id)
+    account = None if account_id is None else await c.visible_account(context, account_id)
     if account is None or account.archived_at is not None:
         run.note = context.t("meeting.account_gone")
         return ms.ACCOUNT
@@ -367,19 +362,6 @@ async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> 
     return ms.REVIEW
 
 
-def _add_next_step(draft: MeetingDraft, due: str | None, has_time: bool) -> str:
-    if draft.redate is not None:
-        index, draft.redate = draft.redate, None
-        if index < len(draft.next_steps):
-            draft.next_steps[index].due_at, draft.next_steps[index].due_has_time = due, has_time
-        return ms.REVIEW
-    if not draft.pending_step:
-        return ms.NEXT_TEXT
-    draft.next_steps.append(NextStep(draft.pending_step, due, has_time))
-    draft.pending_step = None
-    return ms.REVIEW
-
-
 @on_draft
 async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     choice = _choice(run)
@@ -393,7 +375,7 @@ async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next
     valid, due = dates.picked_due(choice, c.now(context), c.zone(context))
     if not valid:
         return ms.NEXT_DUE
-    return _add_next_step(draft, iso(due) if due else None, False)
+    return ms.dated(draft, iso(due) if due else None, False)
 
 
 @on_draft
@@ -406,7 +388,7 @@ async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
     if not dates.due_day_allowed(parsed.at.astimezone(tz).date(), now, tz):
         run.note = context.t("meeting.due_out_of_range", text=clip(run.text, 60))
         return Go.REDRAW
-    return _add_next_step(draft, iso(parsed.at), parsed.has_time)
+    return ms.dated(draft, iso(parsed.at), parsed.has_time)
 
 
 # --- satisfaction, reminder, card edits --------------------------------------------------

@@ -45,13 +45,9 @@ def _line(context: KamContext, meeting: Meeting) -> str:
 
 
 async def show_timeline(update: Update, context: KamContext, account_id: int, page: int) -> None:
-    manager = context.require_manager()
-    storage = context.services.storage
-    t = context.t
-    account = await storage.accounts.get(account_id)
-    if account is None or not await storage.accounts.is_visible(
-        account_id, manager.id, sees_all=manager.sees_all_accounts
-    ):
+    storage, t = context.services.storage, context.t
+    account = await c.visible_account(context, account_id)
+    if account is None:
         await _say(update, context, t("meeting.not_found"))
         return
     await answer(update)

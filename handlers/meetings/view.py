@@ -13,14 +13,15 @@ from telegram.ext import CallbackQueryHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import Html
+from domain.meeting_draft import place
 from domain.paging import split_parts
 from domain.policy import Action
 from handlers import authz
 from handlers.meetings import common as c
+from handlers.meetings.calendar import calendar_row
 from handlers.ui import (
     answer,
     button,
-    callback_id,
     callback_parts,
     clip,
     keyboard,
@@ -42,8 +43,8 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
     when = c.fmt_when(context, meeting.starts_at, meeting.starts_has_time)
     status = t("meeting.status_planned" if meeting.status == "planned" else "meeting.status_held")
     lines.append(t("meeting.view_when", when=when, status=status))
-    if meeting.location or meeting.latitude is not None:
-        where = meeting.location or f"{meeting.latitude:.5f}, {meeting.longitude:.5f}"
+    where = place(meeting.location, meeting.latitude, meeting.longitude)
+    if where:
         lines.append(t("meeting.card_where", where=where))
     people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
     lines.append(t("meeting.card_who", who=", ".join(people) or "—"))
@@ -92,23 +93,12 @@ def meeting_buttons(context: KamContext, meeting: Meeting) -> list[list[InlineKe
         button(t("meeting.to_timeline"), f"tl:{aid}:0"),
         button(t("meeting.view_account"), f"acc:open:{aid}"),
     ]
-    return [how, extra, change, ways]
-
-
-async def _meeting_from(update: Update, context: KamContext, prefix: str) -> Meeting | None:
-    """The meeting of the pressed button if the manager may see it (else refused)."""
-    meeting = await context.services.storage.meetings.get(callback_id(update, prefix))
-    if meeting is None or not authz.check(
-        context, Action.SEE, await authz.seen_meeting(context, meeting)
-    ):
-        await answer(update, context.t("meeting.not_found"), alert=True)
-        return None
-    return meeting
+    return [how, calendar_row(context, meeting), extra, change, ways]
 
 
 async def open_meeting(update: Update, context: KamContext) -> None:
     """mtg:v:<id>."""
-    meeting = await _meeting_from(update, context, "mtg:v")
+    meeting = await c.meeting_from(update, context, "mtg:v")
     if meeting is None:
         return
     await answer(update)
@@ -118,7 +108,7 @@ async def open_meeting(update: Update, context: KamContext) -> None:
 
 async def full_text(update: Update, context: KamContext) -> None:
     """mtg:full:<id>:<part>: the summary in parts, each a new message."""
-    meeting = await _meeting_from(update, context, "mtg:full")
+    meeting = await c.meeting_from(update, context, "mtg:full")
     parts = callback_parts(update, "mtg:full")
     if meeting is None:
         return
@@ -139,7 +129,7 @@ async def full_text(update: Update, context: KamContext) -> None:
 
 async def send_files(update: Update, context: KamContext) -> None:
     """mtg:files:<id>: every attachment again, by its Telegram file id."""
-    meeting = await _meeting_from(update, context, "mtg:files")
+    meeting = await c.meeting_from(update, context, "mtg:files")
     if meeting is None:
         return
     await answer(update)
@@ -167,7 +157,7 @@ async def _send_one(context: KamContext, chat_id: int, item: Attachment) -> None
 
 
 async def _deletable(update: Update, context: KamContext, prefix: str) -> Meeting | None:
-    meeting = await _meeting_from(update, context, prefix)
+    meeting = await c.meeting_from(update, context, prefix)
     if meeting is None:
         return None
     target = authz.meeting(context, meeting)

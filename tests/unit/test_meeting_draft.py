@@ -11,6 +11,7 @@ from domain.meeting_draft import (
     NextStep,
     iso,
     looks_like_a_person,
+    place,
     split_name_and_position,
 )
 
@@ -126,3 +127,18 @@ def test_short_sentences_are_not_people(text: str) -> None:
 @pytest.mark.parametrize("text", ["ivan petrov", "Ludwig van Beethoven", "Олег Смирнов"])
 def test_names_in_any_case_are_people(text: str) -> None:
     assert looks_like_a_person(text)
+
+
+def test_the_place_is_the_typed_one_else_the_pinned_point() -> None:
+    assert place("Lenina st. 5", 55.75, 37.61) == "Lenina st. 5"
+    assert place(None, 55.75, 37.6166667) == "55.75000, 37.61667"
+    assert place("", None, None) is None and place(None, 55.75, None) is None
+
+
+def test_an_edit_of_a_held_meeting_is_told_from_recording_a_planned_one() -> None:
+    draft = MeetingDraft.start("tok", NOW)
+    assert not draft.edits_held
+    draft.editing_meeting_id = 7
+    assert draft.edits_held
+    draft.source_meeting_id = 7
+    assert not draft.edits_held

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from domain import meeting_steps as ms
 from domain.meeting_dates import due_preset, picked_due, when_choice
-from domain.meeting_draft import MeetingDraft, iso
+from domain.meeting_draft import MeetingDraft, NextStep, iso
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 
@@ -81,3 +81,19 @@ def test_a_when_button_gives_just_now_a_local_day_or_a_preset() -> None:
     assert when_choice("yest", NOW, tz) == ("2026-11-24T23:00:00+00:00", False)
     assert when_choice("t10", NOW, tz) == ("2026-11-27T09:00:00+00:00", True)
     assert when_choice("later", NOW, tz) is None
+
+
+def test_a_due_date_goes_to_the_waiting_step_or_the_one_being_redated() -> None:
+    draft = _draft()
+    assert ms.dated(draft, "2026-11-27T09:00:00+00:00", True) == ms.NEXT_TEXT  # none waits
+    assert draft.next_steps == []
+    draft.pending_step = "send the offer"
+    assert ms.dated(draft, "2026-11-27T09:00:00+00:00", True) == ms.REVIEW
+    assert draft.next_steps == [NextStep("send the offer", "2026-11-27T09:00:00+00:00", True)]
+    assert draft.pending_step is None
+    draft.redate = 0
+    assert ms.dated(draft, None, False) == ms.REVIEW
+    assert draft.next_steps == [NextStep("send the offer", None, False)] and draft.redate is None
+    draft.redate = 5  # the step is gone meanwhile: nothing changes
+    assert ms.dated(draft, "2026-11-28T09:00:00+00:00", False) == ms.REVIEW
+    assert draft.next_steps == [NextStep("send the offer", None, False)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from domain import reminder_kinds as kinds
+from handlers.meetings.calendar import calendar_button
 from handlers.profiles.brief import brief_text
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
@@ -26,7 +27,8 @@ async def brief_push(push_input: PushInput, delivery: Delivery) -> Push | None:
     )
     body = await _brief_body(push_input, meeting.account_id)
     text = header + ("\n\n" + body if body else "")
-    markup = keyboard([[button(fmt.t("reminders.open_account"), f"acc:open:{meeting.account_id}")]])
+    open_account = button(fmt.t("reminders.open_account"), f"acc:open:{meeting.account_id}")
+    markup = keyboard([[open_account], [calendar_button(fmt.t, meeting.id)]])
     return Push(text, markup, "", None, deadline=meeting.starts_at)
 
 
