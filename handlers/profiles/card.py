@@ -9,6 +9,7 @@ from bot.i18n import N_, Translator
 from domain.formatting import Formats
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from domain.profile_text import amount_text, day_text
+from handlers.deals.text import card_lines as deal_lines
 from handlers.profiles.common import (
     FLOW,
     STATUS_LABELS,
@@ -100,6 +101,7 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
             )
         )
     lines.append(opportunity_line(t, context.fmt, account))
+    lines += deal_lines(t, context.fmt, [item.values for item in snap.list("deal")])
     lists: dict[str, list[dict[str, object]]] = {
         kind: [item.values for item in items] for kind, items in snap.items.items()
     }
@@ -135,6 +137,7 @@ async def show_card(
             button(t("profile.brief_button"), f"acc:brief:{account_id}"),
             button(t("profile.export_button"), f"acc:export:{account_id}"),
         ],
+        [button(t("deal.card_button"), f"deal:list:{account_id}:0")],
         [
             button(t("profile.edit_button"), f"ed:acc:{account_id}"),
             button(t("profile.close_button"), "acc:close"),
