@@ -170,7 +170,7 @@ class PortfolioRepository:
                 actor_id=actor_id,
                 entity="account",
                 entity_id=account_id,
-                action="assign",
+                action="update",
                 changes={"owner_id": (row["owner_id"], owner_id)},
             )
         return True
