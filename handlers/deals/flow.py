@@ -13,7 +13,7 @@ again. Saving reloads the account and asks the policy again (Kind.DEAL, CHANGE).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from telegram import Update
@@ -62,6 +62,7 @@ NAME = "deal"
 CLIENT, TITLE, KIND, DEADLINE = "client", "title", "kind", "deadline"
 AMOUNT, PROBABILITY, CLOSE, STAGE = "amount", "probability", "close", "stage"
 REASON, REASON_TEXT, REVIEW, SAVE = "reason", "reason_text", "review", "save"
+IDLE = timedelta(minutes=30)
 ORDER = (CLIENT, TITLE, KIND, DEADLINE, AMOUNT, PROBABILITY, CLOSE, STAGE, REASON, REASON_TEXT)
 
 
@@ -394,6 +395,8 @@ async def leave(update: Update, context: KamContext, run: Run) -> Next:
 
 async def back(update: Update, context: KamContext, run: Run) -> Next:
     previous = _previous(run)
+    if previous == CLIENT:  # the client is asked again, not skipped
+        run.data.update(account_id=None, account_name=None)
     return await leave(update, context, run) if previous is None else previous
 
 
@@ -427,6 +430,8 @@ async def start_new(
     context: KamContext,
     account_id: int | None = None,
     hits: list[list[Any]] | None = None,
+    *,
+    fixed: bool = True,
 ) -> None:
     """A new deal: of `account_id` (opened from a client), else the client is asked first
     (among `hits` when a typed name matched several)."""
@@ -436,7 +441,7 @@ async def start_new(
         if account is None or not await may_work(context, account_id):
             await refuse(update, context, "profile.not_found")
             return
-        data.update(account_id=account.id, account_name=account.name, fixed_account=True)
+        data.update(account_id=account.id, account_name=account.name, fixed_account=fixed)
     await answer(update)
     await DEAL.start(update, context, CLIENT, data=data)
 
@@ -450,7 +455,7 @@ async def start_command(update: Update, context: KamContext) -> None:
         if words in a.name.casefold() or words in a.aliases.casefold()
     ]
     if len(found) == 1:
-        await start_new(update, context, found[0].id)
+        await start_new(update, context, found[0].id, fixed=False)
         return
     hits = [[a.id, a.name] for a in found[: s.CLIENTS_SHOWN]] or None
     await start_new(update, context, hits=hits)
@@ -518,6 +523,7 @@ DEAL = Flow(
         on_button("back", back),
     ],
     otherwise=[on_message(filters.ALL & ~filters.COMMAND & ~any_menu_button(), hint)],
+    idle=IDLE,  # a draft left alone does not catch later text meant for the menu
     screen_key=SCREEN,
 )
 """`/deal`, ➕ New deal (the History section, the deal list), ✏️ and ✅/❌ on a deal."""

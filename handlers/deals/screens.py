@@ -185,7 +185,7 @@ async def show_review(update: Update, context: KamContext, run: Run) -> Screen:
     rows = [
         *grid(buttons, 2),
         [run.button(save, "save")],
-        [run.button(t("button.cancel"), "cancel")],
+        [run.button(t("button.back"), "back"), run.button(t("button.cancel"), "cancel")],
     ]
     title = t("deal.review.edit") if run.data.get("deal_id") else t("deal.review.new")
     return Screen(noted(run, title + "\n\n" + "\n".join(lines)), rows)

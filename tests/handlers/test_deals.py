@@ -240,3 +240,28 @@ async def test_deal_flow_in_chinese_and_russian(
     saved = await storage.deals.get(deal.id)
     assert saved is not None and saved.expected_close_on == date(2027, 1, 15)
     assert saved.stage == "negotiation" and saved.reason_code is None
+
+
+async def test_back_cancel_and_deal_with_a_name(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    await create(admin, "NRG Energy")
+    await admin.send("/deal nrg")
+    assert "NRG Energy" in admin.last_text and "What is it called?" in admin.last_text
+    await admin.press("Back")  # the client is asked again
+    assert "Which client?" in admin.last_text
+    await admin.send("zzz")
+    assert "None of your clients matches" in admin.last_text
+    await admin.send("metal")
+    assert "VT-Metal" in admin.last_text and "What is it called?" in admin.last_text
+    await admin.send("Pipes")
+    await admin.press("Deal")
+    await admin.press("Back")  # the amount's Back: the kind again
+    assert "A deal or a tender?" in admin.last_text
+    await admin.press("Deal")
+    await admin.send("/cancel")
+    assert "Cancelled. Nothing was saved." in admin.last_text
+    for name in ("VT-Metal", "NRG Energy"):
+        assert await storage.deals.for_account(await _account_id(storage, name)) == []
+    await admin.send("/deal")
+    await admin.press("Cancel")
+    assert "Cancelled. Nothing was saved." in admin.last_text and admin.buttons == []
