@@ -219,6 +219,17 @@ async def typed_amount(update: Update, context: KamContext, run: Run) -> Next:
     return _after(run, PROBABILITY)
 
 
+async def chose_currency(update: Update, context: KamContext, run: Run) -> Next:
+    if run.arg() not in s.CURRENCIES:
+        raise StaleButton(f"deal currency {run.args!r}")
+    run.data["currency"] = run.arg()  # an amount already given keeps its cents (all have 2)
+    return Go.REDRAW
+
+
+async def keep_amount(update: Update, context: KamContext, run: Run) -> Next:
+    return _after(run, PROBABILITY)
+
+
 async def skip_amount(update: Update, context: KamContext, run: Run) -> Next:
     run.data.update(amount_minor=None, currency=None)
     return _after(run, PROBABILITY)
@@ -491,7 +502,16 @@ DEAL = Flow(
                 on_button("skip", skip_deadline),
             ],
         ),
-        Step(AMOUNT, s.ask_amount, [on_text(typed_amount), on_button("skip", skip_amount)]),
+        Step(
+            AMOUNT,
+            s.ask_amount,
+            [
+                on_text(typed_amount),
+                on_button("cur", chose_currency),
+                on_button("keep", keep_amount),
+                on_button("skip", skip_amount),
+            ],
+        ),
         Step(
             PROBABILITY,
             s.ask_probability,

@@ -20,6 +20,7 @@ from domain.deals import (
     close_preset,
     deadline_preset,
 )
+from domain.profile_text import amount_text
 from handlers.deals.text import (
     KIND_LABELS,
     REASON_LABELS,
@@ -34,6 +35,7 @@ from handlers.profiles.common import account_labels, default_currency
 from handlers.ui import clip, grid
 
 CLIENTS_SHOWN = 8
+CURRENCIES = {"RUB": "₽ RUB", "CNY": "¥ CNY", "USD": "$ USD", "EUR": "€ EUR"}  # all in cents
 STEP_FIELDS = {
     "title": "deal.field.title",
     "kind": "deal.field.kind",
@@ -118,9 +120,18 @@ async def ask_deadline(update: Update, context: KamContext, run: Run) -> Screen:
 
 
 async def ask_amount(update: Update, context: KamContext, run: Run) -> Screen:
+    """Typed (parse_money reads "1.2m", "1 200 000 USD", "120万"); the currency buttons set
+    the currency of what is typed without one (and of the amount already given)."""
+    t = context.t
     currency = str(run.data.get("currency") or default_currency(context))
-    text = head(context, run) + context.t("deal.ask.amount", currency=currency)
-    return Screen(noted(run, text), nav(context, run, skip=True))
+    marks = [("✓ " if code == currency else "") + label for code, label in CURRENCIES.items()]
+    rows = [[run.button(mark, "cur", code) for mark, code in zip(marks, CURRENCIES, strict=True)]]
+    text = head(context, run) + t("deal.ask.amount", currency=currency)
+    shown = amount_text(context.fmt, run.data.get("amount_minor"), run.data.get("currency"))
+    if shown:
+        text += "\n" + t("deal.amount_now", amount=shown)
+        rows.append([run.button(t("deal.keep_amount", amount=shown), "keep")])
+    return Screen(noted(run, text), [*rows, *nav(context, run, skip=True)])
 
 
 async def ask_probability(update: Update, context: KamContext, run: Run) -> Screen:

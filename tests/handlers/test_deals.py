@@ -127,7 +127,9 @@ async def test_long_title_edit_and_delete(admin: TelegramUser, storage: Storage)
     await admin.press("Keep the first 200 characters")
     assert "A deal or a tender?" in admin.last_text
     await admin.press("Deal")
-    await admin.press("Skip")
+    await admin.press("EUR")
+    assert "✓ € EUR" in admin.buttons and "without a currency: EUR" in admin.last_text
+    await admin.send("5000")
     await admin.send("75 %")
     await admin.press("End of month")
     await admin.press("Qualified")
@@ -135,7 +137,12 @@ async def test_long_title_edit_and_delete(admin: TelegramUser, storage: Storage)
     [deal] = await storage.deals.for_account(account_id)
     assert len(deal.title) == 200 and deal.probability == 75
     assert deal.expected_close_on == date(2026, 11, 30)
+    assert (deal.amount_minor, deal.currency) == (500_000, "EUR")
     await admin.press("Edit")
+    await admin.press("Amount")
+    assert "Now: €5,000" in admin.last_text
+    await admin.press("USD")  # the amount given keeps its figure, in dollars now
+    await admin.press("Keep $5,000")
     await admin.press("Title")
     await admin.send("Rolled steel Q1")
     assert "Change what you need" in admin.last_text
@@ -144,6 +151,7 @@ async def test_long_title_edit_and_delete(admin: TelegramUser, storage: Storage)
     await admin.press("Save changes")
     edited = await storage.deals.get(deal.id)
     assert edited is not None and (edited.title, edited.probability) == ("Rolled steel Q1", 90)
+    assert edited.currency == "USD"
     await admin.press("Delete")
     assert "Delete “Rolled steel Q1”?" in admin.last_text
     await admin.press("Yes, delete")
