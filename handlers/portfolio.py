@@ -46,6 +46,7 @@ _LOG = logging.getLogger(__name__)
 SCREEN = "portfolio"
 PAGE_CHARS = 1500
 PROSPECTS_PAGE = 8
+ACCOUNTS_PER_BLOCK = 10
 OWNER_ROLES = ("kam", "bd")
 REFUSED = "portfolio.not_allowed"
 
@@ -57,16 +58,19 @@ def _money(context: KamContext, amounts: dict[str, int]) -> str:
 
 
 def _account_line(context: KamContext, account: AccountFigures) -> str:
-    fmt = context.fmt
-    one = fmt.money_compact(account.opportunity_1y) if account.opportunity_1y else "—"
-    five = fmt.money_compact(account.opportunity_3_5y) if account.opportunity_3_5y else "—"
-    return "   • " + context.t(
-        "portfolio.account",
-        name=clip(account.name, 60),
-        revenue=_money(context, account.revenue),
-        one=one,
-        five=five,
-    )
+    """ "VT-Metal: revenue 12M ₽ · opportunity 1 y 5M ₽, 3-5 y 20M ₽" (what is known)."""
+    fmt, t = context.fmt, context.t
+    line = html.escape(clip(account.name, 60), quote=False)
+    if account.revenue:
+        line += " · " + t("portfolio.revenue", revenue=_money(context, account.revenue))
+    one, five = account.opportunity_1y, account.opportunity_3_5y
+    if one or five:
+        line += " · " + t(
+            "portfolio.opportunity",
+            one=fmt.money_compact(one) if one else "—",
+            five=fmt.money_compact(five) if five else "—",
+        )
+    return "   • " + line
 
 
 def _flag_line(context: KamContext, flag: Flag, revenue: dict[str, int]) -> str:
@@ -80,19 +84,25 @@ def _flag_line(context: KamContext, flag: Flag, revenue: dict[str, int]) -> str:
     )
 
 
-def manager_block(context: KamContext, figures: ManagerFigures, found: list[Flag]) -> str:
+def manager_blocks(context: KamContext, figures: ManagerFigures, found: list[Flag]) -> list[str]:
+    """A manager's head (name, role, how many key accounts, flags), their accounts and the
+    total; in blocks of ACCOUNTS_PER_BLOCK accounts so that a page never overflows."""
     t = context.t
     member = figures.manager
     total = add_up(a.revenue for a in figures.accounts)
     role = t(ROLE_LABELS.get(member.role, "role.kam"))
     count = t.plural("portfolio.key_accounts", len(figures.accounts))
     name = html.escape(clip(member.full_name, 60), quote=False)
-    lines = [f"👤 <b>{name}</b> · {role} · {count}"]
-    lines += [_flag_line(context, flag, total) for flag in found]
-    lines += [_account_line(context, account) for account in figures.accounts]
-    if figures.accounts:
+    head = [f"👤 <b>{name}</b> · {role} · {count}"]
+    head += [_flag_line(context, flag, total) for flag in found]
+    lines = [_account_line(context, account) for account in figures.accounts]
+    if len(figures.accounts) > 1 and total:
         lines.append("   " + t("portfolio.total", revenue=_money(context, total)))
-    return "\n".join(lines)
+    blocks = ["\n".join(head + lines[:ACCOUNTS_PER_BLOCK])]
+    for start in range(ACCOUNTS_PER_BLOCK, len(lines), ACCOUNTS_PER_BLOCK):
+        more = f"👤 <b>{name}</b> " + t("portfolio.continued")
+        blocks.append("\n".join([more, *lines[start : start + ACCOUNTS_PER_BLOCK]]))
+    return blocks
 
 
 async def _allowed(update: Update, context: KamContext, action: Action) -> bool:
@@ -111,7 +121,7 @@ async def show_portfolio(update: Update, context: KamContext, page: int = 0) -> 
         Load(f.manager.id, len(f.accounts), add_up(a.revenue for a in f.accounts)) for f in team
     ]
     found = flags(loads)
-    blocks = [manager_block(context, f, found[f.manager.id]) for f in team]
+    blocks = [b for f in team for b in manager_blocks(context, f, found[f.manager.id])]
     pages = paginate(blocks or [t("portfolio.nobody")], PAGE_CHARS)
     page = min(max(page, 0), len(pages) - 1)
     header = t.plural("portfolio.title", len(team))

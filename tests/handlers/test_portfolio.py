@@ -88,7 +88,7 @@ async def test_a_lead_sees_the_team_flags_and_assigns_a_prospect(
     assert "4 key accounts" in kim_block and "More than 3 key accounts" in kim_block
     assert "Revenue 10M\xa0₽: more than twice the team's median (2M\xa0₽)" in kim_block
     ivan_block = text.split("👤 Ivan")[1].split("👤")[0]
-    assert "⚠️" not in ivan_block and "NRG: revenue 1.5M\xa0₽" in ivan_block
+    assert "⚠️" not in ivan_block and "NRG · revenue 1.5M\xa0₽" in ivan_block
     await lena_user.press("Prospects without an owner (10)")
     assert "(page 1 of 2)" in lena_user.last_text and len(lena_user.buttons) == 10
     await lena_user.press("▶")
