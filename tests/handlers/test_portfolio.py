@@ -138,3 +138,24 @@ async def test_an_admin_sees_everyone_and_chinese_reads_naturally(
     assert "客户组合 · 7 位经理" in text and "Zed" in text and "Hidden" in text
     assert "4 个关键客户" in text and "关键客户超过 3 个" in text
     assert "营收合计：1000万卢布" in text
+
+
+async def test_a_long_portfolio_is_paged(
+    make_user: MakeUser, admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    for number in range(12):
+        kam = await add_manager(storage, 4000 + number, f"Manager {number:02d}", now=clock.now())
+        for client in range(3):
+            name = f"Client {number:02d}-{client} with a rather long name for its line"
+            account_id = await add_account(storage, kam, name, now=clock.now())
+            await _contract(storage, account_id, 100_000_00 * (number + 1), clock)
+    await admin.send("/portfolio")
+    first = admin.last_text
+    assert "(page 1 of " in first and len(first) < 2000 and "Manager 00" in first
+    pages = int(first.split("(page 1 of ")[1].split(")")[0])
+    for _ in range(pages - 1):
+        await admin.press("▶")
+    assert f"(page {pages} of {pages})" in admin.last_text and "Manager 11" in admin.last_text
+    assert "⚠️" not in admin.last_text  # 3.6M against a median of 1.95M: not twice
+    await admin.press("Done")
+    assert admin.last_text == "Portfolio closed." and admin.buttons == []
