@@ -36,6 +36,7 @@ from domain.deals import (
     check_reason_text,
     check_title,
     close_preset,
+    closing,
     deadline_preset,
     needs_reason,
 )
@@ -316,7 +317,17 @@ async def typed_reason(update: Update, context: KamContext, run: Run) -> Next:
 
 
 def _closed(context: KamContext, run: Run) -> Next:
-    run.data["closed_on"] = s.today(context).isoformat()
+    """Won or lost with its reason (domain.deals.closing checks it), closed today."""
+    result = closing(
+        str(run.data.get("stage")),
+        str(run.data.get("reason_code")),
+        run.data.get("result_reason"),
+        s.today(context),
+    )
+    if isinstance(result, Invalid):
+        run.note = _why(context, result)
+        return REASON
+    run.data.update(result_reason=result.result_reason, closed_on=result.closed_on.isoformat())
     return SAVE if run.data.get("mode") == "close" else REVIEW
 
 
