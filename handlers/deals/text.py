@@ -16,7 +16,7 @@ from bot.i18n import N_, Translator
 from domain.deals import effective_stage, expected_probability, forecast, is_open
 from domain.formatting import Formats
 from domain.money import Money
-from domain.paging import clip
+from domain.paging import clip, split_text
 from domain.profile_text import amount_text
 from storage.deals import Deal, listing_key
 
@@ -102,8 +102,11 @@ def summary(t: Translator, fmt: Formats, values: Mapping[str, Any], limit: int =
     return " · ".join([*parts, shown] if shown else parts)
 
 
-def detail_lines(t: Translator, fmt: Formats, values: Mapping[str, Any]) -> list[str]:
-    """The fields of a deal under its title (HTML, values escaped)."""
+def detail_lines(
+    t: Translator, fmt: Formats, values: Mapping[str, Any], *, reason: bool = True
+) -> list[str]:
+    """The fields of a deal under its title (HTML, values escaped); the reason clipped to
+    600 characters (`reason=False`: without it, the History section shows it whole)."""
     lines: list[str] = []
     figures = _Figures(values)
     since = _day(values.get("stage_changed_at"))
@@ -135,9 +138,9 @@ def detail_lines(t: Translator, fmt: Formats, values: Mapping[str, Any]) -> list
         day = _day(values.get(key))
         if day and (key != "expected_close_on" or is_open(figures.kind, figures.stage)):
             lines.append(t(message, day=fmt.date(day)))
-    reason = reason_text(t, values)
-    if reason:
-        lines.append(t("deal.line.reason", reason=clip(reason, 600)))
+    why = reason_text(t, values) if reason else None
+    if why:
+        lines.append(t("deal.line.reason", reason=clip(why, 600)))
     return lines
 
 
@@ -153,10 +156,25 @@ def card(t: Translator, fmt: Formats, deal: Deal) -> str:
     return "\n".join(head + detail_lines(t, fmt, values))
 
 
-def history_block(t: Translator, fmt: Formats, values: Mapping[str, Any]) -> str:
-    """A deal in the profile's History section: title, kind, stage, amount, reasons."""
-    lines = [f"• {title_line(t, values)}"] + [f"   {line}" for line in detail_lines(t, fmt, values)]
-    return "\n".join(lines)
+def history_blocks(t: Translator, fmt: Formats, values: Mapping[str, Any], limit: int) -> list[str]:
+    """A deal in the profile's History section: title, kind, stage, amount, and the win or
+    loss reason whole (split into blocks of at most `limit` characters when it is long)."""
+    lines = [f"• {title_line(t, values)}"]
+    lines += [f"   {line}" for line in detail_lines(t, fmt, values, reason=False)]
+    block = "\n".join(lines)
+    why = reason_text(t, values)
+    if not why:
+        return [block]
+    whole = "   " + t("deal.line.reason", reason=why)
+    if len(block) + len(whole) < limit:
+        return [f"{block}\n{whole}"]
+    pieces = split_text(why, max(limit - 100, 40), _escaped_len)
+    first = "   " + t("deal.line.reason", reason=pieces[0].strip())
+    return [block, first] + ["   … " + html.escape(p.strip(), quote=False) for p in pieces[1:]]
+
+
+def _escaped_len(text: str) -> int:
+    return len(html.escape(text, quote=False))
 
 
 def card_lines(t: Translator, fmt: Formats, items: Sequence[Mapping[str, Any]]) -> list[str]:

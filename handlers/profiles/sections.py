@@ -18,7 +18,7 @@ from domain.profile import (
     list_groups,
 )
 from domain.profile_text import value_text
-from handlers.deals.text import history_block
+from handlers.deals.text import history_blocks
 from handlers.profiles.common import (
     FLOW,
     esc,
@@ -95,7 +95,7 @@ def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) ->
 def item_blocks(context: KamContext, item: ProfileItem, names: dict[int, str]) -> list[str]:
     """One list item for a section's pages: one block, or several when it is long; whole."""
     if item.kind == "deal":  # a deal or tender: its stage and win/loss reason
-        return [history_block(context.t, context.fmt, item.values)]
+        return history_blocks(context.t, context.fmt, item.values, PAGE_CHARS)
     head, fields = _item_lines(context, item, names, None)
     lines = [head] + [
         f"   {html.escape(label, quote=False)}: {html.escape(value, quote=False)}"

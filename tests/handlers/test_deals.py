@@ -273,3 +273,23 @@ async def test_back_cancel_and_deal_with_a_name(admin: TelegramUser, storage: St
     await admin.send("/deal")
     await admin.press("Cancel")
     assert "Cancelled. Nothing was saved." in admin.last_text and admin.buttons == []
+
+
+async def test_a_long_reason_of_an_old_history_row_is_shown_whole(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    reason = "We lost on <price> and delivery terms. " * 25 + "THE END"
+    values = {"kind": "tender", "title": "Pipes 2025", "stage": "lost", "result_reason": reason}
+    await storage.profile.add_item("deal", account_id, values, actor_id=1, now=clock.now())
+    await admin.press_data(f"acc:sec:{account_id}:history:0")
+    shown = admin.last_text
+    assert "Pipes 2025 · Tender" in shown and "❌ Lost" in shown
+    while "▶" in admin.buttons:
+        await admin.press("▶")
+        shown += admin.last_text
+    assert "THE END" in shown and "&lt;price&gt;" in admin.last_html
+    await admin.press_data(f"deal:list:{account_id}:0")
+    await admin.press("Pipes 2025")
+    assert "Reason: We lost on <price>" in admin.last_text and len(admin.last_text) < 1000
