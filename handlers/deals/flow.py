@@ -332,6 +332,14 @@ def _closed(context: KamContext, run: Run) -> Next:
 
 
 async def save_pressed(update: Update, context: KamContext, run: Run) -> Next:
+    """Save on the review card; a stage newly set to won or lost still needs its reason."""
+    stage = str(run.data.get("stage"))
+    if (
+        needs_reason(stage)
+        and stage != run.data.get("stage_from")
+        and not run.data.get("reason_code")
+    ):
+        return REASON
     return await _save(update, context, run)
 
 

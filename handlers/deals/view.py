@@ -187,6 +187,7 @@ async def on_edit(update: Update, context: KamContext) -> None:
     deal = await load_deal(update, context, callback_id(update, "deal:edit"), Action.CHANGE)
     if deal is not None:
         values = {**stored_values(deal), "mode": "edit", "reviewing": True}
+        values["stage_from"] = deal.shown_stage  # a won agreement of old needs no new reason
         await flow.start_stored(update, context, values, flow.REVIEW)
 
 

@@ -293,3 +293,26 @@ async def test_a_long_reason_of_an_old_history_row_is_shown_whole(
     await admin.press_data(f"deal:list:{account_id}:0")
     await admin.press("Pipes 2025")
     assert "Reason: We lost on <price>" in admin.last_text and len(admin.last_text) < 1000
+
+
+async def test_won_without_a_reason_is_not_saved(admin: TelegramUser, storage: Storage) -> None:
+    await create(admin, "VT-Metal")
+    account_id = await _account_id(storage)
+    await admin.press_data(f"deal:new:{account_id}")
+    await admin.send("Pilot")
+    await admin.press("Deal")
+    for _ in range(3):
+        await admin.press("Skip")
+    await admin.press("Lead")
+    await admin.press("✏️ Stage")  # from the review card: won, then Back twice, no reason
+    await admin.press("Won")
+    await admin.press("Back")
+    await admin.press("Back")
+    assert "Check the new deal" in admin.last_text and "✅ Won" in admin.last_text
+    await admin.press("Save")
+    assert "Won: why?" in admin.last_text  # asked before anything is written
+    assert await storage.deals.for_account(account_id) == []
+    await admin.press("Price")
+    await admin.press("Save")
+    [deal] = await storage.deals.for_account(account_id)
+    assert (deal.stage, deal.reason_code, deal.closed_on) == ("won", "price", date(2026, 11, 26))
