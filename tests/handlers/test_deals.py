@@ -183,6 +183,10 @@ async def test_history_rows_become_deals_and_the_card_shows_those_in_progress(
     await admin.press("✏️ Edit")
     await admin.press("Frame agreement 2024")  # History's items open as deals now
     assert "Client: VT-Metal" in admin.last_text and "✅ Won" in admin.last_text
+    await admin.press("Edit")
+    await admin.press("Save changes")  # an old won agreement: no reason asked
+    frame = next(d for d in await storage.deals.for_account(account_id) if d.kind == "agreement")
+    assert (frame.shown_stage, frame.result_reason) == ("won", "good price")
     await admin.press("All deals")
     assert "6 deals and tenders" in admin.last_text
     assert admin.buttons[0].startswith("Open 0") and "Frame agreement 2024" in admin.buttons[5]
