@@ -32,15 +32,16 @@ COMMANDS: tuple[str, ...] = (
     "tasks",
     "edit",
     "contract",
+    "deal",
     "help",
     "settings",
     "cancel",
 )
-LEAD_COMMANDS: tuple[str, ...] = ("invite", "team")
+LEAD_COMMANDS: tuple[str, ...] = ("invite", "team", "portfolio")
 
 
 def commands_for(language: str, *, leads: bool = False) -> list[BotCommand]:
-    """Everyone's commands; with ``leads``, /invite and /team before /cancel."""
+    """Everyone's commands; with ``leads``, /invite, /team and /portfolio before /cancel."""
     t = translator(language)
     names = (*COMMANDS[:-1], *LEAD_COMMANDS, COMMANDS[-1]) if leads else COMMANDS
     return [BotCommand(name, t(f"command.{name}")) for name in names]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from bot.context import KamApp
 from handlers import access, errors, fallbacks, help, invites, menu_text, preferences, team
 from handlers import contracts as contracts_feature
+from handlers import deals as deals_feature
 from handlers import meetings as meetings_feature
+from handlers import portfolio as portfolio_feature
 from handlers import profiles as profiles_feature
 from handlers import reminders as reminders_feature
 
@@ -20,6 +22,8 @@ def register(application: KamApp) -> None:
     contracts_feature.register(application)
     profiles_feature.register(application)
     reminders_feature.register(application)
+    deals_feature.register(application)
+    portfolio_feature.register(application)
     menu_text.register(application)
     fallbacks.register(application)
     application.add_error_handler(errors.on_error)

@@ -8,10 +8,12 @@ from storage.bot_state import BotStateRepository
 from storage.contacts import ContactRepository
 from storage.contracts import ContractRepository
 from storage.database import Database
+from storage.deals import DealRepository
 from storage.invites import InviteRepository
 from storage.managers import ManagerRepository
 from storage.meetings import MeetingRepository
 from storage.migrations import DatabaseTooNewError
+from storage.portfolio import PortfolioRepository
 from storage.profile import ProfileRepository
 from storage.reminders import ReminderRepository
 from storage.satisfaction import SatisfactionRepository
@@ -37,6 +39,8 @@ class Storage:
         self.profile = ProfileRepository(db)
         self.search = SearchRepository(db)
         self.meetings = MeetingRepository(db)
+        self.deals = DealRepository(db)
+        self.portfolio = PortfolioRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:

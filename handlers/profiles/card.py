@@ -10,6 +10,7 @@ from domain.formatting import Formats
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from domain.profile_text import amount_text, day_text
 from handlers.contracts.common import card_lines
+from handlers.deals.text import card_lines as deal_lines
 from handlers.profiles.common import (
     FLOW,
     STATUS_LABELS,
@@ -101,6 +102,7 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
             )
         )
     lines.append(opportunity_line(t, context.fmt, account))
+    lines += deal_lines(t, context.fmt, [item.values for item in snap.list("deal")])
     lists: dict[str, list[dict[str, object]]] = {
         kind: [item.values for item in items] for kind, items in snap.items.items()
     }
@@ -132,6 +134,7 @@ async def show_card(
     sections.append(button(t("profile.section.timeline"), f"tl:{account_id}:0"))
     contracts = await context.services.storage.contracts.card_summary(account_id)
     sections.append(button(t("contract.section_button"), f"ctr:list:{account_id}"))
+    sections.append(button(t("deal.card_button"), f"deal:list:{account_id}:0"))
     rows = [
         *grid(sections, 2),
         [

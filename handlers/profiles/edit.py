@@ -76,7 +76,7 @@ from handlers.ui import (
     keyboard,
     parse_id,
 )
-from storage.profile import ITEM_KINDS, ItemKind
+from storage.profile import ITEM_KINDS, ItemKind, ProfileItem
 
 SECTIONS_STEP, FIELDS_STEP, ITEM = "sections", "fields", "item"
 VALUE, CONFIRM, REMOVE = "value", "confirm", "remove"
@@ -175,12 +175,26 @@ async def show_fields(update: Update, context: KamContext, run: Run) -> Screen |
     ]
     for kind in section.lists:
         items = await context.services.storage.profile.items(kind, account_id)
+        if kind == "deal":  # deals and tenders have their own flow (handlers.deals)
+            rows += _deal_rows(context, account_id, items)
+            continue
         for item in items[:MAX_ITEMS_SHOWN]:
             rows.append([run.button("✏️ " + clip(item.title or "—", 40), "i", kind, item.id)])
         rows.append([run.button(t(LIST_LABELS[kind]), "a", kind)])
     rows.append(_nav(context, run, done=True))
     text = t("profile.edit.choose_field", name=account.name, section=t(section.label))
     return Screen(_noted(run, text), rows)
+
+
+def _deal_rows(
+    context: KamContext, account_id: int, items: Sequence[ProfileItem]
+) -> list[list[InlineKeyboardButton]]:
+    """The History's deals open in the deal flow (its own buttons; this prompt closes)."""
+    rows = [
+        [button("✏️ " + clip(item.title or "—", 40), f"deal:open:{item.id}")]
+        for item in items[:MAX_ITEMS_SHOWN]
+    ]
+    return [*rows, [button(context.t(LIST_LABELS["deal"]), f"deal:new:{account_id}")]]
 
 
 async def show_item(update: Update, context: KamContext, run: Run) -> Screen | None:

@@ -12,6 +12,7 @@ from bot.context import KamContext
 from domain.export import DocOutline, DocSection, build_docx
 from domain.profile import FIELDS, SECTIONS, Entity, field_spec, list_groups
 from domain.profile_text import day_text, value_text
+from handlers.deals.text import detail_lines, title_line
 from handlers.meetings import common as mc
 from handlers.profiles.card import card_text
 from handlers.profiles.common import (
@@ -36,6 +37,10 @@ def _plain(html_text: str) -> str:
 def _item_lines(context: KamContext, item: ProfileItem, names: dict[int, str]) -> list[str]:
     entity: Entity = item.kind
     lines = [item.title or "—"]
+    if entity == "deal":  # as the History section shows it: kind, stage, amounts, reasons
+        deal = [title_line(context.t, item.values)]
+        deal += detail_lines(context.t, context.fmt, item.values)
+        return [_plain(line) for line in deal]
     if entity == "team" and item.get("is_executive_sponsor"):
         lines[0] += " — " + context.t("profile.sponsor_mark")
     for spec in FIELDS[entity]:

@@ -18,6 +18,7 @@ from domain.profile import (
     list_groups,
 )
 from domain.profile_text import value_text
+from handlers.deals.text import history_blocks
 from handlers.profiles.common import (
     FLOW,
     esc,
@@ -93,6 +94,8 @@ def item_block(context: KamContext, item: ProfileItem, names: dict[int, str]) ->
 
 def item_blocks(context: KamContext, item: ProfileItem, names: dict[int, str]) -> list[str]:
     """One list item for a section's pages: one block, or several when it is long; whole."""
+    if item.kind == "deal":  # a deal or tender: its stage and win/loss reason
+        return history_blocks(context.t, context.fmt, item.values, PAGE_CHARS)
     head, fields = _item_lines(context, item, names, None)
     lines = [head] + [
         f"   {html.escape(label, quote=False)}: {html.escape(value, quote=False)}"
@@ -156,6 +159,7 @@ async def show_section(
         nav.append(button("▶", f"acc:sec:{account_id}:{key}:{page + 1}"))
     rows = [
         nav,
+        [button(t("deal.card_button"), f"deal:list:{account_id}:0")] if key == "history" else [],
         [button(t("profile.edit_button"), f"ed:sec:{account_id}:{key}")],
         [button(t("profile.to_card"), f"acc:open:{account_id}")],
     ]

@@ -13,7 +13,7 @@ from tests.conftest import NOW
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.handlers.conftest import ADMIN_ID, MakeUser, onboard
 
-LEAD_ONLY = {"invite", "team"}
+LEAD_ONLY = {"invite", "team", "portfolio"}
 
 
 def _menu(fake: FakeTelegram, chat_id: int) -> list[str]:

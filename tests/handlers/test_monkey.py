@@ -90,6 +90,9 @@ COMMANDS = [
     "/tasks",
     "/invite",
     "/team",
+    "/deal",
+    "/deal VT-Metal",
+    "/portfolio",
     "/nonsense",
     "/start 12345",
 ]
