@@ -11,8 +11,10 @@ and every meeting and change any of them; a KAM or BD sees an account they own o
 team of, and the meetings of those accounts, and changes the meetings they wrote. Only the
 assignee sees and works a task or answers a satisfaction check. An obligation is answered by
 its account's owner, a lead or an admin. Admins invite any role and withdraw any invite; leads
-invite KAMs and BDs and see and withdraw their own invites. Leads and admins see the team; only
-admins change a manager's role or access, never their own.
+invite KAMs and BDs and see and withdraw their own invites. Admins see every manager, a lead
+their team (the KAMs and BDs they lead) and themself; only admins change a manager's role or
+lead, never their own; admins switch anyone's access off or on but their own, a lead their
+team's; a lead gives away the accounts of their team (and their own), an admin anyone's.
 
 Example::
 
@@ -40,6 +42,7 @@ class Action(Enum):
     REASSIGN = "reassign"  # give an account to another owner
     CREATE = "create"  # an invite (for the role in Target.role)
     WITHDRAW = "withdraw"  # an invite
+    SWITCH = "switch"  # a manager's access, off or on
 
 
 class Kind(Enum):
@@ -63,6 +66,7 @@ class Relation(Enum):
     ASSIGNEE = "assignee"  # the task or the satisfaction check is theirs
     CREATOR = "creator"  # created the invite
     SELF = "self"  # the manager is the actor
+    LED = "led"  # the manager (a KAM or BD) is of the actor's team: their lead is the actor
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ def _rule(
 _LEADS = ("admin", "lead")
 _ACCOUNT_SEEN = (Relation.OWNER, Relation.TEAM)
 _MEETING_SEEN = (Relation.AUTHOR, *_ACCOUNT_SEEN)
+_TEAM_OF_LEAD = (Relation.LED, Relation.SELF)
 
 RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.ACCOUNT, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
@@ -135,8 +140,13 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.INVITE, Action.SEE): _rule(["admin"], [Relation.CREATOR], through_roles=["lead"]),
     (Kind.INVITE, Action.WITHDRAW): _rule(["admin"], [Relation.CREATOR], through_roles=["lead"]),
     (Kind.MANAGER, Action.LIST): _rule(_LEADS),
-    (Kind.MANAGER, Action.SEE): _rule(_LEADS),
+    (Kind.MANAGER, Action.SEE): _rule(["admin"], _TEAM_OF_LEAD, through_roles=["lead"]),
     (Kind.MANAGER, Action.CHANGE): _rule(["admin"], never=[Relation.SELF]),
+    (Kind.MANAGER, Action.SWITCH): _rule(
+        ["admin"], [Relation.LED], never=[Relation.SELF], through_roles=["lead"]
+    ),
+    # give away the manager's accounts (with their tasks, meetings, checks)
+    (Kind.MANAGER, Action.REASSIGN): _rule(["admin"], _TEAM_OF_LEAD, through_roles=["lead"]),
     (Kind.CONTRACT, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.CONTRACT, Action.CHANGE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.DEAL, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),

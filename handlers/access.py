@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import timedelta
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -17,9 +18,13 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import KamApp, KamContext
 from handlers.ui import answer
+from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
 GATE_GROUP = -100
+SEEN_EVERY = timedelta(minutes=1)
+"""How often at most a manager's last activity (managers.last_seen_at, shown by /team) is
+written: one cheap UPDATE a minute per manager, not one per update."""
 
 
 def _command(update: Update, bot_username: str) -> tuple[str, bool] | None:
@@ -51,6 +56,7 @@ async def gate(update: Update, context: KamContext) -> None:
         if manager.blocked_at is not None:  # they are back: held reminders go out again
             await context.services.storage.managers.set_blocked(manager.id, None)
             manager = replace(manager, blocked_at=None)
+        await _seen(context, manager)
         context.manager = manager
         command = _command(update, context.bot.username)
         if command is not None and not command[1]:
@@ -68,6 +74,12 @@ async def gate(update: Update, context: KamContext) -> None:
     _LOG.info("refused user %s", user.id)
     await _refuse(update, context, context.t("access.private"), loud=True)
     raise ApplicationHandlerStop
+
+
+async def _seen(context: KamContext, manager: Manager) -> None:
+    now = context.services.clock.now()
+    if manager.last_seen_at is None or now - manager.last_seen_at >= SEEN_EVERY:
+        await context.services.storage.managers.seen(manager.id, now)
 
 
 async def _refuse(update: Update, context: KamContext, text: str, *, loud: bool) -> None:

@@ -17,6 +17,7 @@ from domain.policy import Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
 from storage.contracts import ObligationView
 from storage.invites import Invite
+from storage.managers import Manager
 from storage.meetings import Meeting
 from storage.satisfaction import CheckView
 from storage.tasks import Task
@@ -115,8 +116,13 @@ def invite(context: KamContext, found: Invite) -> Target:
     return Target(Kind.INVITE, found.id, _when(found.created_by == _me(context), Relation.CREATOR))
 
 
-def manager(context: KamContext, member_id: int) -> Target:
-    return Target(Kind.MANAGER, member_id, _when(member_id == _me(context), Relation.SELF))
+def manager(context: KamContext, member: Manager) -> Target:
+    """The manager: the actor themself, or a KAM or BD whose lead is the actor (a lead's team;
+    an admin or a lead is nobody's team, whatever their lead_id says)."""
+    me = _me(context)
+    led = member.lead_id == me and member.id != me and member.role in ("kam", "bd")
+    relations = _when(member.id == me, Relation.SELF) | _when(led, Relation.LED)
+    return Target(Kind.MANAGER, member.id, relations)
 
 
 def account_values(context: KamContext, values: dict[str, object]) -> Target:

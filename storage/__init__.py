@@ -15,10 +15,12 @@ from storage.meetings import MeetingRepository
 from storage.migrations import DatabaseTooNewError
 from storage.portfolio import PortfolioRepository
 from storage.profile import ProfileRepository
+from storage.reassign import ReassignRepository
 from storage.reminders import ReminderRepository
 from storage.satisfaction import SatisfactionRepository
 from storage.search import SearchRepository
 from storage.tasks import TaskRepository
+from storage.team import TeamRepository
 
 
 class Storage:
@@ -41,6 +43,8 @@ class Storage:
         self.meetings = MeetingRepository(db)
         self.deals = DealRepository(db)
         self.portfolio = PortfolioRepository(db)
+        self.team = TeamRepository(db)
+        self.reassign = ReassignRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:

@@ -64,6 +64,7 @@ class Manager:
     blocked_at: datetime | None
     onboarded_at: datetime | None
     created_at: datetime
+    last_seen_at: datetime | None = None  # the gate writes it at most once a minute
 
     @property
     def can_invite(self) -> bool:
@@ -108,6 +109,7 @@ def row_to_manager(row: aiosqlite.Row) -> Manager:
         blocked_at=opt_dt_from_db(row["blocked_at"]),
         onboarded_at=opt_dt_from_db(row["onboarded_at"]),
         created_at=dt_from_db(row["created_at"]),
+        last_seen_at=opt_dt_from_db(row["last_seen_at"]),
     )
 
 
@@ -201,6 +203,12 @@ class ManagerRepository:
                     )
             row = await fetch_manager_row(conn, manager_id)
         return row_to_manager(row)
+
+    async def seen(self, manager_id: int, now: datetime) -> None:
+        """Records that the manager used the bot (the access gate calls it sparingly)."""
+        await self._db.execute(
+            "UPDATE managers SET last_seen_at = ? WHERE id = ?", (dt_to_db(now), manager_id)
+        )
 
     async def set_blocked(self, manager_id: int, blocked_at: datetime | None) -> None:
         """Marks that the manager blocked the bot (403), or that they came back."""

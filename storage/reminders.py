@@ -505,6 +505,9 @@ def _birthday_item(r: sqlite3.Row) -> BirthdayItem:
 
 # --- the scans, each over an index, in the materializing transaction ----------------------
 
+_ACTIVE = "EXISTS (SELECT 1 FROM managers m WHERE m.id = {column} AND m.active = 1)"
+"""An inactive manager (access switched off) gets no new reminders."""
+
 
 async def _tasks(
     conn: aiosqlite.Connection, after: datetime, upto: datetime
@@ -514,7 +517,8 @@ async def _tasks(
         " FROM tasks INDEXED BY tasks_open_remind_at"  # the planner prefers (status) otherwise
         " WHERE status = 'open' AND coalesce(snoozed_until, due_at) > ?"
         " AND coalesce(snoozed_until, due_at) <= ?"
-        " AND (due_has_time = 1 OR snoozed_until IS NOT NULL)",
+        " AND (due_has_time = 1 OR snoozed_until IS NOT NULL)"
+        f" AND {_ACTIVE.format(column='assignee_id')}",
         (dt_to_db(after), dt_to_db(upto)),
     )
     return [
@@ -530,7 +534,9 @@ async def _escalations(
     grace = rules.ESCALATE_AFTER + timedelta(days=1)
     rows = await conn.execute_fetchall(
         "SELECT t.id, t.due_at, t.due_has_time, t.assignee_id,"
-        " coalesce(owner.lead_id, assignee.lead_id) AS lead_id"
+        " coalesce(owner.lead_id, assignee.lead_id) AS lead_id,"
+        " (SELECT lead.active FROM managers lead"
+        "   WHERE lead.id = coalesce(owner.lead_id, assignee.lead_id)) AS lead_active"
         " FROM tasks t JOIN managers assignee ON assignee.id = t.assignee_id"
         " LEFT JOIN accounts a ON a.id = t.account_id"
         " LEFT JOIN managers owner ON owner.id = a.owner_id"
@@ -541,7 +547,7 @@ async def _escalations(
     found = []
     for r in rows:
         lead_id = r["lead_id"]
-        if lead_id is None or lead_id == r["assignee_id"]:
+        if lead_id is None or lead_id == r["assignee_id"] or not r["lead_active"]:
             continue
         due = dt_from_db(r["due_at"])
         # a task with only a date is late once its whole day has passed
@@ -593,7 +599,8 @@ async def _checks(
 ) -> list[rules.Occasion]:
     rows = await conn.execute_fetchall(
         "SELECT id, manager_id, due_at FROM satisfaction_checks"
-        " WHERE status = 'scheduled' AND due_at > ? AND due_at <= ?",
+        " WHERE status = 'scheduled' AND due_at > ? AND due_at <= ?"
+        f" AND {_ACTIVE.format(column='manager_id')}",
         (dt_to_db(after), dt_to_db(upto)),
     )
     return [

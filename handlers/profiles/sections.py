@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.context import KamContext
 from domain.paging import paginate, split_text
+from domain.policy import Action, Kind, Target
 from domain.profile import (
     FIELDS,
     SECTION_KEYS,
@@ -18,6 +19,7 @@ from domain.profile import (
     list_groups,
 )
 from domain.profile_text import value_text
+from handlers import authz
 from handlers.deals.text import history_blocks
 from handlers.profiles.common import (
     FLOW,
@@ -165,6 +167,8 @@ async def show_section(
     ]
     if key == "history":
         rows.insert(1, [button(t("contract.section_button"), f"ctr:list:{account_id}")])
+    if key == "team" and authz.may(context, Action.LIST, Target(Kind.MANAGER)):
+        rows.insert(1, [button(t("team.manage_button"), f"team:acc:{account_id}")])
     await show_screen(update, context, FLOW, text, keyboard(rows))
 
 
