@@ -1,7 +1,9 @@
 """The morning digest's content: what a manager should know and do today. Pure.
 
 Storage hands over the raw rows (:class:`DigestSources`); :func:`build_digest` sorts them into
-the sections a KAM reads on the phone before the first visit.
+the sections a KAM reads on the phone before the first visit. A lead's (or an admin's) digest
+also covers their team (the managers they lead): the team's overdue tasks summed up per
+manager and the team's key accounts gone silent; a KAM's has no team rows, so nothing more.
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ class AccountItem:
     last_contact_at: datetime | None
     cadence_days: int
     created_at: datetime
+    owner_name: str | None = None  # set on the team's accounts in a lead's digest
+
+
+@dataclass(frozen=True)
+class TeamTask:
+    """An open task of a manager of the lead's team."""
+
+    manager_id: int
+    manager_name: str
+    task: TaskItem
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,8 @@ class DigestSources:
     obligations: list[ObligationItem] = field(default_factory=list)
     accounts: list[AccountItem] = field(default_factory=list)
     birthdays: list[BirthdayItem] = field(default_factory=list)
+    team_tasks: list[TeamTask] = field(default_factory=list)
+    team_accounts: list[AccountItem] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,16 @@ class Birthday:
 
 
 @dataclass(frozen=True)
+class TeamLate:
+    """A manager of the lead's team with overdue tasks: how many, and since when."""
+
+    manager_id: int
+    manager_name: str
+    overdue: int
+    since: datetime
+
+
+@dataclass(frozen=True)
 class Digest:
     day: date
     meetings: list[MeetingItem]
@@ -115,11 +139,15 @@ class Digest:
     silent: list[Silent]
     birthdays_today: list[Birthday]
     birthdays_week: list[Birthday]
+    team_overdue: list[TeamLate] = field(default_factory=list)
+    team_silent: list[Silent] = field(default_factory=list)
 
     @property
     def is_empty(self) -> bool:
         return not any(
             (
+                self.team_overdue,
+                self.team_silent,
                 self.meetings,
                 self.due_today,
                 self.overdue,
@@ -158,33 +186,19 @@ def _next_birthday(birthday: str, today: date) -> date | None:
     return birthday_on(birthday, today.year + 1)
 
 
-def build_digest(sources: DigestSources, now: datetime, tz: ZoneInfo) -> Digest:
-    today = now.astimezone(tz).date()
-    end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+def _is_late(task: TaskItem, today: date, now: datetime, tz: ZoneInfo) -> bool:
+    due_day = task.due_at.astimezone(tz).date()
+    return due_day < today or (task.due_has_time and task.due_at < now)
 
-    due_today: list[TaskItem] = []
-    overdue: list[TaskItem] = []
-    for task in sorted(sources.tasks, key=lambda t: (t.due_at, t.id)):
-        if task.snoozed_until is not None and task.snoozed_until >= end_of_today:
-            continue  # deferred by the manager beyond today
-        due_day = task.due_at.astimezone(tz).date()
-        late = due_day < today or (task.due_has_time and task.due_at < now)
-        if late:
-            overdue.append(task)
-        elif due_day == today:
-            due_today.append(task)
 
-    horizon = today + timedelta(days=OBLIGATION_DAYS_AHEAD)
-    obligations = sorted(
-        (o for o in sources.obligations if today <= o.due_on <= horizon),
-        key=lambda o: (o.due_on, o.id),
-    )
-    overdue_obligations = sorted(
-        (o for o in sources.obligations if o.due_on < today), key=lambda o: (o.due_on, o.id)
-    )
+def _deferred(task: TaskItem, end_of_today: datetime) -> bool:
+    """Snoozed by the manager beyond today."""
+    return task.snoozed_until is not None and task.snoozed_until >= end_of_today
 
+
+def _silent(accounts: list[AccountItem], now: datetime) -> list[Silent]:
     silent: list[Silent] = []
-    for account in sources.accounts:
+    for account in accounts:
         cadence = timedelta(days=max(1, account.cadence_days))
         if account.last_contact_at is None:
             if now - account.created_at > cadence:
@@ -192,7 +206,10 @@ def build_digest(sources: DigestSources, now: datetime, tz: ZoneInfo) -> Digest:
         elif now - account.last_contact_at > cadence:
             silent.append(Silent(account, (now - account.last_contact_at).days))
     silent.sort(key=lambda s: (s.days is not None, -(s.days or 0), s.account.name))
+    return silent
 
+
+def _birthdays(sources: DigestSources, today: date) -> tuple[list[Birthday], list[Birthday]]:
     birthdays_today: list[Birthday] = []
     birthdays_week: list[Birthday] = []
     for item in sources.birthdays:
@@ -204,7 +221,49 @@ def build_digest(sources: DigestSources, now: datetime, tz: ZoneInfo) -> Digest:
         elif day <= today + timedelta(days=BIRTHDAY_DAYS_AHEAD):
             birthdays_week.append(Birthday(item, day))
     birthdays_week.sort(key=lambda b: (b.day, b.item.contact_name))
+    return birthdays_today, birthdays_week
 
+
+def team_overdue(sources: DigestSources, now: datetime, tz: ZoneInfo) -> list[TeamLate]:
+    """The team's overdue tasks per manager (most first, then by name); a task snoozed beyond
+    today by its manager is not counted."""
+    today = now.astimezone(tz).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+    late: dict[int, TeamLate] = {}
+    for item in sources.team_tasks:
+        task = item.task
+        if _deferred(task, end_of_today) or not _is_late(task, today, now, tz):
+            continue
+        known = late.get(item.manager_id)
+        since = task.due_at if known is None else min(known.since, task.due_at)
+        count = 1 if known is None else known.overdue + 1
+        late[item.manager_id] = TeamLate(item.manager_id, item.manager_name, count, since)
+    return sorted(late.values(), key=lambda x: (-x.overdue, x.manager_name, x.manager_id))
+
+
+def build_digest(sources: DigestSources, now: datetime, tz: ZoneInfo) -> Digest:
+    today = now.astimezone(tz).date()
+    end_of_today = datetime.combine(today + timedelta(days=1), datetime.min.time(), tz)
+
+    due_today: list[TaskItem] = []
+    overdue: list[TaskItem] = []
+    for task in sorted(sources.tasks, key=lambda t: (t.due_at, t.id)):
+        if _deferred(task, end_of_today):
+            continue
+        if _is_late(task, today, now, tz):
+            overdue.append(task)
+        elif task.due_at.astimezone(tz).date() == today:
+            due_today.append(task)
+
+    horizon = today + timedelta(days=OBLIGATION_DAYS_AHEAD)
+    obligations = sorted(
+        (o for o in sources.obligations if today <= o.due_on <= horizon),
+        key=lambda o: (o.due_on, o.id),
+    )
+    overdue_obligations = sorted(
+        (o for o in sources.obligations if o.due_on < today), key=lambda o: (o.due_on, o.id)
+    )
+    birthdays_today, birthdays_week = _birthdays(sources, today)
     return Digest(
         day=today,
         meetings=sorted(sources.meetings, key=lambda m: (m.starts_at, m.id)),
@@ -213,7 +272,9 @@ def build_digest(sources: DigestSources, now: datetime, tz: ZoneInfo) -> Digest:
         checks=sorted(sources.checks, key=lambda c: (c.due_at, c.id)),
         obligations=obligations,
         overdue_obligations=overdue_obligations,
-        silent=silent,
+        silent=_silent(sources.accounts, now),
         birthdays_today=birthdays_today,
         birthdays_week=birthdays_week,
+        team_overdue=team_overdue(sources, now, tz),
+        team_silent=_silent(sources.team_accounts, now),
     )

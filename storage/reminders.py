@@ -25,6 +25,7 @@ from domain.digest import (
     MeetingItem,
     ObligationItem,
     TaskItem,
+    TeamTask,
 )
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
@@ -344,15 +345,29 @@ class ReminderRepository:
     # --- the digest's rows ----------------------------------------------------------------
 
     async def digest_sources(
-        self, manager_id: int, *, day_start: datetime, day_end: datetime, today: date
+        self,
+        manager_id: int,
+        *,
+        day_start: datetime,
+        day_end: datetime,
+        today: date,
+        team: bool = False,
     ) -> DigestSources:
-        """Everything the morning digest of one manager may mention (domain.digest sorts it)."""
+        """Everything the morning digest of one manager may mention (domain.digest sorts it);
+        with `team` (a lead's, an admin's) also their team's open tasks and accounts."""
         start, end = dt_to_db(day_start), dt_to_db(day_end)
         horizon = (today + timedelta(days=7)).isoformat()
         async with self._db.reading() as conn:
             meetings, tasks, checks = await _digest_agenda(conn, manager_id, start, end)
             obligations, accounts, birthdays = await _digest_portfolio(conn, manager_id, horizon)
+            team_tasks, team_accounts = (
+                await _digest_team(conn, manager_id, end) if team else ([], [])
+            )
         return DigestSources(
+            team_tasks=[
+                TeamTask(r["assignee_id"], r["assignee_name"], _task_item(r)) for r in team_tasks
+            ],
+            team_accounts=[_account_item(r) for r in team_accounts],
             meetings=[_meeting_item(r) for r in meetings],
             tasks=[_task_item(r) for r in tasks],
             checks=[_check_item(r) for r in checks],
@@ -434,6 +449,29 @@ async def _digest_portfolio(
     return obligations, accounts, birthdays
 
 
+async def _digest_team(conn: aiosqlite.Connection, lead_id: int, end: str) -> tuple[_Rows, _Rows]:
+    """The open tasks due by the day's end of the active managers the lead leads, and the live
+    accounts they own (domain.digest finds the overdue and the silent ones)."""
+    team = "SELECT id FROM managers WHERE lead_id = :lead AND id != :lead AND active = 1"
+    tasks = await conn.execute_fetchall(
+        "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
+        " t.due_has_time, t.snoozed_until, t.assignee_id, m.full_name AS assignee_name"
+        " FROM tasks t JOIN managers m ON m.id = t.assignee_id"
+        " LEFT JOIN accounts a ON a.id = t.account_id"
+        f" WHERE t.assignee_id IN ({team}) AND t.status = 'open' AND t.due_at IS NOT NULL"
+        " AND t.due_at < :end ORDER BY t.due_at, t.id LIMIT 1000",
+        {"lead": lead_id, "end": end},
+    )
+    accounts = await conn.execute_fetchall(
+        "SELECT a.id, a.name, a.last_contact_at, a.contact_cadence_days, a.created_at,"
+        " m.full_name AS owner_name FROM accounts a JOIN managers m ON m.id = a.owner_id"
+        f" WHERE a.owner_id IN ({team}) AND a.archived_at IS NULL"
+        " AND a.status IN ('active', 'at_risk')",
+        {"lead": lead_id},
+    )
+    return tasks, accounts
+
+
 def _meeting_item(r: sqlite3.Row) -> MeetingItem:
     return MeetingItem(
         id=r["id"],
@@ -490,6 +528,7 @@ def _account_item(r: sqlite3.Row) -> AccountItem:
         last_contact_at=opt_dt_from_db(r["last_contact_at"]),
         cadence_days=r["contact_cadence_days"],
         created_at=dt_from_db(r["created_at"]),
+        owner_name=r["owner_name"] if "owner_name" in r.keys() else None,  # noqa: SIM118 - Row
     )
 
 

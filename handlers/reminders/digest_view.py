@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import N_, Html
 from domain.digest import SECTION_LIMIT, Digest, build_digest
+from domain.policy import Action, Kind, Target, decide
 from domain.reminders import local_moment
 from handlers.reminders.common import Formatter, esc
 from handlers.ui import button, clip, grid, keyboard
@@ -26,13 +27,18 @@ MEETING_KINDS = {
 }
 
 
+def _leads(manager: Manager) -> bool:
+    """Whether the digest covers the manager's team too (leads and admins see the team)."""
+    return decide(manager.actor, Action.LIST, Target(Kind.MANAGER)).allowed
+
+
 async def load_digest(storage: Storage, manager: Manager, now: datetime) -> Digest:
     fmt = Formatter(manager)
     today = fmt.today(now)
     start = local_moment(today, datetime.min.time(), fmt.tz)
     end = local_moment(today + timedelta(days=1), datetime.min.time(), fmt.tz)
     sources = await storage.reminders.digest_sources(
-        manager.id, day_start=start, day_end=end, today=today
+        manager.id, day_start=start, day_end=end, today=today, team=_leads(manager)
     )
     return build_digest(sources, now, fmt.tz)
 
@@ -73,6 +79,7 @@ def render_digest(
     _checks(page, digest)
     _obligations(page, digest)
     _silent(page, digest)
+    _team(page, digest)
     _birthdays(page, digest)
     markup = keyboard(grid(page.buttons, 2)) if page.buttons else None
     return "\n".join(page.lines), markup
@@ -170,6 +177,34 @@ def _silent(page: _Page, digest: Digest) -> None:
         page.lines.append(f"• <b>{esc(s.account.name, 60)}</b> — {esc(detail)}")
         page.add(f"💤 {s.account.name}", f"acc:open:{s.account.id}")
     page.lines += _more(page.fmt, len(digest.silent))
+
+
+def _team(page: _Page, digest: Digest) -> None:
+    """A lead's team: the overdue tasks per manager, the key accounts gone quiet."""
+    fmt, t = page.fmt, page.fmt.t
+    if digest.team_overdue:
+        page.section("team.digest.overdue")
+        for late in digest.team_overdue[:SECTION_LIMIT]:
+            day = fmt.day(late.since, weekday=False)
+            line = t.plural(
+                "team.digest.overdue_line", late.overdue, name=late.manager_name, day=day
+            )
+            page.lines.append(line)
+        page.lines += _more(fmt, len(digest.team_overdue))
+    if digest.team_silent:
+        page.section("team.digest.silent")
+        for s in digest.team_silent[:SECTION_LIMIT]:
+            detail = (
+                t("reminders.digest.never_contacted")
+                if s.days is None
+                else t.plural("reminders.digest.days_silent", s.days)
+            )
+            owner = s.account.owner_name or "—"
+            page.lines.append(
+                t("team.digest.silent_line", account=s.account.name, owner=owner, detail=detail)
+            )
+            page.add(f"💤 {s.account.name}", f"acc:open:{s.account.id}")
+        page.lines += _more(fmt, len(digest.team_silent))
 
 
 def _birthdays(page: _Page, digest: Digest) -> None:
