@@ -268,3 +268,27 @@ async def test_forged_presses_of_a_lead_are_refused(
     assert lena.last_alert in stale
     account = await storage.accounts.get(vt)
     assert account is not None and account.owner_id == kim.id
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_leads_digest_covers_the_team_a_kams_is_unchanged(
+    make_user: MakeUser, storage: Storage, clock: FakeClock, language: str
+) -> None:
+    people = await _people(make_user, storage, clock, language)
+    lena, _ = people["lena"]
+    kim_user, kim = people["kim"]
+    vt = await _kims_work(storage, kim, clock)
+    await storage.db.execute(
+        "UPDATE accounts SET created_at = '2026-01-01T00:00:00Z' WHERE id = ?", (vt,)
+    )
+    t = translator(language)
+    await lena.send("/today")
+    text = lena.last_text
+    for title in ("team.digest.overdue", "team.digest.silent"):
+        assert t(title).replace("<b>", "").replace("</b>", "") in text
+    day = Formats(language, "Europe/Moscow").day_month(clock.now() - timedelta(hours=2))
+    assert t.plural("team.digest.overdue_line", 1, name="Kim", day=day) in text
+    assert "VT-Metal (Kim) — " + t("reminders.digest.never_contacted") in text
+    assert any("VT-Metal" in b for b in lena.buttons)
+    await kim_user.send("/today")
+    assert "👥" not in kim_user.last_text and "VT-Metal" in kim_user.last_text

@@ -3,13 +3,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain import reminders as rules
 from domain.clock import FakeClock
+from domain.digest import DigestSources, TaskItem, TeamTask, build_digest, team_overdue
 from domain.usecases.reassign import Held, Holdings, Pending, moved_key, plan_reassign
 from storage import Storage
 from storage.codec import dt_to_db
@@ -346,3 +348,56 @@ async def test_an_account_team_and_its_one_sponsor(storage: Storage, clock: Fake
     )
     assert ("delete", "manager_id") in {(r["action"], r["field"]) for r in logged}
     assert ("update", "is_executive_sponsor") in {(r["action"], r["field"]) for r in logged}
+
+
+# --- a lead's digest covers the team ------------------------------------------------------------
+
+
+def test_the_teams_overdue_tasks_are_summed_up_per_manager() -> None:
+    tz = ZoneInfo("Europe/Moscow")
+    now = datetime(2026, 11, 26, 6, 0, tzinfo=UTC)  # Thursday 09:00 in Moscow
+
+    def item(manager: int, name: str, task_id: int, due: datetime, **kw: Any) -> TeamTask:
+        return TeamTask(manager, name, TaskItem(task_id, None, None, "t", due, True, None, **kw))
+
+    sources = DigestSources(
+        team_tasks=[
+            item(3, "Kim", 1, now - timedelta(days=3)),
+            item(3, "Kim", 2, now - timedelta(hours=1)),
+            item(3, "Kim", 3, now + timedelta(hours=2)),  # due later today: not late
+            item(4, "Olga", 4, now - timedelta(days=1)),
+        ]
+    )
+    late = team_overdue(sources, now, tz)
+    assert [(x.manager_name, x.overdue, x.since) for x in late] == [
+        ("Kim", 2, now - timedelta(days=3)),
+        ("Olga", 1, now - timedelta(days=1)),
+    ]
+    assert build_digest(DigestSources(), now, tz).is_empty  # a KAM's: no team rows, nothing
+
+
+async def test_a_leads_digest_sources_cover_the_team_and_a_kams_do_not(
+    storage: Storage, clock: FakeClock
+) -> None:
+    now = clock.now()
+    _, lead, kim, olga = await _people(storage, now)
+    boris = await add_manager(storage, 5, "Boris", now=now)  # not Lena's
+    for owner, name in ((kim, "VT-Metal"), (boris, "Zeta")):
+        account_id = await add_account(storage, owner, name, now=now - timedelta(days=90))
+        await add_task(
+            storage, owner, "Late", now - timedelta(days=2), now=now, account_id=account_id
+        )
+    await storage.team.switch(olga.id, False, actor_id=lead.id, now=now)
+    day = (now.replace(hour=0, minute=0), now.replace(hour=0, minute=0) + timedelta(days=1))
+    team = await storage.reminders.digest_sources(
+        lead.id, day_start=day[0], day_end=day[1], today=now.date(), team=True
+    )
+    assert [(t.manager_name, t.task.text) for t in team.team_tasks] == [("Kim", "Late")]
+    assert [(a.name, a.owner_name) for a in team.team_accounts] == [("VT-Metal", "Kim")]
+    assert team.tasks == [] and team.accounts == []  # the lead's own: none
+    digest = build_digest(team, now, ZoneInfo("Europe/Moscow"))
+    assert [s.account.name for s in digest.team_silent] == ["VT-Metal"]
+    own = await storage.reminders.digest_sources(
+        kim.id, day_start=day[0], day_end=day[1], today=now.date()
+    )
+    assert own.team_tasks == [] and own.team_accounts == [] and len(own.tasks) == 1
