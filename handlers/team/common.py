@@ -7,7 +7,7 @@ import html
 from telegram import Update
 
 from bot.context import KamContext
-from domain.policy import Action, Kind, Target
+from domain.policy import Action, Kind, Target, sees_all
 from handlers import authz
 from handlers.invites import ROLE_LABELS, refuse_stale
 from handlers.ui import StaleButton, clip
@@ -63,5 +63,7 @@ async def candidates(context: KamContext, *, besides: int | None = None) -> list
     """The active managers the viewer may hand accounts to or put on a team: an admin's
     everyone, a lead's team and themself."""
     viewer = context.require_manager()
-    found = await context.services.storage.team.in_view(viewer.id, sees_all=viewer.role == "admin")
+    found = await context.services.storage.team.in_view(
+        viewer.id, sees_all=sees_all(viewer.role, Kind.MANAGER)
+    )
     return [m for m in found if m.id != besides and m.active]

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.commands import publish_manager_commands
 from bot.context import KamContext
-from domain.policy import Action
+from domain.policy import Action, Kind, sees_all
 from handlers import authz
 from handlers.invites import ROLE_LABELS, close_if_current
 from handlers.team.common import (
@@ -71,12 +71,16 @@ async def show_team(update: Update, context: KamContext, page: int = 0) -> None:
     viewer = context.require_manager()
     team = context.services.storage.team
     now = context.services.clock.now()
-    _, total = await team.members(viewer.id, sees_all=viewer.role == "admin", now=now, limit=0)
-    pages = max(1, (total + PAGE - 1) // PAGE)
-    page = min(max(page, 0), pages - 1)
+    everyone = sees_all(viewer.role, Kind.MANAGER)
     shown, total = await team.members(
-        viewer.id, sees_all=viewer.role == "admin", now=now, limit=PAGE, offset=page * PAGE
+        viewer.id, sees_all=everyone, now=now, limit=PAGE, offset=page * PAGE
     )
+    pages = max(1, (total + PAGE - 1) // PAGE)
+    if page >= pages:  # the team shrank meanwhile: its last page
+        page = pages - 1
+        shown, total = await team.members(
+            viewer.id, sees_all=everyone, now=now, limit=PAGE, offset=page * PAGE
+        )
     header = t.plural("team.title", total)
     if pages > 1:
         header += " " + t("team.page", page=page + 1, pages=pages)
