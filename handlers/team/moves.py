@@ -15,7 +15,7 @@ from bot.i18n import translator
 from domain.policy import Action, Kind, Target
 from domain.usecases.reassign import ReassignPlan
 from handlers import authz
-from handlers.team.common import FLOW, candidates, label, member, pressed, require
+from handlers.team.common import FLOW, candidates, label, may_list, member, pressed, require
 from handlers.team.members import show_member
 from handlers.team.seats import show_account
 from handlers.ui import (
@@ -57,6 +57,8 @@ async def on_switch(update: Update, context: KamContext) -> None:
     await answer(update, context.t("settings.saved"))
     await publish_manager_commands(context.bot, changed)  # no menu for a switched-off manager
     owned = await storage.team.accounts_of(changed.id)
+    if not changed.active and owned:
+        await _tell_lead(context, changed, len(owned))
     if (
         changed.active
         or not owned
@@ -118,9 +120,28 @@ async def _show_give_all(
     await show_screen(update, context, FLOW, text, keyboard(rows))
 
 
+async def _tell_lead(context: KamContext, gone: Manager, owned: int) -> None:
+    """When someone else switched a manager off, their lead is asked to hand their accounts
+    over (a button to the choice; the press is checked like any other)."""
+    viewer = context.require_manager()
+    if gone.lead_id is None or gone.lead_id == viewer.id:
+        return
+    lead = await context.services.storage.managers.get(gone.lead_id)
+    if lead is None or not lead.active:
+        return
+    t = translator(lead.language)
+    text = t.plural("team.lead_told", owned, name=gone.full_name, by=viewer.full_name)
+    markup = keyboard([[button(t("team.give_all"), f"team:give:{gone.id}")]])
+    try:
+        await context.bot.send_message(lead.telegram_id, text, reply_markup=markup)
+    except TelegramError as error:  # blocked the bot, or never started it
+        _LOG.info("could not tell lead %s about manager %s: %s", lead.id, gone.id, error)
+
+
 async def on_give_all(update: Update, context: KamContext) -> None:
-    """team:give:<id>: whom to give all of the manager's accounts to."""
-    if not await pressed(update, context):
+    """team:give:<id>: whom to give all of the manager's accounts to (a choice only: also
+    from the lead's notice, outside the /team screen)."""
+    if not await may_list(update, context):
         return
     found = await member(context, callback_id(update, "team:give"))
     if not await require(update, context, Action.REASSIGN, found):

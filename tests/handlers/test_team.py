@@ -292,3 +292,24 @@ async def test_a_leads_digest_covers_the_team_a_kams_is_unchanged(
     assert any("VT-Metal" in b for b in lena.buttons)
     await kim_user.send("/today")
     assert "👥" not in kim_user.last_text and "VT-Metal" in kim_user.last_text
+
+
+async def test_the_lead_of_a_manager_switched_off_by_an_admin_is_asked_too(
+    admin: TelegramUser, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    people = await _people(make_user, storage, clock, "zh")
+    lena, _ = people["lena"]
+    _, kim = people["kim"]
+    olga_user, olga = people["olga"]
+    vt = await _kims_work(storage, kim, clock)
+    await admin.send("/team")
+    await admin.press("Kim")
+    await admin.press("Switch access off")
+    t = translator("zh")
+    assert lena.last_text == t.plural("team.lead_told", 1, name="Kim", by="Anna")
+    await lena.press(t("team.give_all"))
+    await lena.press("Olga")
+    account = await storage.accounts.get(vt)
+    assert account is not None and account.owner_id == olga.id
+    assert t.plural("team.inherited", 1, by="Lena", names="VT-Metal") in olga_user.last_text
+    assert t.plural("team.inherited_tasks", 2) in olga_user.last_text
