@@ -313,3 +313,20 @@ async def test_the_lead_of_a_manager_switched_off_by_an_admin_is_asked_too(
     assert account is not None and account.owner_id == olga.id
     assert t.plural("team.inherited", 1, by="Lena", names="VT-Metal") in olga_user.last_text
     assert t.plural("team.inherited_tasks", 2) in olga_user.last_text
+
+
+async def test_last_activity_is_written_at_most_once_a_minute(
+    make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    people = await _people(make_user, storage, clock)
+    kim_user, kim = people["kim"]
+    start = clock.now()
+    await kim_user.send("/help")
+    clock.advance(timedelta(seconds=40))
+    await kim_user.send("/help")
+    seen = await storage.managers.get(kim.id)
+    assert seen is not None and seen.last_seen_at == start
+    clock.advance(timedelta(seconds=30))
+    await kim_user.send("/help")
+    seen = await storage.managers.get(kim.id)
+    assert seen is not None and seen.last_seen_at == start + timedelta(seconds=70)
