@@ -7,6 +7,7 @@ from handlers import access, errors, fallbacks, help, invites, menu_text, prefer
 from handlers import meetings as meetings_feature
 from handlers import profiles as profiles_feature
 from handlers import reminders as reminders_feature
+from handlers import reports as reports_feature
 
 
 def register(application: KamApp) -> None:
@@ -18,6 +19,7 @@ def register(application: KamApp) -> None:
     meetings_feature.register(application)
     profiles_feature.register(application)
     reminders_feature.register(application)
+    reports_feature.register(application)
     menu_text.register(application)
     fallbacks.register(application)
     application.add_error_handler(errors.on_error)

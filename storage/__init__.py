@@ -14,6 +14,7 @@ from storage.meetings import MeetingRepository
 from storage.migrations import DatabaseTooNewError
 from storage.profile import ProfileRepository
 from storage.reminders import ReminderRepository
+from storage.reports import ReportRepository
 from storage.satisfaction import SatisfactionRepository
 from storage.search import SearchRepository
 from storage.tasks import TaskRepository
@@ -37,6 +38,7 @@ class Storage:
         self.profile = ProfileRepository(db)
         self.search = SearchRepository(db)
         self.meetings = MeetingRepository(db)
+        self.reports = ReportRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:
