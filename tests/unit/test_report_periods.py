@@ -89,5 +89,5 @@ def test_custom_periods() -> None:
     assert period.days == 1 and period.end - period.start == timedelta(days=1)
     assert custom_period(date(2026, 11, 2), date(2026, 11, 1), MOSCOW) == "end_before_start"
     assert custom_period(date(2020, 1, 1), date(2026, 1, 1), MOSCOW) == "too_long"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="not a named period"):
         named_period("custom", datetime(2026, 1, 1, tzinfo=UTC), MOSCOW)
