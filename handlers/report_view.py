@@ -274,6 +274,16 @@ def _render_files(chart: ChartInput, sheets: list[Sheet]) -> tuple[bytes, bytes]
     return build_chart(chart), build_workbook(sheets)
 
 
+async def load_report(
+    storage: Storage, scope: Scope, period: Period, now: datetime
+) -> tuple[ReportRows, Figures]:
+    """The scope's rows for the period and the figures computed from them."""
+    rows = await storage.reports.rows(
+        scope, start=period.start, end=period.end, history=history_start(period)
+    )
+    return rows, compute(rows, period, now)
+
+
 async def build(
     storage: Storage,
     t: Translator,
@@ -285,10 +295,7 @@ async def build(
     now: datetime,
 ) -> ReportOutput:
     """The report's text, chart and workbook (the two files are made off the event loop)."""
-    rows: ReportRows = await storage.reports.rows(
-        scope, start=period.start, end=period.end, history=history_start(period)
-    )
-    figures = compute(rows, period, now)
+    rows, figures = await load_report(storage, scope, period, now)
     text = report_text(t, fmt, heading, period, figures, len(rows.contracts))
     sheets = workbook_sheets(t, fmt, rows, period, now)
     chart, workbook = await asyncio.to_thread(

@@ -140,3 +140,27 @@ async def test_the_report_reads_use_indexes(storage: Storage) -> None:
         details = [str(row["detail"]) for row in plan]
         assert any(d.startswith(f"SEARCH {alias} USING INDEX") for d in details), details
         assert not any(d.split(" ")[:2] == ["SCAN", alias] for d in details), details
+
+
+def test_the_weekly_occasion_is_monday_at_the_digest_time_in_the_managers_zone() -> None:
+    from datetime import UTC, datetime, time, timedelta
+
+    from domain.reminders import weekly_occasion
+    from domain.reports import weekly_on
+
+    class Prefs:
+        timezone = "Pacific/Auckland"  # Monday morning there is Sunday evening in UTC
+        digest_time = time(8, 30)
+        digest_days = (1, 2, 3, 4, 5)
+        quiet_start = time(21, 0)
+        quiet_end = time(8, 0)
+
+    fire = datetime(2026, 11, 29, 19, 30, tzinfo=UTC)  # Monday 30 Nov, 08:30 NZDT
+    found = weekly_occasion(7, Prefs(), fire - timedelta(minutes=1), fire)
+    assert found is not None and found.key == "weekly:7:2026-11-30" and found.due_at == fire
+    assert weekly_occasion(7, Prefs(), fire, fire + timedelta(minutes=1)) is None
+    tuesday = fire + timedelta(days=1)
+    assert weekly_occasion(7, Prefs(), fire - timedelta(minutes=1), tuesday) is None
+    assert weekly_on("lead", None) and weekly_on("admin", None)
+    assert not weekly_on("kam", None) and not weekly_on("bd", None)
+    assert weekly_on("kam", True) and not weekly_on("lead", False)

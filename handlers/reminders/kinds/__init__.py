@@ -3,6 +3,6 @@
 Importing this package registers them all.
 """
 
-from handlers.reminders.kinds import digest, meeting, obligation, satisfaction, task
+from handlers.reminders.kinds import digest, meeting, obligation, satisfaction, task, weekly
 
-__all__ = ["digest", "meeting", "obligation", "satisfaction", "task"]
+__all__ = ["digest", "meeting", "obligation", "satisfaction", "task", "weekly"]

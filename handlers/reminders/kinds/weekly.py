@@ -1,0 +1,41 @@
+"""The weekly report as a push: last week's report (the team's for leads and admins, one's own
+for a KAM who turned it on) and its chart, Monday at the digest time."""
+
+from __future__ import annotations
+
+import asyncio
+
+from domain.report_chart import build_chart
+from domain.report_periods import named_period
+from domain.reports import Scope
+from handlers.reminders.registry import Push, PushInput, renders
+from handlers.report_view import chart_input, load_report, period_range, report_text
+from storage.reminders import Delivery
+
+
+@renders("weekly")
+async def weekly_push(push_input: PushInput, delivery: Delivery) -> Push | None:
+    manager, fmt = push_input.manager, push_input.fmt
+    t = fmt.t
+    period = named_period("last_week", delivery.due_at, fmt.tz)  # the week before that Monday
+    if manager.role in ("lead", "admin"):
+        everyone = manager.role == "admin"
+        ids = await push_input.sources.reports.team_ids(manager.id, everyone=everyone)
+        scope = Scope("team", ids)
+        heading = (
+            t("report.title.everyone")
+            if everyone
+            else t("report.title.team", name=manager.full_name)
+        )
+    else:
+        scope = Scope("me", (manager.id,))
+        heading = t("report.title.me", name=manager.full_name)
+    rows, figures = await load_report(push_input.sources, scope, period, push_input.now)
+    text = (
+        t("report.weekly.intro")
+        + "\n\n"
+        + report_text(t, fmt, heading, period, figures, len(rows.contracts))
+    )
+    chart = await asyncio.to_thread(build_chart, chart_input(t, fmt, heading, period, figures))
+    line = t("report.weekly.line", period=period_range(fmt, period))
+    return Push(text, None, line, None, photo=chart)
