@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO
-from typing import Literal
+from typing import Any, Literal
 
 ColumnType = Literal["text", "date", "datetime", "int", "amount", "percent", "score"]
 _FORMATS: dict[ColumnType, str] = {
@@ -69,38 +69,53 @@ def _width(column: Column, values: list[Cell]) -> int:
     return min(MAX_WIDTH, max(_WIDTH_OF.get(column.type, 8), fitted + 2))
 
 
-def build_workbook(sheets: Sequence[Sheet]) -> bytes:
-    """The workbook as XLSX bytes, one worksheet per sheet, in order."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+def _sheet(book: Any, sheet: Sheet, title: str) -> None:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
-    book.remove(book.active)  # a new workbook has one sheet; ours are added below
-    used: set[str] = set()
+    ws = book.create_sheet(title)
+    ws.freeze_panes = "A2"
+    for index, column in enumerate(sheet.columns, start=1):
+        values = [row[index - 1] for row in sheet.rows]
+        ws.column_dimensions[get_column_letter(index)].width = _width(column, values)
+    if sheet.rows:
+        last = get_column_letter(len(sheet.columns))
+        ws.auto_filter.ref = f"A1:{last}{len(sheet.rows) + 1}"
     bold = Font(bold=True)
+    header = []
+    for column in sheet.columns:
+        cell = WriteOnlyCell(ws, value=_clean(column.header))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    formats = [None if c.type == "text" else _FORMATS[c.type] for c in sheet.columns]
+    for row in sheet.rows:
+        cells: list[Any] = []
+        for value, number_format in zip(row, formats, strict=True):
+            value = _clean(value)
+            if isinstance(value, str) and value.startswith("="):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.data_type = "s"  # typed text starting with "=" is not a formula
+                cells.append(cell)
+            elif number_format is None or value is None:
+                cells.append(value)
+            else:
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = number_format
+                cells.append(cell)
+        ws.append(cells)
+
+
+def build_workbook(sheets: Sequence[Sheet]) -> bytes:
+    """The workbook as XLSX bytes, one worksheet per sheet, in order (written in openpyxl's
+    write-only mode: the cost grows with the cells, not with their square)."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    used: set[str] = set()
     for sheet in sheets:
-        ws = book.create_sheet(_sheet_title(sheet.title, used))
-        ws.append([column.header for column in sheet.columns])
-        for cell in ws[1]:
-            cell.font = bold
-            cell.alignment = Alignment(vertical="top")
-        for row in sheet.rows:
-            ws.append([_clean(value) for value in row])
-            for cell in ws[ws.max_row]:
-                if cell.data_type == "f":  # typed text starting with "=" is not a formula
-                    cell.data_type = "s"
-        ws.freeze_panes = "A2"
-        for index, column in enumerate(sheet.columns, start=1):
-            letter = get_column_letter(index)
-            values = [row[index - 1] for row in sheet.rows]
-            ws.column_dimensions[letter].width = _width(column, values)
-            if column.type == "text":
-                continue
-            for (cell,) in ws.iter_rows(min_row=2, min_col=index, max_col=index):
-                cell.number_format = _FORMATS[column.type]
-        if sheet.rows:
-            ws.auto_filter.ref = ws.dimensions
+        _sheet(book, sheet, _sheet_title(sheet.title, used))
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()

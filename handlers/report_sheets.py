@@ -79,7 +79,8 @@ def _tasks(t: Translator, fmt: Formats, rows: ReportRows) -> Sheet:
     return sheet
 
 
-def _deals(t: Translator, rows: ReportRows) -> Sheet:
+def _deals(t: Translator, rows: ReportRows, period: Period) -> Sheet:
+    """The open deals and those won or lost in the period (as in the report's text)."""
     spec: list[tuple[str, ColumnType]] = [
         ("title", "text"),
         ("account", "text"),
@@ -97,6 +98,8 @@ def _deals(t: Translator, rows: ReportRows) -> Sheet:
     sheet = Sheet(t("report.sheet.deals"), _columns(t, spec))
     for d in rows.deals:
         is_open = d.stage not in ("won", "lost")
+        if not is_open and not (d.closed_on and period.contains_day(d.closed_on)):
+            continue
         probability = d.probability / 100 if d.probability is not None else None
         row: list[Cell] = [
             d.title,
@@ -184,7 +187,7 @@ def workbook_sheets(
     return [
         _meetings(t, fmt, rows, period),
         _tasks(t, fmt, rows),
-        _deals(t, rows),
+        _deals(t, rows, period),
         _satisfaction(t, fmt, rows, period),
         _contracts(t, rows, now, period),
     ]
