@@ -100,3 +100,24 @@ def test_the_workbook_has_typed_columns_a_frozen_header_and_widths() -> None:
     assert ws.column_dimensions["A"].width >= 17
     assert 10 <= ws.column_dimensions["B"].width <= 50
     assert book["Meetings 2"].max_row == 1
+
+
+def test_every_part_of_the_workbook_is_well_formed_xml() -> None:
+    import zipfile
+    from xml.etree import ElementTree
+
+    sheet = Sheet(
+        "It's: [odd] / name",
+        [Column("A & B <c>"), Column("Amount", "amount")],
+        [[" padded & <tagged> ", float("nan")], ["\u4e2d\u6587 text", 3]],
+    )
+    data = build_workbook([sheet, Sheet("Empty", [])])
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            ElementTree.fromstring(archive.read(name))  # raises on malformed XML
+    book = load_workbook(io.BytesIO(data))
+    ws = book.worksheets[0]
+    assert ws.title == "It's   odd    name"
+    assert ws["A2"].value == " padded & <tagged> " and ws["B2"].value is None
+    assert ws["B3"].value == 3 and ws["B3"].number_format == "#,##0.00"
+    assert ws.auto_filter.ref == "A1:B3"
