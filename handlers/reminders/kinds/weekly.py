@@ -10,6 +10,7 @@ from domain.report_periods import named_period
 from domain.reports import Scope
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.report_view import chart_input, load_report, period_range, report_text
+from handlers.ui import shorten
 from storage.reminders import Delivery
 
 
@@ -31,7 +32,7 @@ async def weekly_push(push_input: PushInput, delivery: Delivery) -> Push | None:
         scope = Scope("me", (manager.id,))
         heading = t("report.title.me", name=manager.full_name)
     rows, figures = await load_report(push_input.sources, scope, period, push_input.now)
-    text = (
+    text = shorten(
         t("report.weekly.intro")
         + "\n\n"
         + report_text(t, fmt, heading, period, figures, len(rows.contracts))
