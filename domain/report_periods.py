@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -42,11 +43,11 @@ class Period:
     last: date  # inclusive
     tz: ZoneInfo
 
-    @property
+    @cached_property
     def start(self) -> datetime:
         return local_midnight(self.first, self.tz)
 
-    @property
+    @cached_property
     def end(self) -> datetime:
         return local_midnight(self.last + timedelta(days=1), self.tz)
 
