@@ -136,3 +136,17 @@ async def test_a_lead_who_turned_it_off_gets_none(
     clock.advance(timedelta(minutes=15))
     await tick(app)
     assert _weekly(fake, lena.chat_id) == []
+
+
+async def test_the_push_speaks_the_leads_language(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock, fake: FakeTelegram
+) -> None:
+    team = await seed_team(storage, clock.now(), language="zh")
+    lena = await make_user(team.lead.telegram_id, "Lena", "zh")
+    clock.set(datetime(2026, 11, 30, 6, 0, tzinfo=UTC))  # Monday 09:00 in Moscow
+    await tick(app)
+    clock.advance(timedelta(minutes=5))
+    await tick(app)
+    [text] = [m.text for m in fake.messages(lena.chat_id) if m.from_bot and "周报" in m.text]
+    assert "报告：Lena Lead的团队" in text and "上周" in text
+    assert _photos(fake, lena.chat_id) == 1
