@@ -62,11 +62,14 @@ def _font_families() -> list[str]:
 
 
 def _pipeline(axes: Any, chart: ChartInput) -> None:
+    from matplotlib.ticker import MaxNLocator
+
     axes.set_title(chart.pipeline_title, fontsize=11)
     positions = list(range(len(chart.stage_labels)))
     bars = axes.bar(positions, list(chart.stage_counts), color="#3b7dd8")
     axes.set_xticks(positions, list(chart.stage_labels), fontsize=9)
     axes.set_ylabel(chart.count_label, fontsize=9)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # whole deals
     axes.bar_label(bars, fontsize=9)
     axes.spines[["top", "right"]].set_visible(False)
     if not any(chart.stage_counts):
@@ -102,7 +105,9 @@ def build_chart(chart: ChartInput) -> bytes:
     with _LOCK:
         families = _font_families()
         with matplotlib.rc_context({"font.family": families, "axes.unicode_minus": False}):
-            figure = Figure(figsize=(6.4, 7.0), dpi=150, layout="constrained")
+            # fixed margins: a constrained layout measured every label and took half the time
+            figure = Figure(figsize=(6.4, 7.0), dpi=150)
+            figure.subplots_adjust(left=0.11, right=0.97, top=0.9, bottom=0.07, hspace=0.4)
             figure.suptitle(chart.title, fontsize=12)
             top, bottom = figure.subplots(2, 1)
             _pipeline(top, chart)
