@@ -36,6 +36,7 @@ from domain.reports import (
 from handlers.report_sheets import contract_reason, workbook_sheets
 from handlers.ui import clip, shorten
 from storage import Storage
+from storage.managers import Manager
 
 MAX_NAMES = 8  # accounts without a meeting, listed by name
 MAX_CLOSED = 5  # won or lost deals listed with their reason
@@ -272,6 +273,20 @@ def chart_input(
 
 def _render_files(chart: ChartInput, sheets: list[Sheet]) -> tuple[bytes, bytes]:
     return build_chart(chart), build_workbook(sheets)
+
+
+async def manager_scope(
+    storage: Storage, t: Translator, manager: Manager, *, team: bool
+) -> tuple[Scope, str]:
+    """One's own report, or the team's (a lead's: their KAMs and themself; an admin's:
+    everyone), and its heading. Whether the manager may see it is the caller's question."""
+    if not team:
+        return Scope("me", (manager.id,)), t("report.title.me", name=manager.full_name)
+    everyone = manager.role == "admin"
+    ids = await storage.reports.team_ids(manager.id, everyone=everyone)
+    if everyone:
+        return Scope("team", ids), t("report.title.everyone")
+    return Scope("team", ids), t("report.title.team", name=manager.full_name)
 
 
 async def load_report(

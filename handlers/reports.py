@@ -34,7 +34,7 @@ from handlers.dialog import (
     on_message,
     on_text,
 )
-from handlers.report_view import build, period_range, send_files
+from handlers.report_view import build, manager_scope, period_range, send_files
 from handlers.ui import StaleButton, answer, clip, grid
 
 FLOW = "report"
@@ -184,25 +184,15 @@ async def chose_scope(update: Update, context: KamContext, run: Run) -> Next:
         return ACCOUNT
     if choice == "me":
         target = Target(Kind.REPORT, manager.id, frozenset({Relation.SELF}))
-        heading = context.t("report.title.me", name=manager.full_name)
-        scope = Scope("me", (manager.id,))
     elif choice == "team":
-        target = Target(Kind.REPORT)
-        everyone = manager.role == "admin"
-        heading = (
-            context.t("report.title.everyone")
-            if everyone
-            else context.t("report.title.team", name=manager.full_name)
-        )
-        scope = Scope("team")
+        target = Target(Kind.REPORT)  # the team's: no relation, leads and admins only
     else:
         raise StaleButton(f"no scope {choice!r}")
     if not await authz.require(update, context, Action.SEE, target, "report.not_allowed"):
         return None
-    if scope.kind == "team":
-        reports = context.services.storage.reports
-        ids = await reports.team_ids(manager.id, everyone=manager.role == "admin")
-        scope = Scope("team", ids)
+    scope, heading = await manager_scope(
+        context.services.storage, context.t, manager, team=choice == "team"
+    )
     return await _produce(update, context, run, scope, heading)
 
 

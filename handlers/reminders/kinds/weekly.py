@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import asyncio
 
+from domain.policy import Action, Kind, Target, decide
 from domain.report_chart import build_chart
 from domain.report_periods import named_period
-from domain.reports import Scope
 from handlers.reminders.registry import Push, PushInput, renders
-from handlers.report_view import chart_input, load_report, period_range, report_text
+from handlers.report_view import (
+    chart_input,
+    load_report,
+    manager_scope,
+    period_range,
+    report_text,
+)
 from handlers.ui import shorten
 from storage.reminders import Delivery
 
@@ -19,18 +25,8 @@ async def weekly_push(push_input: PushInput, delivery: Delivery) -> Push | None:
     manager, fmt = push_input.manager, push_input.fmt
     t = fmt.t
     period = named_period("last_week", delivery.due_at, fmt.tz)  # the week before that Monday
-    if manager.role in ("lead", "admin"):
-        everyone = manager.role == "admin"
-        ids = await push_input.sources.reports.team_ids(manager.id, everyone=everyone)
-        scope = Scope("team", ids)
-        heading = (
-            t("report.title.everyone")
-            if everyone
-            else t("report.title.team", name=manager.full_name)
-        )
-    else:
-        scope = Scope("me", (manager.id,))
-        heading = t("report.title.me", name=manager.full_name)
+    team = decide(manager.actor, Action.SEE, Target(Kind.REPORT)).allowed  # leads, admins
+    scope, heading = await manager_scope(push_input.sources, t, manager, team=team)
     rows, figures = await load_report(push_input.sources, scope, period, push_input.now)
     text = shorten(
         t("report.weekly.intro")
