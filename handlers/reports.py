@@ -108,15 +108,24 @@ async def ask_scope(update: Update, context: KamContext, run: Run) -> Screen:
 
 
 async def ask_account(update: Update, context: KamContext, run: Run) -> Screen:
+    """The accounts the manager sees, by name; typed text narrows a long list."""
     t = context.t
     accounts = sorted(await context.visible_accounts(), key=lambda a: a.name.casefold())
+    raw = str(run.data.get("filter") or "")
+    typed = raw.casefold()
+    shown = [a for a in accounts if typed in a.name.casefold() or typed in a.aliases.casefold()]
     rows = [
-        [run.button(clip(account.name, 40), "acc", account.id)]
-        for account in accounts[:MAX_ACCOUNTS]
+        [run.button(clip(account.name, 40), "acc", account.id)] for account in shown[:MAX_ACCOUNTS]
     ]
     text = t("report.account.title", period=_period_label(context, run))
     if not accounts:
         text += "\n\n" + t("report.account.none")
+    elif not shown:
+        text += "\n\n" + t("report.account.no_match", text=clip(raw, 40))
+    elif len(shown) > MAX_ACCOUNTS or typed:
+        text += "\n\n" + t(
+            "report.account.narrow", shown=min(len(shown), MAX_ACCOUNTS), total=len(shown)
+        )
     return Screen(_noted(run, text), [*rows, _nav(context, run)])
 
 
@@ -171,6 +180,12 @@ async def typed_to(update: Update, context: KamContext, run: Run) -> Next:
     return SCOPE
 
 
+async def typed_filter(update: Update, context: KamContext, run: Run) -> Next:
+    """Part of an account's name, to narrow the list."""
+    run.data["filter"] = " ".join(run.text.split())[:100]
+    return Go.REDRAW
+
+
 async def not_text(update: Update, context: KamContext, run: Run) -> Next:
     """A sticker, a photo or a file where a day is asked for."""
     run.note = context.t("report.custom.type_date")
@@ -181,6 +196,7 @@ async def chose_scope(update: Update, context: KamContext, run: Run) -> Next:
     manager = context.require_manager()
     choice = run.arg(0)
     if choice == "account":
+        run.data.pop("filter", None)
         return ACCOUNT
     if choice == "me":
         target = Target(Kind.REPORT, manager.id, frozenset({Relation.SELF}))
@@ -268,7 +284,12 @@ REPORT = Flow(
         ),
         Step(TO, ask_to, [on_text(typed_to), on_message(_NOT_TEXT, not_text)], back=FROM),
         Step(SCOPE, ask_scope, [on_button("sc", chose_scope)], back=PERIOD),
-        Step(ACCOUNT, ask_account, [on_button("acc", chose_account)], back=SCOPE),
+        Step(
+            ACCOUNT,
+            ask_account,
+            [on_button("acc", chose_account), on_text(typed_filter)],
+            back=SCOPE,
+        ),
     ],
     common=[
         on_command("cancel", cancel),

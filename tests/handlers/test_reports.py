@@ -202,6 +202,14 @@ async def test_back_and_cancel_on_every_step(
     assert "1 Oct 2026 – 31 Dec 2026" in lena.last_text
     await lena.press("One account")
     assert {"Alpha <Steel>", "Delta"} <= set(lena.buttons)  # a lead sees every account
+    await lena.send("TA")
+    assert [b for b in lena.buttons if "Back" not in b and "Cancel" not in b] == [
+        "Beta",
+        "Delta",
+    ]
+    assert "Showing 2 of 2" in lena.last_text
+    await lena.send("<b>zzz</b>")
+    assert "No account matches “<b>zzz</b>”" in lena.last_text  # shown, not interpreted
     await lena.press("Back")
     assert "About whom?" in lena.last_text
     await lena.press("Back")
