@@ -121,3 +121,14 @@ def test_every_part_of_the_workbook_is_well_formed_xml() -> None:
     assert ws["A2"].value == " padded & <tagged> " and ws["B2"].value is None
     assert ws["B3"].value == 3 and ws["B3"].number_format == "#,##0.00"
     assert ws.auto_filter.ref == "A1:B3"
+
+
+def test_starting_the_bot_does_not_import_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.application, handlers, handlers.reminders.kinds;"
+        "sys.exit('matplotlib' in sys.modules)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
