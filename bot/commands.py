@@ -30,6 +30,7 @@ COMMANDS: tuple[str, ...] = (
     "newclient",
     "today",
     "tasks",
+    "report",
     "edit",
     "contract",
     "deal",

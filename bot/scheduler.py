@@ -151,8 +151,9 @@ class _Sorted:
     bundled: list[tuple[Delivery, Push]] = field(default_factory=list)
 
 
-# the deliveries one message carries, its text and buttons, and whether it bundles late ones
-Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool]
+# the deliveries one message carries, its text and buttons, whether it bundles late ones, and
+# a photo that follows it (the weekly report's chart)
+Outgoing = tuple[list[Delivery], str, InlineKeyboardMarkup | None, bool, bytes | None]
 
 
 async def _deliver_to(
@@ -167,11 +168,11 @@ async def _deliver_to(
         await storage.reminders.release([d.id for d in deliveries])
         return
     sorted_ = await _sort(_services(application), manager, deliveries, report)
-    outgoing: list[Outgoing] = [([d], p.text, p.markup, False) for d, p in sorted_.singles]
+    outgoing: list[Outgoing] = [([d], p.text, p.markup, False, p.photo) for d, p in sorted_.singles]
     if sorted_.bundled:
         pushes = [p for _, p in sorted_.bundled]
         text, markup = catch_up_message(Formatter(manager), pushes)
-        outgoing.insert(0, ([d for d, _ in sorted_.bundled], text, markup, True))
+        outgoing.insert(0, ([d for d, _ in sorted_.bundled], text, markup, True, None))
     await _send_all(application, manager, outgoing, report)
 
 
@@ -246,7 +247,7 @@ async def _send_all(
     """Sends one manager's messages in order; stops at a block (the rest wait)."""
     services = _services(application)
     storage, clock = services.storage, services.clock
-    for index, (rows, text, markup, is_bundle) in enumerate(outgoing):
+    for index, (rows, text, markup, is_bundle, photo) in enumerate(outgoing):
         outcome = await _send(application, manager, text, markup, report)
         if outcome == "blocked":
             await storage.managers.set_blocked(manager.id, clock.now())
@@ -266,6 +267,8 @@ async def _send_all(
             [d.id for d in rows], clock.now(), outcome.message_id, bundled=is_bundle
         )
         report.messages.append(outcome.message_id)
+        if photo is not None:
+            await _send_photo(application, manager, photo)
         if is_bundle:
             report.bundled += len(rows)
         else:
@@ -312,6 +315,15 @@ async def _send(
             _LOG.warning("network error sending a reminder: %s; waiting", error)
             await asyncio.sleep(2)
     return "unknown"
+
+
+async def _send_photo(application: KamApp, manager: Manager, photo: bytes) -> None:
+    """The picture after its text (best effort: the text, already confirmed, is the reminder)."""
+    await _pacer(application).wait()
+    try:
+        await application.bot.send_photo(manager.telegram_id, photo=photo)
+    except (BadRequest, Forbidden, NetworkError, RetryAfter) as error:
+        _LOG.warning("the photo of a reminder to manager %s was not sent: %s", manager.id, error)
 
 
 async def _after_sent(application: KamApp, delivery: Delivery) -> None:

@@ -50,6 +50,9 @@ RULES: dict[str, KindRule] = {
         KindRule("low_score", "check", "low_score_occasion", None, to_lead=True),
         KindRule("missed", "obligation", "missed_occasion", None, to_lead=True),
         KindRule("renewal", "contract", "renewal_occasions", "notify_contracts"),
+        KindRule(
+            "weekly", "none", "weekly_occasion", "weekly_report", explicit=True, catch_up=False
+        ),
     )
 }
 assert tuple(RULES) == KINDS, "every kind is declared once, in KINDS order"

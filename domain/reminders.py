@@ -63,6 +63,7 @@ Kind = Literal[
     "low_score",  # to the lead: a client gave a score of 1-2 (ref: check id)
     "missed",  # to the lead: an obligation was missed (ref: obligation id)
     "renewal",  # a contract ends in 60 or 30 days (ref: contract id)
+    "weekly",  # the weekly report, Monday at the digest time (ref: none)
 ]
 KINDS: tuple[Kind, ...] = (
     "digest",
@@ -75,6 +76,7 @@ KINDS: tuple[Kind, ...] = (
     "low_score",
     "missed",
     "renewal",
+    "weekly",
 )
 """Every kind; domain.reminder_kinds declares each one's rules."""
 
@@ -213,6 +215,22 @@ def digest_occasion(
     if not in_window(fire, after, upto):
         return None
     return Occasion(f"digest:{manager_id}:{today.isoformat()}", manager_id, "digest", None, fire)
+
+
+def weekly_occasion(
+    manager_id: int, prefs: ReminderPrefs, after: datetime, upto: datetime
+) -> Occasion | None:
+    """The weekly report: Monday at the manager's digest time, local, when it falls in the
+    window. Only the current local day is considered (as for the digest): a Monday missed
+    while the bot was down is not sent on Tuesday. Keyed by the Monday, so once a week."""
+    tz = zone_of(prefs)
+    today = local_date(upto, tz)
+    if today.isoweekday() != 1:
+        return None
+    fire = local_moment(today, prefs.digest_time, tz)
+    if not in_window(fire, after, upto):
+        return None
+    return Occasion(f"weekly:{manager_id}:{today.isoformat()}", manager_id, "weekly", None, fire)
 
 
 def task_occasion(task_id: int, assignee_id: int, remind_at: datetime) -> Occasion:

@@ -10,6 +10,7 @@ from handlers import meetings as meetings_feature
 from handlers import portfolio as portfolio_feature
 from handlers import profiles as profiles_feature
 from handlers import reminders as reminders_feature
+from handlers import reports as reports_feature
 
 
 def register(application: KamApp) -> None:
@@ -24,6 +25,7 @@ def register(application: KamApp) -> None:
     reminders_feature.register(application)
     deals_feature.register(application)
     portfolio_feature.register(application)
+    reports_feature.register(application)
     menu_text.register(application)
     fallbacks.register(application)
     application.add_error_handler(errors.on_error)

@@ -17,6 +17,7 @@ from storage.portfolio import PortfolioRepository
 from storage.profile import ProfileRepository
 from storage.reassign import ReassignRepository
 from storage.reminders import ReminderRepository
+from storage.reports import ReportRepository
 from storage.satisfaction import SatisfactionRepository
 from storage.search import SearchRepository
 from storage.tasks import TaskRepository
@@ -45,6 +46,7 @@ class Storage:
         self.portfolio = PortfolioRepository(db)
         self.team = TeamRepository(db)
         self.reassign = ReassignRepository(db)
+        self.reports = ReportRepository(db)
 
     @classmethod
     async def open(cls, path: str) -> Storage:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from domain import policy
+from domain.reports import weekly_on
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -33,6 +34,7 @@ PREFERENCE_FIELDS = frozenset(
         "notify_contracts",
         "satisfaction_days",
         "meeting_lead_minutes",
+        "notify_weekly",
     }
 )
 ADMIN_FIELDS = frozenset({"role", "active", "lead_id", "full_name"})
@@ -65,6 +67,7 @@ class Manager:
     onboarded_at: datetime | None
     created_at: datetime
     last_seen_at: datetime | None = None  # the gate writes it at most once a minute
+    notify_weekly: bool | None = None  # None: the role decides (domain.reports.weekly_on)
 
     @property
     def can_invite(self) -> bool:
@@ -73,6 +76,11 @@ class Manager:
     @property
     def sees_all_accounts(self) -> bool:
         return policy.sees_all(self.role, policy.Kind.ACCOUNT)
+
+    @property
+    def weekly_report(self) -> bool:
+        """Whether the Monday report is pushed: as chosen, else on for leads and admins."""
+        return weekly_on(self.role, self.notify_weekly)
 
     @property
     def actor(self) -> policy.Actor:
@@ -110,6 +118,7 @@ def row_to_manager(row: aiosqlite.Row) -> Manager:
         onboarded_at=opt_dt_from_db(row["onboarded_at"]),
         created_at=dt_from_db(row["created_at"]),
         last_seen_at=opt_dt_from_db(row["last_seen_at"]),
+        notify_weekly=None if row["notify_weekly"] is None else bool(row["notify_weekly"]),
     )
 
 

@@ -27,6 +27,7 @@ from domain.digest import (
     TaskItem,
     TeamTask,
 )
+from domain.reports import weekly_on
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
 
@@ -36,7 +37,7 @@ QUIET_HOURS = "held: quiet hours"
 
 _SCHEDULE_COLUMNS = (
     "id, timezone, digest_time, digest_days, quiet_start, quiet_end, notify_digest,"
-    " meeting_lead_minutes, onboarded_at IS NOT NULL AS onboarded"
+    " meeting_lead_minutes, onboarded_at IS NOT NULL AS onboarded, role, notify_weekly"
 )
 
 
@@ -53,6 +54,7 @@ class Schedule:
     notify_digest: bool
     meeting_lead_minutes: int
     onboarded: bool
+    weekly_report: bool = False  # the Monday report is pushed (domain.reports.weekly_on)
 
 
 def _schedule_of(row: aiosqlite.Row) -> Schedule:
@@ -66,6 +68,9 @@ def _schedule_of(row: aiosqlite.Row) -> Schedule:
         notify_digest=bool(row["notify_digest"]),
         meeting_lead_minutes=row["meeting_lead_minutes"],
         onboarded=bool(row["onboarded"]),
+        weekly_report=weekly_on(
+            row["role"], None if row["notify_weekly"] is None else bool(row["notify_weekly"])
+        ),
     )
 
 
@@ -181,6 +186,7 @@ class ReminderRepository:
             }
             occasions = [
                 *self._digests(managers, after, now),
+                *self._weeklies(managers, after, now),
                 *await _tasks(conn, after, now),
                 *await _escalations(conn, after, now),
                 *await _meetings(conn, managers, after, now),
@@ -209,6 +215,18 @@ class ReminderRepository:
         for manager in managers.values():
             if manager.notify_digest and manager.onboarded:
                 occasion = rules.digest_occasion(manager.id, manager, after, upto)
+                if occasion is not None:
+                    found.append(occasion)
+        return found
+
+    @staticmethod
+    def _weeklies(
+        managers: dict[int, Schedule], after: datetime, upto: datetime
+    ) -> list[rules.Occasion]:
+        found = []
+        for manager in managers.values():
+            if manager.weekly_report and manager.onboarded:
+                occasion = rules.weekly_occasion(manager.id, manager, after, upto)
                 if occasion is not None:
                     found.append(occasion)
         return found

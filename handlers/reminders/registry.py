@@ -38,6 +38,7 @@ class Push:
     line: str  # one line for the "while I was offline" message (HTML)
     action: InlineKeyboardButton | None  # its button there
     deadline: datetime | None = None  # never held past this (a brief before its meeting)
+    photo: bytes | None = None  # sent as a photo right after the text (the weekly chart)
 
 
 @dataclass(frozen=True)

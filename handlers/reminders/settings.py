@@ -28,6 +28,7 @@ SWITCHES: dict[str, tuple[str, str]] = {
     "meetings": ("notify_meetings", N_("reminders.settings.meetings")),
     "satisfaction": ("notify_satisfaction", N_("reminders.settings.satisfaction")),
     "contracts": ("notify_contracts", N_("reminders.settings.contracts")),
+    "weekly": ("weekly_report", N_("reports.settings.weekly")),  # saved as notify_weekly
     "empty": ("digest_when_empty", N_("reminders.settings.empty")),
 }
 QUIET_STARTS = ("19:00", "20:00", "21:00", "22:00", "23:00")
@@ -135,7 +136,8 @@ async def toggle(update: Update, context: KamContext, run: Run) -> Next:
     if switch is None:
         raise StaleButton(f"no reminder switch {run.args!r}")
     manager = context.require_manager()
-    return await _saved(update, context, **{switch[0]: not getattr(manager, switch[0])})
+    field = "notify_weekly" if switch[0] == "weekly_report" else switch[0]
+    return await _saved(update, context, **{field: not getattr(manager, switch[0])})
 
 
 async def toggle_day(update: Update, context: KamContext, run: Run) -> Next:

@@ -3,6 +3,14 @@
 Importing this package registers them all.
 """
 
-from handlers.reminders.kinds import digest, meeting, obligation, renewal, satisfaction, task
+from handlers.reminders.kinds import (
+    digest,
+    meeting,
+    obligation,
+    renewal,
+    satisfaction,
+    task,
+    weekly,
+)
 
-__all__ = ["digest", "meeting", "obligation", "renewal", "satisfaction", "task"]
+__all__ = ["digest", "meeting", "obligation", "renewal", "satisfaction", "task", "weekly"]
