@@ -96,14 +96,19 @@ def _results(settings: Settings) -> list[Result]:
     return results
 
 
+def quiet_logging(token: str) -> None:
+    """The lines `check` prints say what went wrong; the libraries' log would repeat it."""
+    configure_logging("CRITICAL", token)
+    logging.getLogger("httpx").setLevel(logging.CRITICAL)
+
+
 def run_checks(environ: Mapping[str, str] | None = None) -> int:
     try:
         settings = load_settings(environ)
     except ConfigError as error:
         print(f"FAIL settings: {error}")
         return 1
-    configure_logging("CRITICAL", settings.bot_token)  # the lines below say what went wrong
-    logging.getLogger("httpx").setLevel(logging.CRITICAL)
+    quiet_logging(settings.bot_token)
     secrets = tuple(s for s in (settings.bot_token, settings.webhook_secret) if s)
     results = _results(settings)
     for ok, text in results:
