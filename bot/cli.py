@@ -82,6 +82,7 @@ def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
             secret_token=settings.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )
+    _LOG.info("KAM Assistant stopped; database closed")
     lock.close()
     return 0
 

@@ -42,7 +42,7 @@ async def test_sigterm_finishes_the_update_in_progress_then_stops(bot: BotProces
     bot.proc = None
     assert "Welcome to KAM Assistant, Anna" in bot.fake.bot_messages(ADMIN_ID)[-1].text
     assert bot.query("SELECT full_name FROM managers") == [("Anna",)]
-    assert "Application.stop() complete" in bot.log
+    assert "KAM Assistant stopped; database closed" in bot.log
 
     bot.start()  # Anna continues where she was: the language step was stored before the exit
     anna = bot.user(ADMIN_ID, "Anna")
