@@ -21,6 +21,8 @@ from bot.persistence import SQLitePersistence
 from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
 from bot.services import Services
+from bot.shutdown import handle_stop_signals
+from bot.update_log import instrument, logged
 from domain.clock import Clock
 from handlers.ui import answering
 from storage import Storage
@@ -49,6 +51,10 @@ class KamApplication(KamApp):
             await _services(self).storage.close()
 
     async def process_update(self, update: object) -> None:
+        async with logged(update):  # one INFO line per update: bot/update_log.py
+            await self._process_update(update)
+
+    async def _process_update(self, update: object) -> None:
         async with answering(update):  # every button press is answered exactly once
             await super().process_update(update)
         if self.persistence is not None and isinstance(update, Update):
@@ -91,6 +97,7 @@ def build_application(
     application: KamApp = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
     handlers.register(application)
+    instrument(application)
     return application
 
 
@@ -107,3 +114,4 @@ async def _post_init(application: KamApp) -> None:
         _LOG.exception("could not publish the command list")
     schedule_reminders(application)
     schedule_backups(application)
+    handle_stop_signals(application)

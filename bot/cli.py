@@ -1,5 +1,5 @@
-"""`kam-bot`: run the bot, or one of the operator's commands (migrate, seed-demo, backup,
-restore, export, erase-contact)."""
+"""`kam-bot`: run the bot, or one of the operator's commands (check, migrate, seed-demo,
+backup, restore, export, erase-contact)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="kam-bot", description="KAM Assistant Telegram bot")
     commands = parser.add_subparsers(dest="command")
     commands.add_parser("run", help="start the bot (the default)")
+    commands.add_parser("check", help="check settings, database and Bot API; exit 0 or 1")
     commands.add_parser("migrate", help="create or upgrade the database, then exit")
     seed = commands.add_parser("seed-demo", help="load a demo portfolio for a manager")
     seed.add_argument("--telegram-id", type=int, required=True, help="the manager's Telegram id")
@@ -68,7 +69,20 @@ def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
     storage = Storage(Database(settings.database_path))
     application = build_application(settings, storage, SystemClock())
     _LOG.info("KAM Assistant starting; database %s", settings.database_path)
-    application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    if settings.webhook_url is None:
+        application.run_polling(allowed_updates=ALLOWED_UPDATES)
+    else:  # PTB's webhook server refuses (403) a request without the secret-token header
+        where = f"{settings.webhook_listen}:{settings.webhook_port}"
+        _LOG.info("webhook mode: listening on %s", where)
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.webhook_path,
+            webhook_url=settings.webhook_url,
+            secret_token=settings.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+    _LOG.info("KAM Assistant stopped; database closed")
     lock.close()
     return 0
 
@@ -175,11 +189,16 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command or "run"
+    if command == "check":  # reports a settings error as one of its lines
+        from bot.health import run_checks
+
+        return run_checks()
     try:
         settings = load_settings(require_token=command == "run")
     except ConfigError as error:
         return _fail(str(error))
-    configure_logging(settings.log_level, settings.bot_token)
+    secrets = (settings.webhook_secret,) if settings.webhook_secret else ()
+    configure_logging(settings.log_level, settings.bot_token, settings.log_format, also=secrets)
     try:
         return COMMANDS[command](settings, args)
     except DatabaseTooNewError as error:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from dotenv import dotenv_values
 
@@ -18,6 +20,8 @@ TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILE_API = "https://api.telegram.org/file/bot"
 _TOKEN = re.compile(r"^\d{3,15}:[A-Za-z0-9_-]{20,80}$")
 _LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+_LOG_FORMATS = ("text", "json")
+_SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class ConfigError(Exception):
@@ -40,6 +44,16 @@ class Settings:
     backup_dir: str | None = None  # None: no automatic backups
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
+    log_format: str = "text"  # or "json": one JSON object per line
+    webhook_url: str | None = None  # None: long polling
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+
+    @property
+    def webhook_path(self) -> str:
+        """The path part of WEBHOOK_URL: where the bot's webhook server takes updates."""
+        return urlsplit(self.webhook_url or "").path
 
 
 def _read_environment(env_file: str | Path | None) -> dict[str, str]:
@@ -93,6 +107,50 @@ def _backups(get: Callable[[str, str], str], database_path: str) -> dict[str, An
     }
 
 
+def _logging(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """LOG_LEVEL and LOG_FORMAT (text or json)."""
+    level = get("LOG_LEVEL", "INFO").upper()
+    if level not in _LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL: {level!r} is not one of {', '.join(_LOG_LEVELS)}")
+    form = get("LOG_FORMAT", "text").lower()
+    if form not in _LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT: {form!r} is not one of {', '.join(_LOG_FORMATS)}")
+    return {"log_level": level, "log_format": form}
+
+
+def _webhook(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """WEBHOOK_URL (unset: long polling), WEBHOOK_LISTEN, WEBHOOK_PORT and WEBHOOK_SECRET (required
+    with a URL: Telegram sends it with every update, and a request without it is refused)."""
+    url = get("WEBHOOK_URL", "")
+    if not url:
+        return {}
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ConfigError(
+            f"WEBHOOK_URL: {url!r} must be a URL like https://bot.example.com/telegram (the"
+            " address Telegram posts updates to; no query string)"
+        )
+    listen = get("WEBHOOK_LISTEN", "0.0.0.0")
+    try:
+        ipaddress.ip_address(listen)
+    except ValueError:
+        raise ConfigError(
+            f"WEBHOOK_LISTEN: {listen!r} must be an IP address, e.g. 0.0.0.0 (all) or 127.0.0.1"
+        ) from None
+    secret = get("WEBHOOK_SECRET", "")
+    if not _SECRET.match(secret):
+        raise ConfigError(
+            "WEBHOOK_SECRET: set it when WEBHOOK_URL is set: 1 to 256 characters A-Z, a-z, 0-9,"
+            " _ and -, e.g. the output of `openssl rand -hex 32`"
+        )
+    return {
+        "webhook_url": url,
+        "webhook_listen": listen,
+        "webhook_port": _whole(get("WEBHOOK_PORT", "8443"), "WEBHOOK_PORT", 1, 65535),
+        "webhook_secret": secret,
+    }
+
+
 def _check_token(token: str) -> None:
     if not token:
         raise ConfigError(
@@ -134,9 +192,6 @@ def load_settings(
         raise ConfigError(
             f"DEFAULT_LANGUAGE: {language!r} is not supported; use one of {', '.join(LANGUAGES)}"
         )
-    log_level = get("LOG_LEVEL", "INFO").upper()
-    if log_level not in _LOG_LEVELS:
-        raise ConfigError(f"LOG_LEVEL: {log_level!r} is not one of {', '.join(_LOG_LEVELS)}")
     ttl = get("INVITE_TTL_DAYS", "7")
     if not ttl.isdigit() or not 1 <= int(ttl) <= 365:
         raise ConfigError(f"INVITE_TTL_DAYS: {ttl!r} must be a whole number of days, 1 to 365")
@@ -157,9 +212,10 @@ def load_settings(
         admin_ids=_admin_ids(env.get("ADMIN_IDS", "")),
         default_timezone=timezone,
         default_language=language,
-        log_level=log_level,
         invite_ttl_days=int(ttl),
         reminder_tick_seconds=tick,
         reminder_send_rate=rate,
         **_backups(get, database_path),
+        **_logging(get),
+        **_webhook(get),
     )

@@ -17,6 +17,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, TypeHandler
 
 from bot.context import KamApp, KamContext
+from bot.update_log import refused
 from handlers.ui import answer
 from storage.managers import Manager
 
@@ -45,6 +46,7 @@ async def gate(update: Update, context: KamContext) -> None:
     if update.inline_query is not None:
         context.manager = await context.services.storage.managers.by_telegram_id(user.id)
         if context.manager is None or not context.manager.active:
+            refused()
             await update.inline_query.answer([], cache_time=0, is_personal=True)
             raise ApplicationHandlerStop
         return
@@ -71,7 +73,7 @@ async def gate(update: Update, context: KamContext) -> None:
         raise ApplicationHandlerStop
     if _command(update, context.bot.username) == ("/start", True):
         return
-    _LOG.info("refused user %s", user.id)
+    _LOG.debug("refused user %s", user.id)  # INFO has the update's line, without who it was
     await _refuse(update, context, context.t("access.private"), loud=True)
     raise ApplicationHandlerStop
 
@@ -83,6 +85,7 @@ async def _seen(context: KamContext, manager: Manager) -> None:
 
 
 async def _refuse(update: Update, context: KamContext, text: str, *, loud: bool) -> None:
+    refused()
     if update.callback_query is not None:
         await answer(update, text, alert=True)
         return

@@ -13,6 +13,7 @@ import logging
 from telegram import Update
 
 from bot.context import KamContext
+from bot.update_log import refused
 from domain.policy import Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
 from storage.contracts import ObligationView
@@ -39,6 +40,7 @@ def check(context: KamContext, action: Action, target: Target) -> bool:
     """Whether the manager may; a denial is logged (the one place that logs them)."""
     decision = _decision(context, action, target)
     if not decision.allowed:
+        refused()
         _LOG.info(
             "denied: manager %s (%s) may not %s %s %s (%s)",
             decision.actor.id,

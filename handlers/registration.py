@@ -46,7 +46,7 @@ async def register_stranger(update: Update, context: KamContext) -> Manager | No
             timezone=settings.default_timezone,
             now=now,
         )
-        _LOG.info("registered admin %s", user.id)
+        _LOG.info("registered an admin as manager %s", manager.id)  # no Telegram id at INFO
         await publish_manager_commands(context.bot, manager)
         return manager
     code = (context.args or [""])[0]
@@ -68,7 +68,11 @@ async def register_stranger(update: Update, context: KamContext) -> Manager | No
             context.t(_PROBLEM_MESSAGES[problem]) + "\n\n" + context.t("access.private")
         )
         return None
-    _LOG.info("registered %s %s through an invite", redemption.manager.role, user.id)
+    _LOG.info(
+        "registered a %s as manager %s through an invite",
+        redemption.manager.role,
+        redemption.manager.id,
+    )
     if redemption.manager.can_invite:  # everyone else has the default menu
         await publish_manager_commands(context.bot, redemption.manager)
     return redemption.manager

@@ -28,6 +28,8 @@ _OUR_SETTINGS = (
     "LOG_LEVEL",
     "INVITE_",
     "BACKUP_",
+    "WEBHOOK_",
+    "LOG_FORMAT",
 )
 
 

@@ -68,6 +68,28 @@ def parse_multipart(content_type: str, body: bytes) -> dict[str, Any]:
     return params
 
 
+class Hold:
+    """Calls of one Bot API method wait until released: a slow Telegram, to test what the bot
+    does while a call of an update is in flight. ``arrived`` is set when a call waits."""
+
+    def __init__(self, method: str, timeout: float = 30.0) -> None:
+        self.method = method
+        self.timeout = timeout
+        self.arrived = threading.Event()
+        self._released = threading.Event()
+
+    def wait_arrived(self, timeout: float = 10.0) -> None:
+        if not self.arrived.wait(timeout):
+            raise AssertionError(f"no {self.method} call arrived within {timeout}s")
+
+    def release(self) -> None:
+        self._released.set()
+
+    def _pass(self) -> None:
+        self.arrived.set()
+        self._released.wait(self.timeout)
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
@@ -75,6 +97,7 @@ class _Server(ThreadingHTTPServer):
     def __init__(self, address: tuple[str, int], fake: FakeTelegram) -> None:
         super().__init__(address, _Handler)
         self.fake = fake
+        self.holds: dict[str, Hold] = {}
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -157,6 +180,9 @@ class _Handler(BaseHTTPRequestHandler):
                 {"ok": False, "error_code": 400, "description": "Bad Request: invalid request"},
             )
             return
+        hold = cast(_Server, self.server).holds.get(match.group(2).lower())
+        if hold is not None:
+            hold._pass()
         status, response = self.fake.handle(match.group(2), params)
         self._send_json(status, response)
 
@@ -215,10 +241,20 @@ class FakeBotApiServer:
         thread.start()
         return self
 
+    def hold(self, method: str) -> Hold:
+        """From now on, calls of ``method`` wait until the returned Hold is released."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        hold = Hold(method)
+        self._server.holds[method.lower()] = hold
+        return hold
+
     def stop(self) -> None:
         server, thread = self._server, self._thread
         if server is None:
             return
+        for hold in server.holds.values():
+            hold.release()
         self._server = None
         self._thread = None
         self.fake.interrupt_long_polls()
