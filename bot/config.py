@@ -40,6 +40,8 @@ class Settings:
     backup_dir: str | None = None  # None: no automatic backups
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
+    flood_rate: float = 10.0  # updates a second per user, after the burst; 0: no flood control
+    flood_burst: int = 30
 
 
 def _read_environment(env_file: str | Path | None) -> dict[str, str]:
@@ -90,6 +92,15 @@ def _backups(get: Callable[[str, str], str], database_path: str) -> dict[str, An
         "backup_dir": None if folder.lower() == "off" else folder,
         "backup_keep_daily": _whole(get("BACKUP_KEEP_DAILY", "7"), "BACKUP_KEEP_DAILY", 1, 366),
         "backup_keep_weekly": _whole(get("BACKUP_KEEP_WEEKLY", "4"), "BACKUP_KEEP_WEEKLY", 0, 520),
+    }
+
+
+def _flood(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """FLOOD_RATE (updates a second each user may send, after FLOOD_BURST at once); 0 in
+    either switches flood control off."""
+    return {
+        "flood_rate": _number(get("FLOOD_RATE", "10"), "FLOOD_RATE", 0, 1000),
+        "flood_burst": _whole(get("FLOOD_BURST", "30"), "FLOOD_BURST", 0, 10_000),
     }
 
 
@@ -162,4 +173,5 @@ def load_settings(
         reminder_tick_seconds=tick,
         reminder_send_rate=rate,
         **_backups(get, database_path),
+        **_flood(get),
     )
