@@ -15,6 +15,7 @@ from storage import Storage
 from tests.fake_telegram import FakeTelegram, TelegramUser
 from tests.handlers.conftest import ADMIN_ID, Deliver, MakeUser
 from tests.handlers.test_forged_presses import _seed
+from tests.handlers.test_profile_create_find import create
 from tests.handlers.test_unusual_input import TEXT_STATES, _go
 
 KAM_ID = 2002
@@ -213,77 +214,75 @@ class Monotonic:
         return self.now
 
 
-@pytest.fixture
-def settings(fake: FakeTelegram) -> Settings:
-    """The default flood limits (the handler harness may raise them elsewhere)."""
-    base = load_settings({"BOT_TOKEN": fake.token, "ADMIN_IDS": str(ADMIN_ID)})
-    assert (base.flood_rate, base.flood_burst) == (10.0, 30)
-    return replace(base, default_timezone="Europe/Moscow")
+class TestFloodAtTheDefaultLimits:
+    """The handler harness raises the limits (see conftest); these tests use the defaults."""
 
+    @pytest.fixture
+    def settings(self, fake: FakeTelegram) -> Settings:
+        """The default flood limits (the handler harness may raise them elsewhere)."""
+        base = load_settings({"BOT_TOKEN": fake.token, "ADMIN_IDS": str(ADMIN_ID)})
+        assert (base.flood_rate, base.flood_burst) == (10.0, 30)
+        return replace(base, default_timezone="Europe/Moscow")
 
-@pytest.fixture
-def monotonic(app: Application) -> Monotonic:  # type: ignore[type-arg]
-    clock = Monotonic()
-    app.bot_data[MONOTONIC_KEY] = clock
-    return clock
+    @pytest.fixture
+    def monotonic(self, app: Application) -> Monotonic:  # type: ignore[type-arg]
+        clock = Monotonic()
+        app.bot_data[MONOTONIC_KEY] = clock
+        return clock
 
+    @pytest.mark.parametrize("language", ["en", "zh", "ru"])
+    async def test_a_flood_is_slowed_down_with_one_notice(
+        self, language: str, make_user: MakeUser, monotonic: Monotonic, fake: FakeTelegram
+    ) -> None:
+        manager = await _manager(make_user, language)  # 4 updates of the 30
+        monotonic.now += 10  # a full bucket again
+        mark = manager.mark()
+        for i in range(45):
+            await manager.send(f"/help {i}")
+        sent = [c.params["text"] for c in manager.calls_since(mark) if c.method == "sendMessage"]
+        notices = [t for t in sent if SLOW_DOWN[language] in t]
+        assert len(notices) == 1
+        assert len(sent) == 30 + 1  # 30 answered, 15 dropped with one notice
+        monotonic.now += 0.5  # five tokens later
+        mark = manager.mark()
+        for _ in range(8):
+            await manager.send("/help")
+        sent = [c.params["text"] for c in manager.calls_since(mark) if c.method == "sendMessage"]
+        assert len(sent) == 5 + 1  # a new window: one notice again
 
-@pytest.mark.parametrize("language", ["en", "zh", "ru"])
-async def test_a_flood_is_slowed_down_with_one_notice(
-    language: str, make_user: MakeUser, monotonic: Monotonic, fake: FakeTelegram
-) -> None:
-    manager = await _manager(make_user, language)  # 4 updates of the 30
-    monotonic.now += 10  # a full bucket again
-    mark = manager.mark()
-    for i in range(45):
-        await manager.send(f"/help {i}")
-    sent = [c.params["text"] for c in manager.calls_since(mark) if c.method == "sendMessage"]
-    notices = [t for t in sent if SLOW_DOWN[language] in t]
-    assert len(notices) == 1
-    assert len(sent) == 30 + 1  # 30 answered, 15 dropped with one notice
-    monotonic.now += 0.5  # five tokens later
-    mark = manager.mark()
-    for _ in range(8):
-        await manager.send("/help")
-    sent = [c.params["text"] for c in manager.calls_since(mark) if c.method == "sendMessage"]
-    assert len(sent) == 5 + 1  # a new window: one notice again
+    async def test_a_press_over_the_limit_is_still_answered_once(
+        self, admin: TelegramUser, monotonic: Monotonic, fake: FakeTelegram
+    ) -> None:
+        await admin.send("/settings")
+        before = len(fake.callback_answers(admin.user_id))
+        for _ in range(40):
+            await admin.press_data("nonsense:1")
+        answers = fake.callback_answers(admin.user_id)[before:]
+        assert len(answers) == 40  # the fixture also checks: each exactly once
+        assert sum(1 for a in answers if a.text and SLOW_DOWN["en"] in a.text) == 1
 
-
-async def test_a_press_over_the_limit_is_still_answered_once(
-    admin: TelegramUser, monotonic: Monotonic, fake: FakeTelegram
-) -> None:
-    await admin.send("/settings")
-    before = len(fake.callback_answers(admin.user_id))
-    for _ in range(40):
-        await admin.press_data("nonsense:1")
-    answers = fake.callback_answers(admin.user_id)[before:]
-    assert len(answers) == 40  # the fixture also checks: each exactly once
-    assert sum(1 for a in answers if a.text and SLOW_DOWN["en"] in a.text) == 1
-
-
-async def test_another_user_is_not_slowed_by_a_flood(
-    admin: TelegramUser, make_user: MakeUser, monotonic: Monotonic
-) -> None:
-    kam = await make_user(KAM_ID, "Boris")
-    for _ in range(40):
+    async def test_another_user_is_not_slowed_by_a_flood(
+        self, admin: TelegramUser, make_user: MakeUser, monotonic: Monotonic
+    ) -> None:
+        kam = await make_user(KAM_ID, "Boris")
+        for _ in range(40):
+            await admin.send("/help")
+        mark = kam.mark()
+        await kam.send("/start")  # a stranger without invite still gets their one answer
+        assert kam.sent_count_since(mark) == 1
+        assert SLOW_DOWN["en"] not in kam.last_text
+        mark = admin.mark()
         await admin.send("/help")
-    mark = kam.mark()
-    await kam.send("/start")  # a stranger without invite still gets their one answer
-    assert kam.sent_count_since(mark) == 1
-    assert SLOW_DOWN["en"] not in kam.last_text
-    mark = admin.mark()
-    await admin.send("/help")
-    assert admin.sent_count_since(mark) == 0  # still over the limit, already told
+        assert admin.sent_count_since(mark) == 0  # still over the limit, already told
 
-
-async def test_a_stranger_flooding_gets_one_notice_not_one_answer_each(
-    make_user: MakeUser, monotonic: Monotonic
-) -> None:
-    stranger = await make_user(4242, "Eve")
-    mark = stranger.mark()
-    for _ in range(100):
-        await stranger.send("hello")
-    assert stranger.sent_count_since(mark) == 30 + 1
+    async def test_a_stranger_flooding_gets_one_notice_not_one_answer_each(
+        self, make_user: MakeUser, monotonic: Monotonic
+    ) -> None:
+        stranger = await make_user(4242, "Eve")
+        mark = stranger.mark()
+        for _ in range(100):
+            await stranger.send("hello")
+        assert stranger.sent_count_since(mark) == 30 + 1
 
 
 # ---------------------------------------------------------------- groups and channels
@@ -407,3 +406,109 @@ async def test_a_managers_group_message_is_never_their_input(
     await in_group.send("/meeting")
     assert [c.params["chat_id"] for c in fake.calls_since(mark)] == [GROUP_ID]
     assert admin.last_text == screen
+
+
+# -------------------------------------------------------------- user text on every screen
+
+NAME = "Zeta <b>&</code> Ltd"
+CONTACT = "Olga </code><b> & Co"
+NOTE = "Agreed <i>&amp; prices</i> 😀 שלום مرحبا"
+CONTRACT = "Supply <b>& 2027"
+DEAL = "Pipes </code>& 😀"
+RTL_EMOJI = "שלום 😀👍🏽 مرحبا 漢字 Привет"
+RAW = ("<b>&</code>", "</code><b>", "<i>&amp;", "<b>& 2027", "</code>& 😀")
+"""The typed markup as it would read if it reached Telegram unescaped."""
+
+
+async def _type_everywhere(admin: TelegramUser) -> None:
+    await create(admin, NAME)
+    await admin.press("✏️ Edit")
+    await admin.press("👤 Contacts")
+    await admin.press("Add a person")
+    await admin.send(CONTACT)
+    await admin.send("/meeting")
+    await admin.press(NAME)
+    await admin.press("Next")
+    await admin.send(NOTE)
+    await admin.press("Positive")
+    await admin.press("No next step")
+    await admin.press("Save")
+    await admin.send("/contract")
+    await admin.press(NAME)
+    await admin.send(CONTRACT)
+    await admin.press("Skip")
+    await admin.press("Today")
+    await admin.press("Today")
+    await admin.press("1 year")
+    await admin.press("Skip")
+    await admin.press("Skip")
+    await admin.press("Skip")
+    await admin.press("Save")
+    await admin.send("/deal")
+    await admin.press(NAME)
+    await admin.send(DEAL)
+    await admin.press("Deal")
+    await admin.send("1.2m RUB")
+    await admin.press("50%")
+    await admin.send("15.01.2027")
+    await admin.press("Negotiation")
+    await admin.press("Save")
+
+
+async def test_typed_html_is_shown_as_text_on_every_screen(
+    admin: TelegramUser, fake: FakeTelegram, storage: Storage
+) -> None:
+    mark = admin.mark()
+    await _type_everywhere(admin)
+    for steps in (["Brief me"], ["📄 Contracts"], ["💼"], ["💼", DEAL]):
+        await admin.send("/find Zeta")
+        for label in steps:
+            await admin.press(label)
+    await admin.send("/timeline Zeta")
+    await admin.send("/today")
+    calls = admin.calls_since(mark)
+    assert [c.method for c in calls if not c.ok] == []  # Telegram would refuse broken markup
+    html = [str(c.params.get("text") or c.params.get("caption") or "") for c in calls]
+    for raw in RAW:
+        assert not [h for h in html if raw in h], raw
+    shown = "\n".join(m.text for m in fake.bot_messages(admin.chat_id))
+    everything = shown + "\n".join(
+        str(c.result.get("text", "")) for c in calls if c.ok and isinstance(c.result, dict)
+    )
+    for typed in (NAME, CONTACT, CONTRACT, DEAL):
+        assert typed in everything, typed
+    assert "Agreed <i>&amp; prices</i>" in everything
+
+
+async def test_emoji_and_right_to_left_text_round_trip(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await _seed(storage, clock)
+    await _go(admin, TEXT_STATES["profile field"])
+    await admin.send(RTL_EMOJI)
+    assert RTL_EMOJI in admin.last_text
+    [account] = [a for a in await storage.accounts.visible(1, sees_all=True)]
+    stored = await storage.accounts.get(account.id)
+    assert stored is not None and RTL_EMOJI in repr(stored.__dict__)
+    await _go(admin, TEXT_STATES["meeting notes"])
+    await admin.send(RTL_EMOJI)
+    await admin.press("Positive")
+    await admin.press("No next step")
+    await admin.press("Save")
+    meeting = (await storage.meetings.timeline(account.id)).meetings[0]
+    full = await storage.meetings.get(meeting.id)
+    assert full is not None and full.summary == RTL_EMOJI
+    await admin.send("/timeline VT-Metal")
+    assert RTL_EMOJI in "\n".join(admin.bot_texts())
+
+
+async def test_a_next_step_over_its_limit_is_asked_again_not_cut(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    await _seed(storage, clock)
+    await _go(admin, TEXT_STATES["meeting next step"])
+    await admin.send("send the offer " + "x" * 1_500 + " by Friday")
+    assert "too long for a next step: 1,525 characters, at most 1,000" in admin.last_text
+    assert "Next step?" in admin.last_text
+    await admin.send("send the offer by Friday")
+    assert "too long" not in admin.last_text
