@@ -11,9 +11,12 @@ Runs in two places around the access gate (group -100):
     user's flood never slows another user. The monotonic time is read from
     ``bot_data[MONOTONIC_KEY]`` when a test puts a function there, else ``time.monotonic``.
   - **Groups and channels.** When the bot is added to a group, supergroup or channel, it says
-    once that it works in private chats only and leaves: client data is never shown there.
-    (Any other update from a group or a channel is refused by the access gate: commands get
-    "private chats only", everything else, channel posts and their edits included, silence.)
+    once that it works in private chats only and leaves: client data is never shown there
+    (``my_chat_member`` is among the updates the bot asks Telegram for, bot.cli). Any other
+    update from a group or a channel is refused by the access gate: commands get "private
+    chats only", everything else, channel posts and their edits included, silence.
+  - **Business and guest messages** (the manager's own chats with clients, when they connect
+    the bot to Telegram Business) are written to someone else: dropped, never answered.
 
 * After it (INTAKE_GROUP, -95), for a registered manager's new message in a private chat:
   - **Forwarded messages.** A message forwarded from someone else (another user, a hidden
@@ -67,10 +70,13 @@ def _monotonic(context: KamContext) -> float:
 
 
 async def early_gate(update: Update, context: KamContext) -> None:
-    """Leaves groups it is added to; drops a user's updates over the flood limit."""
+    """Leaves groups it is added to; drops what is nobody's input to the bot; drops a user's
+    updates over the flood limit."""
     if update.my_chat_member is not None:
         await _left_group(update, context)
-        return
+        raise ApplicationHandlerStop
+    if _not_to_the_bot(update):
+        raise ApplicationHandlerStop
     user = update.effective_user
     if user is None or user.is_bot:
         return  # channel posts and the like: the access gate refuses them
@@ -97,9 +103,25 @@ async def _slow_down(update: Update, context: KamContext, *, notice: bool) -> No
         await context.bot.send_message(chat.id, text)
 
 
+def _not_to_the_bot(update: Update) -> bool:
+    """Messages of a business account's chats (a manager's chats with their clients, when they
+    connect the bot to Telegram Business) and guest messages are written to someone else:
+    never input, never answered (an answer would land in the client's chat)."""
+    return any(
+        (
+            update.business_message,
+            update.edited_business_message,
+            update.business_connection,
+            update.deleted_business_messages,
+            update.guest_message,
+        )
+    )
+
+
 async def _left_group(update: Update, context: KamContext) -> None:
     """The bot was added to a group or channel: one polite line (not in a channel, where it
-    would be a post), then it leaves. Nothing else of this update is handled."""
+    would be a post), then it leaves. A change in a private chat (the user blocked or
+    unblocked the bot) needs nothing. Nothing else handles these updates."""
     change = update.my_chat_member
     assert change is not None
     chat = change.chat
@@ -112,7 +134,6 @@ async def _left_group(update: Update, context: KamContext) -> None:
         await context.bot.leave_chat(chat.id)
     except TelegramError as error:  # no right to write there, or already gone
         _LOG.info("could not leave chat %s cleanly: %s", chat.id, error)
-    raise ApplicationHandlerStop
 
 
 def _forwarded_from_someone_else(message: Message, user_id: int) -> bool:

@@ -512,3 +512,52 @@ async def test_a_next_step_over_its_limit_is_asked_again_not_cut(
     assert "Next step?" in admin.last_text
     await admin.send("send the offer by Friday")
     assert "too long" not in admin.last_text
+
+
+def _business(kind: str, sender: dict[str, Any], text: str) -> dict[str, Any]:
+    return {
+        "update_id": 900_200,
+        kind: {
+            "message_id": 3,
+            "date": 1_700_000_000,
+            "business_connection_id": "conn-1",
+            "chat": {"id": 5555, "type": "private", "first_name": "Client"},
+            "from": sender,
+            "text": text,
+            **({"edit_date": 1_700_000_100} if kind.startswith("edited") else {}),
+        },
+    }
+
+
+@pytest.mark.parametrize("kind", ["business_message", "edited_business_message"])
+@pytest.mark.parametrize("text", ["/meeting", "hello", "Met Ivan at VT-Metal today"])
+async def test_business_chats_are_never_input_nor_answered(
+    kind: str, text: str, admin: TelegramUser, fake: FakeTelegram, deliver: Deliver
+) -> None:
+    """A manager's chats with clients (Telegram Business): neither their words nor a client's
+    are taken, and nothing is sent into that chat."""
+    fake.add_user(5555, "Client")
+    for sender in (fake.user(ADMIN_ID).to_api(), fake.user(5555).to_api()):
+        mark = fake.mark()
+        await deliver(_business(kind, sender, text))
+        assert fake.calls_since(mark) == []
+
+
+async def test_blocking_and_unblocking_the_bot_in_private_needs_nothing(
+    admin: TelegramUser, fake: FakeTelegram, deliver: Deliver
+) -> None:
+    private = {"id": ADMIN_ID, "type": "private", "first_name": "Anna"}
+    for status in ("kicked", "member"):
+        update = _added(fake, private, status)
+        update["my_chat_member"]["old_chat_member"]["status"] = "member"
+        if status == "kicked":
+            update["my_chat_member"]["new_chat_member"]["until_date"] = 0
+        mark = fake.mark()
+        await deliver(update)
+        assert fake.calls_since(mark) == [] and fake.left_chats == []
+
+
+def test_the_bot_asks_telegram_for_my_chat_member() -> None:
+    from bot.cli import ALLOWED_UPDATES
+
+    assert "my_chat_member" in ALLOWED_UPDATES

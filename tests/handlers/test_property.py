@@ -45,7 +45,7 @@ from storage.demo import load_demo_portfolio
 from tests.conftest import NOW
 from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
 from tests.fake_telegram.core import MESSAGE_SENDING_METHODS
-from tests.handlers.conftest import ADMIN_ID, FLOOD_BURST
+from tests.handlers.conftest import ADMIN_ID, FLOOD_BURST, Deliver
 from tests.handlers.test_forged_presses import FORGED_TAILS, PREFIXES
 from tests.handlers.test_monkey import OTHER_UPDATES, TEXTS
 
@@ -94,6 +94,7 @@ KIND_WEIGHTS = {
     "other": 1,
     "edit": 1,
     "inline": 1,
+    "elsewhere": 1,
 }
 KIND = st.sampled_from([kind for kind, weight in KIND_WEIGHTS.items() for _ in range(weight)])
 
@@ -107,6 +108,7 @@ class World:
     storage: Storage
     app: KamApp
     users: dict[str, TelegramUser]
+    deliver: Deliver
     errors: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
@@ -166,6 +168,7 @@ async def _seed(storage: Storage) -> None:
 
 async def _world(folder: Path) -> World:
     fake = FakeTelegram()
+    fake.add_group(GROUP_ID, "<b>Sales</b>", chat_type="supergroup")
     storage = await Storage.open(str(folder / "kam.sqlite3"))
     await _seed(storage)
     base = load_settings({"BOT_TOKEN": fake.token, "ADMIN_IDS": str(ADMIN_ID)})
@@ -194,7 +197,7 @@ async def _world(folder: Path) -> World:
         name: TelegramUser(fake, user_id, deliver, first_name=name, language_code=languages[name])
         for name, user_id in ACTORS.items()
     }
-    return World(fake, storage, app, users, errors)
+    return World(fake, storage, app, users, deliver, errors)
 
 
 # ------------------------------------------------------------------------- the row guard
@@ -314,8 +317,49 @@ async def _press(draw: st.DataObject, world: World, user: TelegramUser, kind: st
     return True
 
 
+_UPDATE_IDS = iter(range(800_000_000, 900_000_000))
+
+
+GROUP_ID = -100700
+GROUP: dict[str, Any] = {"id": GROUP_ID, "type": "supergroup", "title": "<b>Sales</b>"}
+
+
+def _elsewhere(kind: str, sender: dict[str, Any], bot: dict[str, Any], text: str) -> dict[str, Any]:
+    """An update from outside the private chat: the bot added to a group, a channel post,
+    a message in a business chat."""
+    group = GROUP
+    message: dict[str, Any] = {"message_id": 9, "date": 1_700_000_000, "text": text}
+    if kind == "my_chat_member":
+        member = {"status": "member", "user": bot}
+        body: dict[str, Any] = {"chat": group, "from": sender, "date": 1_700_000_000}
+        body |= {"old_chat_member": {**member, "status": "left"}, "new_chat_member": member}
+    elif kind in ("channel_post", "edited_channel_post"):
+        channel = {"id": -100800, "type": "channel", "title": "News"}
+        body = {**message, "chat": channel, "sender_chat": channel}
+    else:
+        client = {"id": 5555, "type": "private", "first_name": "Client"}
+        body = {**message, "chat": client, "from": sender, "business_connection_id": "c1"}
+    if kind.startswith("edited"):
+        body["edit_date"] = 1_700_000_100
+    return {"update_id": next(_UPDATE_IDS), kind: body}
+
+
+ELSEWHERE = st.sampled_from(
+    ["message", "my_chat_member", "channel_post", "edited_channel_post", "business_message"]
+)
+
+
 async def _message(draw: st.DataObject, world: World, user: TelegramUser, kind: str) -> None:
-    if kind == "command":
+    if kind == "elsewhere":
+        where = draw.draw(ELSEWHERE, "elsewhere")
+        sender = world.fake.user(user.user_id).to_api()
+        text = draw.draw(st.one_of(COMMAND, TEXT), "text")
+        if where == "message":  # through the fake, which keeps the group's messages
+            in_group = TelegramUser(world.fake, user.user_id, world.deliver, chat_id=GROUP_ID)
+            await in_group.send(text)
+        else:
+            await world.deliver(_elsewhere(where, sender, world.fake.bot_user(), text))
+    elif kind == "command":
         await user.send(draw.draw(COMMAND, "command"))
     elif kind == "other":
         extra = draw.draw(st.sampled_from([*OTHER_UPDATES, {"text": "fwd"}]), "other")
