@@ -21,7 +21,8 @@ from storage.backup import BackupError, copy_database, make_private, restore_dat
 from storage.data_export import Rows, erase_contact, export_account, export_manager
 
 _LOG = logging.getLogger("kam")
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "my_chat_member"]
+"""my_chat_member: the bot is told when it is added to a group, and leaves (handlers.intake)."""
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -49,6 +49,8 @@ class Settings:
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    flood_rate: float = 10.0  # updates a second per user, after the burst; 0: no flood control
+    flood_burst: int = 30
 
     @property
     def webhook_path(self) -> str:
@@ -151,6 +153,15 @@ def _webhook(get: Callable[[str, str], str]) -> dict[str, Any]:
     }
 
 
+def _flood(get: Callable[[str, str], str]) -> dict[str, Any]:
+    """FLOOD_RATE (updates a second each user may send, after FLOOD_BURST at once); 0 in
+    either switches flood control off."""
+    return {
+        "flood_rate": _number(get("FLOOD_RATE", "10"), "FLOOD_RATE", 0, 1000),
+        "flood_burst": _whole(get("FLOOD_BURST", "30"), "FLOOD_BURST", 0, 10_000),
+    }
+
+
 def _check_token(token: str) -> None:
     if not token:
         raise ConfigError(
@@ -218,4 +229,5 @@ def load_settings(
         **_backups(get, database_path),
         **_logging(get),
         **_webhook(get),
+        **_flood(get),
     )

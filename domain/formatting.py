@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale
 from babel.dates import format_skeleton, get_datetime_format
 from babel.numbers import format_compact_decimal, format_decimal, get_currency_symbol
+from babel.units import format_unit
 
 from domain.languages import LANGUAGES, babel_locale
 from domain.money import Money, currency_exponent
@@ -180,6 +181,23 @@ class Formats:
     def number(self, value: int | float | Decimal, *, digits: int = 0) -> str:
         """1,234 / 1,234 / 1 234; ``digits`` decimals (4.5 / 4,5)."""
         return number(value, self.language, digits=digits)
+
+    def file_size(self, size: int) -> str:
+        """A file's size in megabytes of 1024 KB, as Telegram counts them: 20 MB / 20 МБ /
+        20兆字节; one decimal below 100 MB when it is not whole (25.3 MB)."""
+        megabytes = Decimal(size) / (1024 * 1024)
+        digits = 1 if megabytes < 100 and megabytes != megabytes.to_integral_value() else 0
+        with decimal.localcontext(_half_up()):
+            rounded = round(megabytes, digits)
+        return str(
+            format_unit(
+                rounded,
+                "digital-megabyte",
+                length="short",
+                format="#,##0.0" if digits else "#,##0",
+                locale=self.locale,
+            )
+        )
 
     def _amount(self, money: Money) -> Decimal:
         return Decimal(money.amount_minor).scaleb(-currency_exponent(money.currency))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.context import KamApp
-from handlers import access, errors, fallbacks, help, invites, menu_text, preferences, team
+from handlers import access, errors, fallbacks, help, intake, invites, menu_text, preferences, team
 from handlers import contracts as contracts_feature
 from handlers import deals as deals_feature
 from handlers import meetings as meetings_feature
@@ -15,6 +15,7 @@ from handlers import reports as reports_feature
 
 def register(application: KamApp) -> None:
     access.register(application)
+    intake.register(application)
     preferences.register(application)
     help.register(application)
     invites.register(application)

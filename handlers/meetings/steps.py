@@ -349,6 +349,9 @@ async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> 
     if not text or len(draft.next_steps) >= MAX_NEXT_STEPS:
         run.note = context.t("meeting.too_many" if text else "meeting.need_text")
         return Go.REDRAW
+    if len(text) > MAX_STEP_TEXT:  # asked again, nothing cut behind their back
+        run.note = context.t("meeting.step_too_long", limit=MAX_STEP_TEXT, length=len(text))
+        return Go.REDRAW
     found = next_step(text, now=c.now(context), tz=c.zone(context))
     if found.due is None:
         draft.pending_step = clip(text, MAX_STEP_TEXT)

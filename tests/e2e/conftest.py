@@ -30,6 +30,7 @@ _OUR_SETTINGS = (
     "BACKUP_",
     "WEBHOOK_",
     "LOG_FORMAT",
+    "FLOOD_",
 )
 
 
@@ -54,6 +55,9 @@ class BotProcess:
                 "ADMIN_IDS": f"{ADMIN_ID},{ADMIN_ID + 1},{ADMIN_ID + 2}",
                 "DEFAULT_TIMEZONE": "Europe/Moscow",
                 "LOG_LEVEL": "INFO",
+                # a scripted user outpaces the default flood limit (30 at once, 10/s)
+                "FLOOD_RATE": "1000",
+                "FLOOD_BURST": "10000",
             }
         )
         self.proc: subprocess.Popen[bytes] | None = None

@@ -390,6 +390,8 @@ class FakeTelegram:
 
         self._users: dict[int, FakeUser] = {}
         self._chats: dict[int, FakeChat] = {}
+        self.left_chats: list[int] = []
+        """Chats the bot left (leaveChat), in order."""
         self._messages: dict[int, dict[int, StoredMessage]] = {}
         self._next_message_id: dict[int, int] = {}
         self._reply_keyboards: dict[int, dict[str, Any] | None] = {}
@@ -525,6 +527,7 @@ class FakeTelegram:
             "forwardMessage": self._forward_message,
             "getFile": self._get_file,
             "getChat": self._get_chat,
+            "leaveChat": self._leave_chat,
             "close": self._ok,
             "logOut": self._ok,
         }
@@ -1463,6 +1466,14 @@ class FakeTelegram:
             "file_size": fake_file.file_size,
             "file_path": fake_file.file_path,
         }
+
+    def _leave_chat(self, params: dict[str, Any]) -> bool:
+        """The bot leaves a group, supergroup or channel (``left_chats`` lists them)."""
+        chat = self._resolve_chat(params, check_blocked=False)
+        if chat.type == "private":
+            raise bad_request("chat member status can't be changed in private chats")
+        self.left_chats.append(chat.id)
+        return True
 
     def _get_chat(self, params: dict[str, Any]) -> dict[str, Any]:
         chat = self._resolve_chat(params, check_blocked=False)

@@ -17,6 +17,7 @@ from storage import Storage
 from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
 
 ADMIN_ID = 1000
+FLOOD_BURST = 10_000
 MakeUser = Callable[..., Awaitable[TelegramUser]]
 Deliver = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -32,7 +33,12 @@ def fake() -> Iterator[FakeTelegram]:
 @pytest.fixture
 def settings(fake: FakeTelegram) -> Settings:
     base = load_settings({"BOT_TOKEN": fake.token, "ADMIN_IDS": str(ADMIN_ID)})
-    return replace(base, default_timezone="Europe/Moscow")
+    # A scripted user is faster than a thumb: the fastest tests send ~190 updates a second
+    # (the monkey, 157 by one user within a second). Flood control stays on, far above that;
+    # tests/handlers/test_intake.py checks the default limits.
+    return replace(
+        base, default_timezone="Europe/Moscow", flood_rate=1000.0, flood_burst=FLOOD_BURST
+    )
 
 
 @pytest.fixture

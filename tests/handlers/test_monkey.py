@@ -6,6 +6,9 @@ forge callback data, edit earlier messages; now and then the bot restarts (the d
 the persisted conversations stay). Whatever happens: no request Telegram would refuse, no
 unhandled exception, every press answered exactly once.
 
+Its structured successor, test_property.py, draws many short sequences from several users with
+hypothesis and also checks the database afterwards.
+
 MONKEY_ACTIONS (default 300) and MONKEY_SEED (default 8) set the run; a long run by hand:
     MONKEY_ACTIONS=10000 .venv/bin/pytest tests/handlers/test_monkey.py -q
 """
