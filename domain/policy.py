@@ -12,7 +12,8 @@ team of, and the meetings of those accounts, and changes the meetings they wrote
 assignee sees and works a task or answers a satisfaction check. An obligation is answered by
 its account's owner, a lead or an admin. Admins invite any role and withdraw any invite; leads
 invite KAMs and BDs and see and withdraw their own invites. Leads and admins see the team; only
-admins change a manager's role or access, never their own.
+admins change a manager's role or access, never their own. An account's history of changes is
+its owner's, the leads' and the admins' (not its team's); the whole audit log only admins'.
 
 Example::
 
@@ -40,6 +41,7 @@ class Action(Enum):
     REASSIGN = "reassign"  # give an account to another owner
     CREATE = "create"  # an invite (for the role in Target.role)
     WITHDRAW = "withdraw"  # an invite
+    HISTORY = "history"  # read an account's history of changes (the audit log)
 
 
 class Kind(Enum):
@@ -54,6 +56,7 @@ class Kind(Enum):
     DEAL = "deal"  # a deal or a tender, through the account
     REPORT = "report"  # a manager's report (SELF: one's own); the team's is the leads'
     PORTFOLIO = "portfolio"  # the lead's view of every manager's accounts and revenue
+    AUDIT = "audit"  # the whole audit log (its export)
 
 
 class Relation(Enum):
@@ -122,6 +125,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.ACCOUNT, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.ACCOUNT, Action.CHANGE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.ACCOUNT, Action.REASSIGN): _rule(_LEADS, [Relation.OWNER]),
+    (Kind.ACCOUNT, Action.HISTORY): _rule(_LEADS, [Relation.OWNER]),
     (Kind.MEETING, Action.SEE): _rule(_LEADS, _MEETING_SEEN),
     (Kind.MEETING, Action.CHANGE): _rule(_LEADS, [Relation.AUTHOR]),
     (Kind.MEETING, Action.DELETE): _rule(_LEADS, [Relation.AUTHOR]),
@@ -144,6 +148,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.REPORT, Action.SEE): _rule(_LEADS, [Relation.SELF]),
     (Kind.PORTFOLIO, Action.LIST): _rule(_LEADS),
     (Kind.PORTFOLIO, Action.REASSIGN): _rule(_LEADS),
+    (Kind.AUDIT, Action.LIST): _rule(["admin"]),
 }
 
 # Who invites whom: admins anyone; leads the people of their team; nobody else.

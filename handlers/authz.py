@@ -3,7 +3,8 @@
 A handler loads the object through storage, builds its :class:`Target` here (what the object
 is to the manager) and asks :func:`check` (a denial is logged once, here) or :func:`require`
 (a denial is also answered, in the manager's language). :func:`may` asks without logging, for
-deciding which buttons to show.
+deciding which buttons to show. A denial also goes to the audit log: it is noted here (the
+allowed path costs nothing) and written right after the update by the application.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from telegram import Update
 from bot.context import KamContext
 from domain.policy import Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
+from storage.audit import Denial
 from storage.contracts import ObligationView
 from storage.invites import Invite
 from storage.meetings import Meeting
@@ -46,6 +48,16 @@ def check(context: KamContext, action: Action, target: Target) -> bool:
             target.kind.value,
             target.id,
             decision.reason,
+        )
+        context.services.denials.append(
+            Denial(
+                at=context.services.clock.now(),
+                actor_id=decision.actor.id,
+                entity=target.kind.value,
+                entity_id=0 if target.id is None else target.id,
+                action=action.value,
+                reason=decision.reason,
+            )
         )
     return decision.allowed
 
