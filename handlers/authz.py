@@ -81,6 +81,20 @@ async def require(
     return False
 
 
+async def search_refused(context: KamContext, text: str) -> None:
+    """After a search that found none of the manager's own clients: when the words match a
+    client they may not see, that is a refusal, logged and audited like any other (the
+    manager is told only that nothing was found). A lead or an admin sees all: nothing to do."""
+    manager = context.require_manager()
+    if manager.sees_all_accounts or not text.strip():
+        return
+    hidden = await context.services.storage.search.search(
+        text, manager_id=manager.id, sees_all=True, limit=1
+    )
+    if hidden:
+        check(context, Action.SEE, await account(context, hidden[0].account_id))
+
+
 # --- what an object is to the manager ----------------------------------------------------------
 
 
