@@ -4,6 +4,7 @@ read from the database a page at a time and written as it is read."""
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from datetime import date
 
@@ -22,14 +23,14 @@ async def _write(settings: Settings, out: Sink, since: date | None) -> int:
         await storage.close()
 
 
-async def export_audit(settings: Settings, args: argparse.Namespace) -> int:
+def export_audit(settings: Settings, args: argparse.Namespace) -> int:
     """Writes the CSV to ``args.out`` (readable by the owner only) or standard output."""
     if args.out is None:
-        count = await _write(settings, sys.stdout.buffer, args.since)
+        count = asyncio.run(_write(settings, sys.stdout.buffer, args.since))
         sys.stdout.flush()
         return count
     make_private(args.out)
     with open(args.out, "wb") as out:
-        count = await _write(settings, out, args.since)
+        count = asyncio.run(_write(settings, out, args.since))
     print(f"{count} audit entries written to {args.out}")
     return count

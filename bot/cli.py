@@ -139,7 +139,7 @@ async def _exported(settings: Settings, args: argparse.Namespace) -> dict[str, R
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     if args.audit:
-        asyncio.run(export_audit(settings, args))
+        export_audit(settings, args)
         return 0
     data = asyncio.run(_exported(settings, args))
     if data is None:
