@@ -1,5 +1,5 @@
-"""The audit log, read: an account's history (/history, the card's 🕓 button) and the admins'
-CSV export (/audit)."""
+"""The audit log, read: an account's history (/history, the card's 🧾 Changes button) and
+the admins' CSV export (/audit)."""
 
 from __future__ import annotations
 

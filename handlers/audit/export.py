@@ -1,8 +1,9 @@
 """`/audit` (admins): the audit log as a CSV document for a period chosen by buttons.
 
 The file is UTF-8 with a byte order mark (Excel shows Chinese and Cyrillic), one row per
-entry (domain.audit_csv); it is written page by page into a temporary file that spills to disk
-when large, never read whole into memory. Anyone but an admin is refused (and audited).
+entry (domain.audit_csv); the log is read page by page and written into a temporary file
+that spills to disk when large (the upload itself is read whole by PTB, as every upload).
+Anyone but an admin is refused (and audited).
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ async def chose(update: Update, context: KamContext, run: Run) -> Next:
         assert update.effective_chat is not None
         await context.bot.send_document(
             update.effective_chat.id,
-            InputFile(out, filename=name),
+            InputFile(out.read(), filename=name),  # PTB reads an upload whole anyway
             caption=context.t.plural("audit.export.caption", count),
         )
     return Go.END

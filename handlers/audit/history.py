@@ -1,4 +1,4 @@
-"""`/history <client>` and the card's 🕓 History button: an account's changes from the audit
+"""`/history <client>` and the card's 🧾 Changes button: an account's changes from the audit
 log, newest first, a page at a time, each "when · who · what: old → new".
 
 Its owner, the leads and the admins see it (domain.policy: Kind.ACCOUNT, Action.HISTORY); a
@@ -191,7 +191,7 @@ async def show_history(update: Update, context: KamContext, account_id: int, pag
 
 
 def history_button(context: KamContext, account: Target) -> list[InlineKeyboardButton]:
-    """The card's 🕓 History button, for those who may read it (none for the others)."""
+    """The card's 🧾 Changes button, for those who may read it (none for the others)."""
     if not authz.may(context, Action.HISTORY, account):
         return []
     return [button(context.t("audit.history_button"), f"hist:{account.id}:0")]
