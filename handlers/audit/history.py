@@ -29,6 +29,7 @@ from handlers.ui import (
     callback_page,
     keyboard,
     parse_id,
+    parse_number,
     shorten,
     show_screen,
 )
@@ -87,6 +88,13 @@ FIELD_LABELS = {
         "last_contact_at",
         "expected_close_on",
         "result_reason",
+        "city",
+        "website",
+        "decision_role",
+        "attitude",
+        "birthday",
+        "opportunity_1y_minor",
+        "opportunity_3_5y_minor",
     )
 }
 ACTION_MARKS = {"create": "➕", "update": "✏️", "delete": "✖"}
@@ -99,7 +107,7 @@ def _value(context: KamContext, field: str | None, raw: str, names: dict[int, st
         return html.escape(short(names.get(manager_id, raw)), quote=False)
     if field in FLAG_FIELDS and raw in ("0", "1"):
         return context.t("audit.yes" if raw == "1" else "audit.no")
-    if field == "amount_minor" and (amount := parse_id(raw.lstrip("-") or "x")) is not None:
+    if field and field.endswith("_minor") and (amount := parse_number(raw)) is not None:
         return context.fmt.number(amount / 100, digits=0 if amount % 100 == 0 else 2)
     parsed = parse_value(raw)
     if isinstance(parsed, datetime):
