@@ -97,6 +97,10 @@ FIELD_LABELS = {
         "opportunity_3_5y_minor",
     )
 }
+# Bookkeeping columns a person need not read.
+HIDDEN_FIELDS = frozenset(
+    {"account_id", "starts_has_time", "due_has_time", "origin", "meeting_id", "contact_id"}
+)
 ACTION_MARKS = {"create": "➕", "update": "✏️", "delete": "✖"}
 
 
@@ -140,17 +144,18 @@ def _field(context: KamContext, name: str) -> str:
     return context.t(key) if key else html.escape(name.replace("_", " "), quote=False)
 
 
+def _heading(context: KamContext, row: HistoryEntry) -> str:
+    """ "<b>1 Dec 2026, 14:05 · Anna</b>": when, and who (the bot for its own changes)."""
+    who = html.escape(short(row.actor_name or context.t("audit.system"), 30), quote=False)
+    return f"<b>{context.fmt.datetime(row.at, year=True)} · {who}</b>"
+
+
 def group_lines(context: KamContext, chunk: Group[HistoryEntry], names: dict[int, str]) -> str:
-    """One change: "<b>1 Dec 2026, 14:05 · Anna</b>" and ✏️ the item, then a line per field."""
+    """One change: ✏️ the item, then a line per field in the order they were written."""
     head = chunk.head
-    who = html.escape(short(head.actor_name or context.t("audit.system"), 30), quote=False)
-    when = context.fmt.datetime(head.at, year=True)
-    lines = [
-        f"<b>{when} · {who}</b>",
-        f"{ACTION_MARKS.get(head.action, '•')} {_subject(context, head)}",
-    ]
-    for row in chunk.rows:
-        if row.field is None or row.field == "account_id":
+    lines = [f"{ACTION_MARKS.get(head.action, '•')} {_subject(context, head)}"]
+    for row in reversed(chunk.rows):
+        if row.field is None or row.field in HIDDEN_FIELDS:
             continue
         old, new = (
             _shown(context, row, row.old_value, names),
@@ -163,6 +168,18 @@ def group_lines(context: KamContext, chunk: Group[HistoryEntry], names: dict[int
         else:
             lines.append(f"   {_field(context, row.field)}: {old} → {new}")
     return "\n".join(lines)
+
+
+def page_text(context: KamContext, rows: list[HistoryEntry], names: dict[int, str]) -> list[str]:
+    """The page's changes; the "when · who" heading only where it differs from the one above."""
+    blocks: list[str] = []
+    shown = ""
+    for chunk in group(rows):
+        heading = _heading(context, chunk.head)
+        text = group_lines(context, chunk, names)
+        blocks.append(text if heading == shown else f"{heading}\n{text}")
+        shown = heading
+    return blocks
 
 
 async def show_history(update: Update, context: KamContext, account_id: int, page: int) -> None:
@@ -184,9 +201,7 @@ async def show_history(update: Update, context: KamContext, account_id: int, pag
     title = t("audit.history.title", name=short(account.name, 60))
     if pages > 1:
         title += " " + t("audit.history.page", page=page + 1, pages=pages)
-    body = [group_lines(context, chunk, names) for chunk in group(rows)] or [
-        t("audit.history.empty")
-    ]
+    body = page_text(context, rows, names) or [t("audit.history.empty")]
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(button("◀", f"hist:{account_id}:{page - 1}"))
