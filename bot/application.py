@@ -55,8 +55,11 @@ class KamApplication(KamApp):
             await self._process_update(update)
 
     async def _process_update(self, update: object) -> None:
-        async with answering(update):  # every button press is answered exactly once
-            await super().process_update(update)
+        try:
+            async with answering(update):  # every button press is answered exactly once
+                await super().process_update(update)
+        finally:
+            await _services(self).write_denials()  # every refusal goes to the audit log
         if self.persistence is not None and isinstance(update, Update):
             await self.update_persistence()
 

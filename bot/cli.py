@@ -9,8 +9,10 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+from bot.audit_export import export_audit
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 from bot.run_lock import DatabaseInUseError, ensure_free, hold
@@ -38,11 +40,15 @@ def _parser() -> argparse.ArgumentParser:
     backup.add_argument("path", help="the backup file, or a folder to put it in")
     restore = commands.add_parser("restore", help="replace the database with a checked backup")
     restore.add_argument("path", help="the backup file")
-    export = commands.add_parser("export", help="write an account's or a manager's data as JSON")
+    export = commands.add_parser(
+        "export", help="an account's or a manager's data (JSON), or the audit log (CSV)"
+    )
     which = export.add_mutually_exclusive_group(required=True)
     which.add_argument("--account", type=int, help="the account's id")
     which.add_argument("--manager", type=int, help="the manager's id")
-    export.add_argument("--out", help="the JSON file (default: standard output)")
+    which.add_argument("--audit", action="store_true", help="the audit log as CSV")
+    export.add_argument("--since", type=date.fromisoformat, help="--audit from YYYY-MM-DD on")
+    export.add_argument("--out", help="the JSON (or CSV) file (default: standard output)")
     erase = commands.add_parser("erase-contact", help="erase a contact's personal data")
     erase.add_argument("contact_id", type=int, help="the contact's id")
     return parser
@@ -147,6 +153,9 @@ async def _exported(settings: Settings, args: argparse.Namespace) -> dict[str, R
 
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
+    if args.audit:
+        export_audit(settings, args)
+        return 0
     data = asyncio.run(_exported(settings, args))
     if data is None:
         what = "account" if args.account is not None else "manager"

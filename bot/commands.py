@@ -26,6 +26,7 @@ COMMANDS: tuple[str, ...] = (
     "meeting",
     "plan",
     "timeline",
+    "history",
     "find",
     "newclient",
     "today",
@@ -39,12 +40,15 @@ COMMANDS: tuple[str, ...] = (
     "cancel",
 )
 LEAD_COMMANDS: tuple[str, ...] = ("invite", "team", "portfolio")
+ADMIN_COMMANDS: tuple[str, ...] = ("audit",)  # after the leads' commands, for admins only
 
 
-def commands_for(language: str, *, leads: bool = False) -> list[BotCommand]:
-    """Everyone's commands; with ``leads``, /invite, /team and /portfolio before /cancel."""
+def commands_for(language: str, *, leads: bool = False, admin: bool = False) -> list[BotCommand]:
+    """Everyone's commands; with ``leads``, /invite, /team and /portfolio before /cancel (and
+    with ``admin`` also /audit)."""
     t = translator(language)
-    names = (*COMMANDS[:-1], *LEAD_COMMANDS, COMMANDS[-1]) if leads else COMMANDS
+    extra = (*LEAD_COMMANDS, *ADMIN_COMMANDS) if admin else LEAD_COMMANDS
+    names = (*COMMANDS[:-1], *extra, COMMANDS[-1]) if leads else COMMANDS
     return [BotCommand(name, t(f"command.{name}")) for name in names]
 
 
@@ -71,7 +75,9 @@ async def publish_manager_commands(bot: Bot, manager: Manager) -> None:
     scope = BotCommandScopeChat(manager.telegram_id)
     try:
         if manager.active and manager.can_invite:
-            await bot.set_my_commands(commands_for(manager.language, leads=True), scope=scope)
+            admin = manager.role == "admin"
+            menu = commands_for(manager.language, leads=True, admin=admin)
+            await bot.set_my_commands(menu, scope=scope)
         else:
             await bot.delete_my_commands(scope=scope)
     except TelegramError as error:

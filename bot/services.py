@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from bot.config import Settings
 from domain.clock import Clock
 from storage import Storage
+from storage.audit import Denial
 
 
 @dataclass
@@ -14,3 +15,10 @@ class Services:
     settings: Settings
     storage: Storage
     clock: Clock
+    # refusals seen while an update is handled, written to the audit log right after it
+    denials: list[Denial] = field(default_factory=list)
+
+    async def write_denials(self) -> None:
+        """Writes the refusals gathered so far to the audit log (one transaction)."""
+        pending, self.denials = self.denials, []
+        await self.storage.audit.record_denials(pending)

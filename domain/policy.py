@@ -15,6 +15,8 @@ invite KAMs and BDs and see and withdraw their own invites. Admins see every man
 their team (the KAMs and BDs they lead) and themself; only admins change a manager's role or
 lead, never their own; admins switch anyone's access off or on but their own, a lead their
 team's; a lead gives away the accounts of their team (and their own), an admin anyone's.
+An account's history of changes is its owner's, the leads' and the admins' (not its team's);
+the whole audit log only admins'.
 
 Example::
 
@@ -43,6 +45,7 @@ class Action(Enum):
     CREATE = "create"  # an invite (for the role in Target.role)
     WITHDRAW = "withdraw"  # an invite
     SWITCH = "switch"  # a manager's access, off or on
+    HISTORY = "history"  # read an account's history of changes (the audit log)
 
 
 class Kind(Enum):
@@ -57,6 +60,7 @@ class Kind(Enum):
     DEAL = "deal"  # a deal or a tender, through the account
     REPORT = "report"  # a manager's report (SELF: one's own); the team's is the leads'
     PORTFOLIO = "portfolio"  # the lead's view of every manager's accounts and revenue
+    AUDIT = "audit"  # the whole audit log (its export)
 
 
 class Relation(Enum):
@@ -127,6 +131,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.ACCOUNT, Action.SEE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.ACCOUNT, Action.CHANGE): _rule(_LEADS, _ACCOUNT_SEEN),
     (Kind.ACCOUNT, Action.REASSIGN): _rule(_LEADS, [Relation.OWNER]),
+    (Kind.ACCOUNT, Action.HISTORY): _rule(_LEADS, [Relation.OWNER]),
     (Kind.MEETING, Action.SEE): _rule(_LEADS, _MEETING_SEEN),
     (Kind.MEETING, Action.CHANGE): _rule(_LEADS, [Relation.AUTHOR]),
     (Kind.MEETING, Action.DELETE): _rule(_LEADS, [Relation.AUTHOR]),
@@ -154,6 +159,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.REPORT, Action.SEE): _rule(_LEADS, [Relation.SELF]),
     (Kind.PORTFOLIO, Action.LIST): _rule(_LEADS),
     (Kind.PORTFOLIO, Action.REASSIGN): _rule(_LEADS),
+    (Kind.AUDIT, Action.LIST): _rule(["admin"]),
 }
 
 # Who invites whom: admins anyone; leads the people of their team; nobody else.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import KamApp
 from handlers import access, errors, fallbacks, help, intake, invites, menu_text, preferences, team
+from handlers import audit as audit_feature
 from handlers import contracts as contracts_feature
 from handlers import deals as deals_feature
 from handlers import meetings as meetings_feature
@@ -27,6 +28,7 @@ def register(application: KamApp) -> None:
     deals_feature.register(application)
     portfolio_feature.register(application)
     reports_feature.register(application)
+    audit_feature.register(application)
     menu_text.register(application)
     fallbacks.register(application)
     application.add_error_handler(errors.on_error)

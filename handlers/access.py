@@ -1,9 +1,11 @@
 """Who may use the bot: registered, active managers, in private chats only.
 
 The gate runs before every other handler. Strangers get one answer saying the bot is private;
-nothing else answers them. `/start` from a stranger passes, so that an invite code or an id
-in ADMIN_IDS can register them (not `/start@other_bot`: a command addressed to another bot is
-never run; a manager is told that the command is unknown).
+nothing else answers them. Each refusal of a stranger or a deactivated manager is written to
+the audit log (entity ``telegram_user`` with the Telegram id, or ``manager``; action ``use``).
+`/start` from a stranger passes, so that an invite code or an id in ADMIN_IDS can register
+them (not `/start@other_bot`: a command addressed to another bot is never run; a manager is
+told that the command is unknown).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from telegram.ext import ApplicationHandlerStop, TypeHandler
 from bot.context import KamApp, KamContext
 from bot.update_log import refused
 from handlers.ui import answer
+from storage.audit import Denial
 from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ async def gate(update: Update, context: KamContext) -> None:
         context.manager = await context.services.storage.managers.by_telegram_id(user.id)
         if context.manager is None or not context.manager.active:
             refused()
+            _deny(context, user.id)
             await update.inline_query.answer([], cache_time=0, is_personal=True)
             raise ApplicationHandlerStop
         return
@@ -56,7 +60,9 @@ async def gate(update: Update, context: KamContext) -> None:
     manager = await context.services.storage.managers.by_telegram_id(user.id)
     if manager is not None and manager.active:
         if manager.blocked_at is not None:  # they are back: held reminders go out again
-            await context.services.storage.managers.set_blocked(manager.id, None)
+            await context.services.storage.managers.set_blocked(
+                manager.id, None, now=context.services.clock.now()
+            )
             manager = replace(manager, blocked_at=None)
         await _seen(context, manager)
         context.manager = manager
@@ -68,12 +74,14 @@ async def gate(update: Update, context: KamContext) -> None:
         return
     if manager is not None:
         context.manager = manager  # for the language only
+        _deny(context, user.id)
         await _refuse(update, context, context.t("access.deactivated"), loud=True)
         context.manager = None
         raise ApplicationHandlerStop
     if _command(update, context.bot.username) == ("/start", True):
         return
     _LOG.debug("refused user %s", user.id)  # INFO has the update's line, without who it was
+    _deny(context, user.id)
     await _refuse(update, context, context.t("access.private"), loud=True)
     raise ApplicationHandlerStop
 
@@ -82,6 +90,22 @@ async def _seen(context: KamContext, manager: Manager) -> None:
     now = context.services.clock.now()
     if manager.last_seen_at is None or now - manager.last_seen_at >= SEEN_EVERY:
         await context.services.storage.managers.seen(manager.id, now)
+
+
+def _deny(context: KamContext, telegram_id: int) -> None:
+    """Notes the refusal of a stranger (no manager) or of a deactivated manager for the audit
+    log (written after the update, with the other denials)."""
+    manager = context.manager
+    context.services.denials.append(
+        Denial(
+            at=context.services.clock.now(),
+            actor_id=None if manager is None else manager.id,
+            entity="telegram_user" if manager is None else "manager",
+            entity_id=telegram_id if manager is None else manager.id,
+            action="use",
+            reason="stranger" if manager is None else "inactive",
+        )
+    )
 
 
 async def _refuse(update: Update, context: KamContext, text: str, *, loud: bool) -> None:

@@ -3,7 +3,8 @@
 A handler loads the object through storage, builds its :class:`Target` here (what the object
 is to the manager) and asks :func:`check` (a denial is logged once, here) or :func:`require`
 (a denial is also answered, in the manager's language). :func:`may` asks without logging, for
-deciding which buttons to show.
+deciding which buttons to show. A denial also goes to the audit log: it is noted here (the
+allowed path costs nothing) and written right after the update by the application.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from bot.context import KamContext
 from bot.update_log import refused
 from domain.policy import Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
+from storage.audit import Denial
 from storage.contracts import ObligationView
 from storage.invites import Invite
 from storage.managers import Manager
@@ -50,6 +52,16 @@ def check(context: KamContext, action: Action, target: Target) -> bool:
             target.id,
             decision.reason,
         )
+        context.services.denials.append(
+            Denial(
+                at=context.services.clock.now(),
+                actor_id=decision.actor.id,
+                entity=target.kind.value,
+                entity_id=0 if target.id is None else target.id,
+                action=action.value,
+                reason=decision.reason,
+            )
+        )
     return decision.allowed
 
 
@@ -70,6 +82,20 @@ async def require(
     elif update.effective_message is not None and update.edited_message is None:
         await update.effective_message.reply_text(text)
     return False
+
+
+async def search_refused(context: KamContext, text: str) -> None:
+    """After a search that found none of the manager's own clients: when the words match a
+    client they may not see, that is a refusal, logged and audited like any other (the
+    manager is told only that nothing was found). A lead or an admin sees all: nothing to do."""
+    manager = context.require_manager()
+    if manager.sees_all_accounts or not text.strip():
+        return
+    hidden = await context.services.storage.search.search(
+        text, manager_id=manager.id, sees_all=True, limit=1
+    )
+    if hidden:
+        check(context, Action.SEE, await account(context, hidden[0].account_id))
 
 
 # --- what an object is to the manager ----------------------------------------------------------

@@ -49,13 +49,19 @@ def _invites_of(manager: Manager) -> int | None:
 
 
 _INVITES = Target(Kind.INVITE)  # the list of invites (and /invite) as a whole
+_LISTS = {FLOW: Kind.INVITE, "team": Kind.MANAGER}  # the screens refuse_stale guards
 
 
 async def refuse_stale(
     update: Update, context: KamContext, flow: str, allowed: Callable[[], bool] = lambda: True
 ) -> bool:
     """A press on a screen that is no longer the flow's live one (or not `allowed`): answered
-    "this card is closed"; True if refused."""
+    "this card is closed"; True if refused. Someone who may not open the list at all (a KAM
+    pressing forged /invite or /team data) is refused by the policy first, so it is audited."""
+    kind = _LISTS.get(flow)
+    if kind is not None and not authz.check(context, Action.LIST, Target(kind)):
+        await answer(update, context.t("error.stale_button"))
+        return True
     if is_current_screen(update, context, flow) and allowed():
         return False
     await answer(update, context.t("error.stale_button"))
@@ -96,10 +102,10 @@ async def create_invite(update: Update, context: KamContext) -> None:
     manager = context.require_manager()
     parts = callback_parts(update, "inv:role")
     if (
-        not is_current_screen(update, context, FLOW)
-        or not parts
+        not parts
         or parts[0] not in ROLES
         or not authz.check(context, Action.CREATE, Target(Kind.INVITE, role=parts[0]))
+        or not is_current_screen(update, context, FLOW)
     ):
         await answer(update, context.t("error.stale_button"))
         return

@@ -119,6 +119,7 @@ class InviteRepository:
                 entity="invite",
                 entity_id=invite_id,
                 action="delete",
+                changes={"revoked_at": (None, dt_to_db(now))},
             )
         return True
 
@@ -161,6 +162,15 @@ class InviteRepository:
             await conn.execute(
                 "UPDATE invites SET used_by = ?, used_at = ? WHERE id = ?",
                 (manager_id, dt_to_db(now), invite.id),
+            )
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=manager_id,
+                entity="invite",
+                entity_id=invite.id,
+                action="update",
+                changes={"used_by": (None, manager_id)},
             )
             created = await fetch_manager_row(conn, manager_id)
         return Redemption(row_to_manager(created), None)

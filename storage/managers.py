@@ -219,12 +219,30 @@ class ManagerRepository:
             "UPDATE managers SET last_seen_at = ? WHERE id = ?", (dt_to_db(now), manager_id)
         )
 
-    async def set_blocked(self, manager_id: int, blocked_at: datetime | None) -> None:
-        """Marks that the manager blocked the bot (403), or that they came back."""
-        await self._db.execute(
-            "UPDATE managers SET blocked_at = ? WHERE id = ?",
-            (None if blocked_at is None else dt_to_db(blocked_at), manager_id),
-        )
+    async def set_blocked(
+        self, manager_id: int, blocked_at: datetime | None, *, now: datetime | None = None
+    ) -> None:
+        """Marks that the manager blocked the bot (403), or that they came back (audited, as
+        done by nobody: Telegram told the bot; the return is stamped with the time it is
+        noticed, ``now``)."""
+        at = now or blocked_at
+        if at is None:
+            raise ValueError("the time a manager came back is needed: pass now")
+        async with self._db.transaction() as conn:
+            row = await fetch_manager_row(conn, manager_id)
+            new = None if blocked_at is None else dt_to_db(blocked_at)
+            if row["blocked_at"] == new:
+                return
+            await conn.execute("UPDATE managers SET blocked_at = ? WHERE id = ?", (new, manager_id))
+            await audit.record(
+                conn,
+                at=at,
+                actor_id=None,
+                entity="manager",
+                entity_id=manager_id,
+                action="update",
+                changes={"blocked_at": (row["blocked_at"], new)},
+            )
 
 
 async def fetch_manager_row(conn: aiosqlite.Connection, manager_id: int) -> aiosqlite.Row:

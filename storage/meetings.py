@@ -195,7 +195,7 @@ class MeetingRepository:
         await self._replace_people(
             conn, meeting_id, contact_ids, list(meeting.team_ids), actor, now
         )
-        await _insert_attachments(conn, meeting_id, meeting.attachments, now)
+        await _insert_attachments(conn, meeting_id, meeting.attachments, actor, now)
         task_ids = await _insert_follow_ups(conn, meeting, meeting_id, account_id, now)
         check_id: int | None = None
         if meeting.satisfaction_due_at is not None:
@@ -428,8 +428,10 @@ async def _insert_attachments(
     conn: aiosqlite.Connection,
     meeting_id: int,
     attachments: tuple[AttachmentIn, ...],
+    actor_id: int,
     now: datetime,
 ) -> None:
+    """Stores the meeting's files; one audit row names what was attached."""
     if not attachments:
         return
     await conn.executemany(
@@ -448,6 +450,16 @@ async def _insert_attachments(
             )
             for a in attachments
         ],
+    )
+    names = ", ".join(a.file_name or a.kind for a in attachments)
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=actor_id,
+        entity="meeting",
+        entity_id=meeting_id,
+        action="update",
+        changes={"attachments": (None, names)},
     )
 
 

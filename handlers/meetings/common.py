@@ -76,11 +76,14 @@ async def meeting_from(
 
 
 async def visible_account(context: KamContext, account_id: int) -> Account | None:
-    """The account if the manager sees it (an archived one too: the caller decides)."""
-    manager, accounts = context.require_manager(), context.services.storage.accounts
-    if not await accounts.is_visible(account_id, manager.id, sees_all=manager.sees_all_accounts):
+    """The account if the manager sees it (an archived one too: the caller decides); a
+    refusal is logged and audited (handlers.authz)."""
+    account = await context.services.storage.accounts.get(account_id)
+    if account is None or not authz.check(
+        context, Action.SEE, await authz.account(context, account_id)
+    ):
         return None
-    return await accounts.get(account_id)
+    return account
 
 
 def get_draft(context: KamContext) -> MeetingDraft | None:

@@ -9,6 +9,8 @@ from bot.i18n import N_, Translator
 from domain.formatting import Formats
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from domain.profile_text import amount_text, day_text
+from handlers import authz
+from handlers.audit.history import history_button
 from handlers.contracts.common import card_lines
 from handlers.deals.text import card_lines as deal_lines
 from handlers.profiles.common import (
@@ -143,6 +145,7 @@ async def show_card(
         ],
         [
             button(t("profile.edit_button"), f"ed:acc:{account_id}"),
+            *history_button(context, await authz.account(context, account_id)),
             button(t("profile.close_button"), "acc:close"),
         ],
     ]

@@ -7,6 +7,7 @@ from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.context import KamContext
 from bot.i18n import N_
+from handlers import authz
 from handlers.dialog import Go, Next, Run, Screen, prompt
 from handlers.menu import menu_button
 from handlers.profiles.card import show_card
@@ -29,6 +30,7 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
         await show_card(update, context, hits[0].account_id, new_message=True)
         return
     if not hits:
+        await authz.search_refused(context, query)
         text = t("profile.find.nothing", query=clip(query, 100))
         rows = [[button(t("profile.find.create", name=clip(query, 30)), "ncl:fromfind")]]
     else:

@@ -19,6 +19,7 @@ from telegram.constants import ChatType, ParseMode
 
 from bot.context import KamContext
 from domain.text_input import clean
+from handlers import authz
 from handlers.profiles.card import header_lines
 from handlers.profiles.common import STATUS_LABELS, esc, manager_names
 from storage.accounts import Account
@@ -51,6 +52,8 @@ async def on_inline_query(update: Update, context: KamContext) -> None:
             text, manager_id=manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS
         )
         ids = [hit.account_id for hit in hits]
+        if not ids:
+            await authz.search_refused(context, text)
     else:
         recent = await storage.accounts.visible(
             manager.id, sees_all=manager.sees_all_accounts, limit=MAX_RESULTS

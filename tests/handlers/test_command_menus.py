@@ -47,7 +47,7 @@ async def test_at_start_up_the_default_menu_has_no_lead_commands_and_leads_get_t
         assert "help" in default and not default & LEAD_ONLY, language
     assert _menu(fake, 3000) == []  # a KAM has the default list
     lead = fake.commands("chat", chat_id=3001)
-    assert {c["command"] for c in lead} >= LEAD_ONLY
+    assert {c["command"] for c in lead} >= LEAD_ONLY and "audit" not in {c["command"] for c in lead}
     assert {c["command"]: c["description"] for c in lead}["help"] == "Что я умею"
 
 
@@ -56,6 +56,7 @@ async def test_an_admin_gets_the_lead_menu_when_registering(
 ) -> None:
     menu = _menu(fake, ADMIN_ID)
     assert set(menu) >= LEAD_ONLY and menu[0] == "start" and menu[-1] == "cancel"
+    assert menu[-2] == "audit" and "history" in menu  # /audit: admins only
 
 
 async def test_the_menu_follows_role_changes_and_access(

@@ -161,6 +161,14 @@ TABLES: dict[tuple[Kind, Action], dict[str, str]] = {
     },
     (Kind.PORTFOLIO, Action.LIST): {"admin": ALL, "lead": ALL, "kam": NONE, "bd": NONE},
     (Kind.PORTFOLIO, Action.REASSIGN): {"admin": ALL, "lead": ALL, "kam": NONE, "bd": NONE},
+    # an account's history: its owner, leads, admins (not its team)
+    (Kind.ACCOUNT, Action.HISTORY): {
+        "admin": ALL,
+        "lead": ALL,
+        "kam": "N Y N N N N N N",
+        "bd": "N Y N N N N N N",
+    },
+    (Kind.AUDIT, Action.LIST): {"admin": ALL, "lead": NONE, "kam": NONE, "bd": NONE},
 }
 
 # Who may invite whom: the actor's role → the roles they may create an invite for.

@@ -67,7 +67,7 @@ async def test_blocked_and_inactive_managers_are_not_claimed(
     await storage.reminders.materialize(clock.now())
     # the inactive manager's reminder is not even recorded; the blocked one's waits
     assert await storage.reminders.claim(clock.now()) == []
-    await storage.managers.set_blocked(blocked.id, None)
+    await storage.managers.set_blocked(blocked.id, None, now=now)
     assert [d.manager_id for d in await storage.reminders.claim(clock.now())] == [blocked.id]
 
 
