@@ -3,7 +3,7 @@
 
 Builds, through the real migrations, 20 managers (a lead and 19 KAMs), 200 accounts, about
 10,000 meetings over the last year, 15,000 tasks, 5,000 answered satisfaction checks, 1,200
-deals, 200 contracts with 1,600 obligations; then times handlers.report_view's steps for the
+deals, 200 contracts with 1,600 obligations; then times handlers.reports.view's steps for the
 lead's team and one KAM, for several periods, after one warm-up round (the first chart of a
 process also imports matplotlib and registers the CJK font: shown on its own line). Wall
 times in milliseconds (medians), and the process's CPU time for the whole report, which a
@@ -35,8 +35,8 @@ from domain.report_chart import build_chart
 from domain.report_periods import Period, custom_period, named_period
 from domain.report_workbook import build_workbook
 from domain.reports import Scope
-from handlers.report_sheets import workbook_sheets
-from handlers.report_view import chart_input, load_report, report_text
+from handlers.reports.sheets import workbook_sheets
+from handlers.reports.view import chart_input, load_report, report_text
 from storage import Storage
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)

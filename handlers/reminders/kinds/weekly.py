@@ -9,7 +9,7 @@ from domain.policy import Action, Kind, Target, decide
 from domain.report_chart import build_chart
 from domain.report_periods import named_period
 from handlers.reminders.registry import Push, PushInput, renders
-from handlers.report_view import (
+from handlers.reports.view import (
     chart_input,
     load_report,
     manager_scope,

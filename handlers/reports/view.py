@@ -1,6 +1,6 @@
 """A report as the manager receives it: the text (phone-sized sections), the chart, the XLSX.
 
-Shared by `/report` (handlers.reports) and the weekly push (handlers/reminders/kinds/weekly.py):
+Shared by `/report` (handlers.reports.flow) and the weekly push (reminders/kinds/weekly.py):
 both say who the report is about (a :class:`Scope` and its heading) and for which
 :class:`Period`; :func:`build` reads the rows, computes the figures (domain.reports) and
 renders them in the manager's language and zone; :func:`send_files` sends the chart as a photo
@@ -33,7 +33,7 @@ from domain.reports import (
     compute,
     history_start,
 )
-from handlers.report_sheets import contract_reason, workbook_sheets
+from handlers.reports.sheets import contract_reason, workbook_sheets
 from handlers.ui import clip, shorten
 from storage import Storage
 from storage.managers import Manager

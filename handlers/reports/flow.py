@@ -3,7 +3,7 @@
 A dialog flow (handlers.dialog): period (six buttons; "other dates" asks the first and the
 last day, typed in any of the three languages) → scope (buttons; "my team" only for leads and
 admins; "one account" lists the accounts the manager sees) → the report in the chat, its chart
-as a photo and its spreadsheet as a document (handlers.report_view). Back and Cancel on every
+as a photo and its spreadsheet as a document (handlers.reports.view). Back and Cancel on every
 step; a typed day that makes no sense is explained and asked again.
 """
 
@@ -34,7 +34,7 @@ from handlers.dialog import (
     on_message,
     on_text,
 )
-from handlers.report_view import build, manager_scope, period_range, send_files
+from handlers.reports.view import build, manager_scope, period_range, send_files
 from handlers.ui import StaleButton, answer, clip, grid
 
 FLOW = "report"
