@@ -224,7 +224,7 @@ async def test_deal_flow_in_chinese_and_russian(
     await admin.press_data(f"deal:new:{account_id}")
     assert "名称是什么" in admin.last_text
     await admin.send("管材供应")
-    await admin.press("招标")
+    await admin.press("投标")
     await admin.send("下周五")
     assert "金额是多少" in admin.last_text
     await admin.send("120万")
