@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -17,7 +17,10 @@ from bot.backups import schedule_backups
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KamApp, KamContext
+from bot.inbox import InboxQueue, requeue_unfinished
 from bot.persistence import SQLitePersistence
+from bot.processing import PerUserProcessor
+from bot.rate_limit import ReplyFirstRateLimiter
 from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
 from bot.services import Services
@@ -33,8 +36,9 @@ warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWar
 
 
 class KamApplication(KamApp):
-    """Opens the database before persistence is read; writes persistence after every update,
-    so that an answered step survives a crash."""
+    """Opens the database before persistence is read; writes persistence after every update
+    (one transaction, which also marks the update done in the inbox), so that an answered step
+    survives a crash; puts back the updates a crash interrupted."""
 
     async def initialize(self) -> None:
         storage = _services(self).storage
@@ -42,6 +46,9 @@ class KamApplication(KamApp):
             await storage.db.open()
             self.bot_data["owns_storage"] = True
         await super().initialize()
+        await storage.inbox.forget_done(_services(self).clock.now())
+        if isinstance(self.update_queue, InboxQueue):
+            await requeue_unfinished(self.update_queue, storage.inbox, self.bot)
 
     async def shutdown(self) -> None:
         await super().shutdown()
@@ -51,8 +58,18 @@ class KamApplication(KamApp):
     async def process_update(self, update: object) -> None:
         async with answering(update):  # every button press is answered exactly once
             await super().process_update(update)
-        if self.persistence is not None and isinstance(update, Update):
+        if isinstance(self.persistence, SQLitePersistence) and isinstance(update, Update):
+            if isinstance(self.update_queue, InboxQueue) and self.update_queue.settle(
+                update.update_id
+            ):
+                self.persistence.settle(update.update_id)
             await self.update_persistence()
+
+    async def update_persistence(self) -> None:
+        """PTB hands the changed data over, then it is written in one transaction."""
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.write()
 
 
 def build_application(
@@ -78,10 +95,12 @@ def build_application(
         )
         .context_types(ContextTypes(context=KamContext))
         .persistence(SQLitePersistence(storage.bot_state, clock))
+        .update_queue(InboxQueue(storage.inbox, clock))
+        .concurrent_updates(PerUserProcessor())
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(ReplyFirstRateLimiter(max_retries=3))
     builder = builder.request(request or RetryingRequest(connection_pool_size=16))
     # Two connections for getUpdates: the long poll, and the confirming call PTB makes while
     # stopping (with PTB's default of one, a stop during a long poll logs a pool time-out).

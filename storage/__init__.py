@@ -9,6 +9,7 @@ from storage.contacts import ContactRepository
 from storage.contracts import ContractRepository
 from storage.database import Database
 from storage.deals import DealRepository
+from storage.inbox import InboxRepository
 from storage.invites import InviteRepository
 from storage.managers import ManagerRepository
 from storage.meetings import MeetingRepository
@@ -30,6 +31,7 @@ class Storage:
         self.invites = InviteRepository(db)
         self.audit = AuditRepository(db)
         self.bot_state = BotStateRepository(db)
+        self.inbox = InboxRepository(db)
         self.accounts = AccountRepository(db)
         self.contacts = ContactRepository(db)
         self.tasks = TaskRepository(db)
