@@ -34,6 +34,9 @@ JSON = bool | dict[str, Any] | list[dict[str, Any]]
 PUSH: dict[str, Any] = {"push": True}
 """``rate_limit_args`` of a scheduled push (a reminder, a digest): it yields to replies."""
 OVERALL_PER_SECOND = 30
+OVERALL_BURST = 10
+"""Messages that may go out at once overall (then 30 a second): a burst of a full second's 30
+would meet Telegram's own bucket at its edge and earn 429s (measured: bench/pace.py)."""
 PER_CHAT_BURST = 10
 """Messages one chat may get at once; after that one a second."""
 GROUP_PER_MINUTE = 20
@@ -44,7 +47,8 @@ class ReplyFirstRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     def __init__(self, *, max_retries: int = 3, overall_per_second: float = OVERALL_PER_SECOND):
         self._max_retries = max_retries
-        self._overall = AsyncLimiter(overall_per_second, 1)
+        burst = min(OVERALL_BURST, overall_per_second)
+        self._overall = AsyncLimiter(burst, burst / overall_per_second)
         self._chats: dict[int | str, AsyncLimiter] = {}
         self._replies_waiting = 0
         self._no_reply_waiting = asyncio.Event()
