@@ -107,7 +107,9 @@ def drive(fake: FakeTelegram, chat_id: int, until: float, pace: float, result: R
         started = time.monotonic()
         fake.press(chat_id, message.message_id, button["callback_data"])
         try:
-            fake.wait_for(lambda f: _edit_after(f, chat_id, mark) is not None, timeout=10)
+            fake.wait_for(
+                lambda f, since=mark: _edit_after(f, chat_id, since) is not None, timeout=10
+            )
         except TimeoutError:
             result.timeouts += 1
             continue
@@ -183,25 +185,35 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
 
 
+def _ms(values: list[float], q: float) -> str:
+    return f"{percentile(values, q) * 1000:.1f}"
+
+
+def _cpu_ms(result: Result) -> float:
+    return result.cpu_seconds * 1000 / max(len(result.latencies), 1)
+
+
 def report(users: int, pace: float, results: list[Result]) -> None:
     mode = f"{users} users, one press every {pace:g} s" if pace else f"{users} users, flat out"
     print(f"\n{mode}")
-    print("| bot | presses | edits/s | p50 ms | p95 ms | p99 ms | CPU ms/update | start s | RSS MiB |")
+    print(
+        "| bot | presses | edits/s | p50 ms | p95 ms | p99 ms | CPU ms/update | start s | RSS MiB |"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for r in results:
         n = len(r.latencies)
         print(
             f"| {r.name} | {n} (timeouts {r.timeouts}) | {n / r.seconds:.1f} | "
-            f"{percentile(r.latencies, 0.5) * 1000:.1f} | {percentile(r.latencies, 0.95) * 1000:.1f} | "
-            f"{percentile(r.latencies, 0.99) * 1000:.1f} | {r.cpu_seconds * 1000 / max(n, 1):.2f} | "
-            f"{r.startup:.2f} | {r.rss_mib:.0f} |"
+            f"{_ms(r.latencies, 0.5)} | {_ms(r.latencies, 0.95)} | {_ms(r.latencies, 0.99)} | "
+            f"{_cpu_ms(r):.2f} | {r.startup:.2f} | {r.rss_mib:.0f} |"
         )
     bare, ours = results
+    p50 = percentile(ours.latencies, 0.5) / percentile(bare.latencies, 0.5)
+    p99 = percentile(ours.latencies, 0.99) / percentile(bare.latencies, 0.99)
     print(
-        f"kam-bot / bare: p50 {percentile(ours.latencies, 0.5) / percentile(bare.latencies, 0.5):.2f}x, "
-        f"p99 {percentile(ours.latencies, 0.99) / percentile(bare.latencies, 0.99):.2f}x, "
-        f"CPU {ours.cpu_seconds / max(len(ours.latencies), 1) / (bare.cpu_seconds / max(len(bare.latencies), 1)):.2f}x; "
-        f"429 answers: bare {bare.rate_limited}, kam-bot {ours.rate_limited}"
+        f"kam-bot / bare: p50 {p50:.2f}x, p99 {p99:.2f}x, CPU {_cpu_ms(ours) / _cpu_ms(bare):.2f}x,"
+        f" start-up {ours.startup / bare.startup:.2f}x, RSS {ours.rss_mib / bare.rss_mib:.2f}x;"
+        f" 429 answers: bare {bare.rate_limited}, kam-bot {ours.rate_limited}"
     )
 
 

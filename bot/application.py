@@ -58,12 +58,13 @@ class KamApplication(KamApp):
     async def process_update(self, update: object) -> None:
         async with answering(update):  # every button press is answered exactly once
             await super().process_update(update)
-        if isinstance(self.persistence, SQLitePersistence) and isinstance(update, Update):
-            if isinstance(self.update_queue, InboxQueue) and self.update_queue.settle(
-                update.update_id
-            ):
-                self.persistence.settle(update.update_id)
-            await self.update_persistence()
+        persistence = self.persistence
+        if isinstance(persistence, SQLitePersistence) and isinstance(update, Update):
+            await super().update_persistence()  # PTB hands over what this update changed...
+            queue = self.update_queue
+            if isinstance(queue, InboxQueue) and queue.settle(update.update_id):
+                persistence.settle(update.update_id)  # ...and only then is it marked done
+            await persistence.write()  # one transaction
 
     async def update_persistence(self) -> None:
         """PTB hands the changed data over, then it is written in one transaction."""
@@ -126,3 +127,10 @@ async def _post_init(application: KamApp) -> None:
         _LOG.exception("could not publish the command list")
     schedule_reminders(application)
     schedule_backups(application)
+    if application.job_queue is not None:  # the inbox keeps handled updates for two days
+        application.job_queue.run_repeating(_forget_handled_updates, interval=3600, first=3600)
+
+
+async def _forget_handled_updates(context: KamContext) -> None:
+    services = context.services
+    await services.storage.inbox.forget_done(services.clock.now())
