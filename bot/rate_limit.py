@@ -3,8 +3,11 @@
 PTB's ``AIORateLimiter`` puts every request that names a chat through one 30/s limiter, in the
 order they come: a morning fan-out paced near 30/s makes every reply wait behind it. Here:
 
-- about 30 messages a second overall, and about one a second per chat with short bursts
-  (``PER_CHAT_BURST`` at once, then one a second), 20 a minute per group;
+- about 30 messages a second overall (bursts of ``OVERALL_BURST``); pushes also about one a
+  second per chat after a short burst (``PER_CHAT_BURST``), and 20 a minute per group. Replies
+  are not held to one a second per chat: they follow the person's own taps (a step may edit
+  its screen and send a note at once), and holding them made a manager walking the meeting
+  flow wait 2 s a step (measured: bench/fanout.py);
 - a push (a request sent with ``rate_limit_args=PUSH``, as the reminder scheduler does) takes
   its slot only while no reply is waiting for one, and pushes queue one at a time, so a reply
   waits behind at most one push;
@@ -21,6 +24,7 @@ import asyncio
 import logging
 import warnings
 from collections.abc import Callable, Coroutine
+from contextlib import AbstractAsyncContextManager, nullcontext
 from typing import Any
 
 from aiolimiter import AsyncLimiter
@@ -62,6 +66,12 @@ class ReplyFirstRateLimiter(BaseRateLimiter[dict[str, Any]]):
 
     async def shutdown(self) -> None:
         """Nothing to release."""
+
+    def _group_limit(self, chat_id: int | str) -> AbstractAsyncContextManager[Any]:
+        """A reply's limit in its chat: a group's 20 a minute; none in a private chat (the
+        person's own pace is its limit)."""
+        group = isinstance(chat_id, str) or chat_id < 0
+        return self._chat_limiter(chat_id) if group else nullcontext()
 
     def _chat_limiter(self, chat_id: int | str) -> AsyncLimiter:
         limiter = self._chats.get(chat_id)
@@ -110,7 +120,7 @@ class ReplyFirstRateLimiter(BaseRateLimiter[dict[str, Any]]):
         self._replies_waiting += 1
         self._no_reply_waiting.clear()
         try:
-            async with self._chat_limiter(chat_id), self._overall:
+            async with self._group_limit(chat_id), self._overall:
                 await self._not_paused.wait()
         finally:
             self._replies_waiting -= 1
@@ -125,15 +135,15 @@ class ReplyFirstRateLimiter(BaseRateLimiter[dict[str, Any]]):
         args: Any,
         kwargs: dict[str, Any],
     ) -> JSON:
-        async with self._push_turn, self._chat_limiter(chat_id):
+        await self._chat_limiter(chat_id).acquire()  # waits for this chat only
+        async with self._push_turn:  # one push at a time waits for a free overall slot
             while True:
                 await self._no_reply_waiting.wait()
                 await self._not_paused.wait()
-                if self._overall.has_capacity():
+                if self._overall.has_capacity() and self._no_reply_waiting.is_set():
                     break
-                await asyncio.sleep(1 / (2 * self._overall.max_rate))
-            async with self._overall:
-                pass
+                await asyncio.sleep(self._overall.time_period / (2 * self._overall.max_rate))
+            await self._overall.acquire()
         return await callback(*args, **kwargs)
 
     async def _pause(self, error: RetryAfter) -> None:
