@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest seed-demo bench clean
+.PHONY: run test lint typecheck pytest seed-demo bench bench-full clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=python3.11)")'
@@ -33,8 +33,15 @@ pytest: $(STAMP)
 seed-demo: $(STAMP)
 	$(BIN)/kam-bot seed-demo --telegram-id $(TELEGRAM_ID)
 
+# Every benchmark in its short mode (so that none rots); bench-full: the runs of docs/benchmarks.md.
+# Not part of `make test`: the short runs take a few minutes (see docs/benchmarks.md).
+BENCHES := updates quick_log lookup pace startup fanout
+
 bench: $(STAMP)
-	@for script in bench/[a-z]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for name in $(BENCHES); do echo "== bench/$$name.py --short"; $(BIN)/python bench/$$name.py --short || exit 1; done
+
+bench-full: $(STAMP)
+	@for name in $(BENCHES); do echo "== bench/$$name.py"; $(BIN)/python bench/$$name.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -185,7 +185,10 @@ def main() -> int:
     parser.add_argument("--reminders", type=int, default=10_000)
     parser.add_argument("--rate", default=None, help="REMINDER_SEND_RATE (default: the bot's)")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake's messages/s")
+    parser.add_argument("--short", action="store_true", help="50 digests + 200 reminders")
     args = parser.parse_args()
+    if args.short:
+        args.managers, args.reminders = 50, 200
 
     expected_per_chat = Counter({FIRST_KAM + i: 1 for i in range(args.managers)})
     for n in range(args.reminders):

@@ -135,7 +135,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--reminders", type=int, default=100_000)
     parser.add_argument("--settle", type=float, default=5.0, help="seconds before measuring RSS")
+    parser.add_argument("--short", action="store_true", help="10,000 reminders, 1 s (make bench)")
     args = parser.parse_args()
+    if args.short:
+        args.reminders, args.settle = 10_000, 1.0
     for count in (0, args.reminders):
         ready, rss, tick = measure(count, args.settle)
         print(

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
 from telegram.request import BaseRequest, HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
@@ -17,7 +17,10 @@ from bot.backups import schedule_backups
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KamApp, KamContext
+from bot.inbox import InboxQueue, requeue_unfinished
 from bot.persistence import SQLitePersistence
+from bot.processing import PerUserProcessor
+from bot.rate_limit import ReplyFirstRateLimiter
 from bot.request import RetryingRequest
 from bot.scheduler import schedule_reminders
 from bot.services import Services
@@ -35,8 +38,9 @@ warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWar
 
 
 class KamApplication(KamApp):
-    """Opens the database before persistence is read; writes persistence after every update,
-    so that an answered step survives a crash."""
+    """Opens the database before persistence is read; writes persistence after every update
+    (one transaction, which also marks the update done in the inbox), so that an answered step
+    survives a crash; puts back the updates a crash interrupted."""
 
     async def initialize(self) -> None:
         storage = _services(self).storage
@@ -44,6 +48,9 @@ class KamApplication(KamApp):
             await storage.db.open()
             self.bot_data["owns_storage"] = True
         await super().initialize()
+        await storage.inbox.forget_done(_services(self).clock.now())
+        if isinstance(self.update_queue, InboxQueue):
+            await requeue_unfinished(self.update_queue, storage.inbox, self.bot)
 
     async def shutdown(self) -> None:
         await super().shutdown()
@@ -60,8 +67,19 @@ class KamApplication(KamApp):
                 await super().process_update(update)
         finally:
             await _services(self).write_denials()  # every refusal goes to the audit log
-        if self.persistence is not None and isinstance(update, Update):
-            await self.update_persistence()
+        persistence = self.persistence
+        if isinstance(persistence, SQLitePersistence) and isinstance(update, Update):
+            await super().update_persistence()  # PTB hands over what this update changed...
+            queue = self.update_queue
+            if isinstance(queue, InboxQueue) and queue.settle(update.update_id):
+                persistence.settle(update.update_id)  # ...and only then is it marked done
+            await persistence.write()  # one transaction
+
+    async def update_persistence(self) -> None:
+        """PTB hands the changed data over, then it is written in one transaction."""
+        await super().update_persistence()
+        if isinstance(self.persistence, SQLitePersistence):
+            await self.persistence.write()
 
 
 def build_application(
@@ -87,10 +105,12 @@ def build_application(
         )
         .context_types(ContextTypes(context=KamContext))
         .persistence(SQLitePersistence(storage.bot_state, clock))
+        .update_queue(InboxQueue(storage.inbox, clock))
+        .concurrent_updates(PerUserProcessor())
         .post_init(_post_init)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(ReplyFirstRateLimiter(max_retries=3))
     builder = builder.request(request or RetryingRequest(connection_pool_size=16))
     # Two connections for getUpdates: the long poll, and the confirming call PTB makes while
     # stopping (with PTB's default of one, a stop during a long poll logs a pool time-out).
@@ -118,3 +138,10 @@ async def _post_init(application: KamApp) -> None:
     schedule_reminders(application)
     schedule_backups(application)
     handle_stop_signals(application)
+    if application.job_queue is not None:  # the inbox keeps handled updates for two days
+        application.job_queue.run_repeating(_forget_handled_updates, interval=3600, first=3600)
+
+
+async def _forget_handled_updates(context: KamContext) -> None:
+    services = context.services
+    await services.storage.inbox.forget_done(services.clock.now())

@@ -40,7 +40,7 @@ class Settings:
     log_level: str
     invite_ttl_days: int
     reminder_tick_seconds: float = 30.0
-    reminder_send_rate: float = 28.0
+    reminder_send_rate: float = 30.0
     backup_dir: str | None = None  # None: no automatic backups
     backup_keep_daily: int = 7
     backup_keep_weekly: int = 4
@@ -207,7 +207,7 @@ def load_settings(
     if not ttl.isdigit() or not 1 <= int(ttl) <= 365:
         raise ConfigError(f"INVITE_TTL_DAYS: {ttl!r} must be a whole number of days, 1 to 365")
     tick = _number(get("REMINDER_TICK_SECONDS", "30"), "REMINDER_TICK_SECONDS", 1, 3600)
-    rate = _number(get("REMINDER_SEND_RATE", "28"), "REMINDER_SEND_RATE", 1, 30)
+    rate = _number(get("REMINDER_SEND_RATE", "30"), "REMINDER_SEND_RATE", 1, 30)
     base_url = get("BOT_API_BASE_URL", TELEGRAM_API)
     file_url = get("BOT_API_BASE_FILE_URL", TELEGRAM_FILE_API)
     for name, url in (("BOT_API_BASE_URL", base_url), ("BOT_API_BASE_FILE_URL", file_url)):

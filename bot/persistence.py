@@ -1,11 +1,15 @@
 """python-telegram-bot persistence in our SQLite database (JSON, not pickle).
 
 PTB flushes persistence only every `update_interval`; :class:`bot.application.KamApplication`
-also flushes after every processed update, so an answered step survives a SIGKILL.
+also flushes after every processed update, so an answered step survives a SIGKILL. PTB hands
+over each user's data, each chat's data and each conversation state in separate calls: they
+are collected here and written by :meth:`SQLitePersistence.write` in one transaction, which
+also marks the updates whose handling they finish as done in the inbox (see bot.inbox).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import MutableMapping
 from typing import Any
@@ -13,7 +17,7 @@ from typing import Any
 from telegram.ext import BasePersistence, PersistenceInput
 
 from domain.clock import Clock
-from storage.bot_state import BotStateRepository
+from storage.bot_state import BotStateRepository, StateChanges, conversation_key
 
 JsonDict = dict[str, Any]
 # The shapes BasePersistence's methods take, spelled out here because PTB names them only in a
@@ -38,10 +42,12 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         )
         self._state = state
         self._clock = clock
-        # The JSON last stored per user and per chat: PTB hands over the data of every user and
-        # chat an update touched, and most presses change nothing there.
+        # The JSON last handed over per user and per chat: PTB hands over the data of every
+        # user and chat an update touched, and most presses change nothing there.
         self._users_written: dict[int, str] = {}
         self._chats_written: dict[int, str] = {}
+        self._pending = StateChanges()
+        self._writing = asyncio.Lock()
 
     async def get_user_data(self) -> dict[int, JsonDict]:
         stored = await self._state.all_user_data()
@@ -65,18 +71,19 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        await self._state.save_conversation(name, key, new_state, self._clock.now())
+        encoded = None if new_state is None else json.dumps(new_state)
+        self._pending.conversations[(name, conversation_key(key))] = encoded
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
         encoded = _encode(data)
         if self._users_written.get(user_id) != encoded:
-            await self._state.save_user_data(user_id, data, self._clock.now())
+            self._pending.users[user_id] = encoded
             self._users_written[user_id] = encoded
 
     async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
         encoded = _encode(data)
         if self._chats_written.get(chat_id) != encoded:
-            await self._state.save_chat_data(chat_id, data, self._clock.now())
+            self._pending.chats[chat_id] = encoded
             self._chats_written[chat_id] = encoded
 
     async def update_bot_data(self, data: JsonDict) -> None:
@@ -86,11 +93,11 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         """Arbitrary callback data is not used."""
 
     async def drop_chat_data(self, chat_id: int) -> None:
-        await self._state.drop_chat_data(chat_id)
+        self._pending.chats[chat_id] = None
         self._chats_written.pop(chat_id, None)
 
     async def drop_user_data(self, user_id: int) -> None:
-        await self._state.drop_user_data(user_id)
+        self._pending.users[user_id] = None
         self._users_written.pop(user_id, None)
 
     async def refresh_user_data(self, user_id: int, user_data: JsonDict) -> None:
@@ -102,5 +109,36 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
     async def refresh_bot_data(self, bot_data: JsonDict) -> None:
         """Bot data is not stored."""
 
+    def settle(self, update_id: int) -> None:
+        """The update's handling is over: the next :meth:`write` marks it done in the inbox
+        (after PTB handed over what it changed, in the same transaction)."""
+        self._pending.done_updates.append(update_id)
+
+    async def write(self) -> None:
+        """Writes what was handed over since the last write, in one transaction. Concurrent
+        calls write in turn; a later one finds only what came after the earlier one took."""
+        async with self._writing:
+            changes, self._pending = self._pending, StateChanges()
+            if not changes:
+                return
+            try:
+                await self._state.save(changes, self._clock.now())
+            except BaseException:
+                self._restore(changes)
+                raise
+
+    def _restore(self, failed: StateChanges) -> None:
+        """A failed write is tried again with the next one (newer data wins)."""
+        for source, target in (
+            (failed.users, self._pending.users),
+            (failed.chats, self._pending.chats),
+        ):
+            for key, data in source.items():
+                target.setdefault(key, data)
+        for conv_key, state in failed.conversations.items():
+            self._pending.conversations.setdefault(conv_key, state)
+        self._pending.done_updates[:0] = failed.done_updates
+
     async def flush(self) -> None:
-        """Every update is written when it happens; nothing is buffered."""
+        """At shutdown, after PTB's last hand-over: write what is left."""
+        await self.write()

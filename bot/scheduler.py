@@ -24,13 +24,15 @@ from collections import defaultdict
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
+from telegram.ext import ExtBot
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.context import SERVICES_KEY, KamApp, KamContext
+from bot.rate_limit import PUSH
 from bot.services import Services
 from domain import reminders as rules
 from domain.reminder_kinds import rule_of
@@ -277,6 +279,11 @@ async def _send_all(
             await _after_sent(application, delivery)
 
 
+def _push_bot(application: KamApp) -> ExtBot[dict[str, Any]]:
+    """The bot, typed for ``rate_limit_args`` (KamApp's bot is typed without them)."""
+    return cast("ExtBot[dict[str, Any]]", application.bot)
+
+
 async def _send(
     application: KamApp,
     manager: Manager,
@@ -289,8 +296,12 @@ async def _send(
     for _ in range(MAX_RETRY_AFTER_WAITS):
         await pacer.wait()
         try:
-            sent: Message = await application.bot.send_message(
-                manager.telegram_id, text, reply_markup=markup
+            sent: Message = await _push_bot(application).send_message(
+                manager.telegram_id,
+                text,
+                reply_markup=markup,
+                # a push yields to replies in the rate limiter (bot.rate_limit)
+                rate_limit_args=PUSH if application.bot.rate_limiter is not None else None,
             )
             return sent
         except RetryAfter as error:

@@ -15,9 +15,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event
+if TYPE_CHECKING:
+    from icalendar import Alarm
+
 
 PRODID = "-//KAM Assistant//Meetings//EN"
 DEFAULT_DURATION = timedelta(minutes=60)
@@ -98,6 +101,8 @@ def build_ics(meeting: CalendarMeeting, *, host: str, now: datetime) -> bytes:
 
     ``host``: the bot's own name as a domain; with the meeting's id it makes the stable UID.
     """
+    from icalendar import Calendar, Event  # imported when a file is asked for
+
     start, end = event_span(meeting)
     event = Event()
     event.add("uid", f"meeting-{meeting.meeting_id}@{host}")
@@ -133,6 +138,8 @@ def build_ics(meeting: CalendarMeeting, *, host: str, now: datetime) -> bytes:
 
 
 def _alarm(meeting: CalendarMeeting) -> Alarm:
+    from icalendar import Alarm  # imported when a file is asked for
+
     alarm = Alarm()
     alarm.add("action", "DISPLAY")
     alarm.add("description", clean(meeting.summary))

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
 
-from docx import Document
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -60,6 +58,8 @@ def _add_section(document: Any, section: DocSection, level: int) -> None:
 def build_docx(outline: DocOutline) -> bytes:
     """A printable DOCX: the title, then each section with its fields, items and
     subsections (a smaller heading each)."""
+    from docx import Document  # imported when a file is asked for, not at start-up
+
     document = Document()
     document.core_properties.title = _clean(outline.title[:200])
     document.add_heading(_clean(outline.title), level=0)

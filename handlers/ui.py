@@ -15,6 +15,7 @@ same check for any other untrusted text.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Sequence
@@ -208,6 +209,7 @@ async def close_screen(update: Update, context: KamContext, flow: str, text: str
 class _Press:
     query_id: str
     answered: bool = False
+    sending: asyncio.Task[None] | None = None
 
 
 _PRESS: ContextVar[_Press | None] = ContextVar("kam_press", default=None)
@@ -219,7 +221,9 @@ async def answering(update: object) -> AsyncIterator[None]:
 
     Inside, `answer` answers the first time and ignores any later call for the same press;
     a press that no handler answered (whatever path it took, errors included) gets an empty
-    answer at the end, so that the button never spins.
+    answer at the end, so that the button never spins. The answer goes out while the handler
+    goes on (the user does not care whether the spinner stops or the screen changes first):
+    the two calls to Telegram overlap, and the answer is awaited here at the end.
     """
     query = update.callback_query if isinstance(update, Update) else None
     if query is None or not isinstance(update, Update):
@@ -233,8 +237,10 @@ async def answering(update: object) -> AsyncIterator[None]:
         _PRESS.reset(token)
         if not press.answered:
             _LOG.warning("a press (%r) was left unanswered by its handler", query.data)
+            press.sending = asyncio.ensure_future(_send_answer(update, None, alert=False))
+        if press.sending is not None:
             try:
-                await _send_answer(update, None, alert=False)
+                await press.sending
             except TelegramError as error:  # nothing more to do for this press
                 _LOG.warning("could not answer a press: %s", error)
 
@@ -255,17 +261,20 @@ def is_answered(update: Update) -> bool:
 
 async def answer(update: Update, text: str | None = None, *, alert: bool = False) -> None:
     """Acknowledges a button press. Only the first answer counts: a later call for the same
-    press is ignored (Telegram would refuse it), so nested steps may all call it."""
+    press is ignored (Telegram would refuse it), so nested steps may all call it. Inside
+    `answering`, the answer is sent in the background (awaited when the update is done)."""
     if update.callback_query is None:
         return
     press = _press(update)
-    if press is not None:
-        if press.answered:
-            if text:
-                _LOG.warning("a second answer to a press is dropped: %r", text)
-            return
-        press.answered = True
-    await _send_answer(update, text, alert=alert)
+    if press is None:
+        await _send_answer(update, text, alert=alert)
+        return
+    if press.answered:
+        if text:
+            _LOG.warning("a second answer to a press is dropped: %r", text)
+        return
+    press.answered = True
+    press.sending = asyncio.ensure_future(_send_answer(update, text, alert=alert))
 
 
 async def _send_answer(update: Update, text: str | None, *, alert: bool) -> None:

@@ -9,6 +9,7 @@ from storage.contacts import ContactRepository
 from storage.contracts import ContractRepository
 from storage.database import Database
 from storage.deals import DealRepository
+from storage.inbox import InboxRepository
 from storage.invites import InviteRepository
 from storage.managers import ManagerRepository
 from storage.meetings import MeetingRepository
@@ -33,6 +34,7 @@ class Storage:
         self.invites = InviteRepository(db)
         self.audit = AuditRepository(db)
         self.bot_state = BotStateRepository(db)
+        self.inbox = InboxRepository(db)
         self.accounts = AccountRepository(db)
         self.contacts = ContactRepository(db)
         self.tasks = TaskRepository(db)
@@ -44,7 +46,7 @@ class Storage:
         self.meetings = MeetingRepository(db)
         self.deals = DealRepository(db)
         self.portfolio = PortfolioRepository(db)
-        self.team = TeamRepository(db)
+        self.team = TeamRepository(db, self.managers.forget_cached)
         self.reassign = ReassignRepository(db)
         self.reports = ReportRepository(db)
 

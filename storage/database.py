@@ -2,11 +2,17 @@
 
 Every statement runs through a single aiosqlite connection guarded by an asyncio lock, so
 that a transaction of one user action never interleaves with another's.
+
+Each call to aiosqlite hands the work to its thread and back (about 0.1 ms of CPU on an idle
+machine, close to 1 ms on a busy one): the writes made after every update use
+:meth:`Database.write_one` (one statement, atomic by itself) and :meth:`Database.write_script`
+(a whole transaction in one call).
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -98,3 +104,54 @@ class Database:
     async def execute_many(self, sql: str, rows: Iterable[Params]) -> None:
         async with self.transaction() as conn:
             await conn.executemany(sql, rows)
+
+    async def write_one(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Runs one write statement, atomic by itself (SQLite's autocommit), in one call to
+        the database thread; returns the number of rows it changed."""
+        async with self._lock:
+            cursor = await self.connection.execute(sql, params)
+            return cursor.rowcount
+
+    async def write_script(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
+        """Runs the statements in one transaction, in one call to the database thread.
+
+        The values are written into the SQL as literals (see :func:`sql_literal`: NULL,
+        numbers, and text quoted the SQL way), which only our own statement templates with
+        ``?`` placeholders outside quotes may use."""
+        if not statements:
+            return
+        body = "".join(_bind(sql, params) + ";\n" for sql, params in statements)
+        async with self._lock:
+            conn = self.connection
+            try:
+                await conn.executescript(f"BEGIN IMMEDIATE;\n{body}COMMIT;")
+            except BaseException:
+                if conn.in_transaction:
+                    await conn.execute("ROLLBACK")
+                raise
+
+
+def sql_literal(value: Any) -> str:
+    """A value as an SQL literal: NULL, an integer, a finite float, or quoted text."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and math.isfinite(value):
+        return repr(value)
+    if isinstance(value, str) and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")
+
+
+def _bind(sql: str, params: Sequence[Any]) -> str:
+    parts = sql.split("?")
+    if len(parts) != len(params) + 1:
+        raise ValueError(f"{len(parts) - 1} placeholders for {len(params)} values: {sql}")
+    bound = [parts[0]]
+    for value, part in zip(params, parts[1:], strict=True):
+        bound.append(sql_literal(value))
+        bound.append(part)
+    return "".join(bound)

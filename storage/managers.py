@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, time
+from time import monotonic
 from typing import Any, Literal
 
 import aiosqlite
@@ -134,15 +135,37 @@ def _to_db_value(value: Any) -> Any:
     return value
 
 
+CACHE_SECONDS = 60.0
+"""How long a manager read for the access gate is served from memory. Every change made
+through this repository empties the cache at once; the time limit only bounds how long a
+change made by another process (a `kam-bot` command) takes to be seen."""
+
+
 class ManagerRepository:
+    """Managers. :meth:`by_telegram_id` (asked on every update by the access gate) is served
+    from memory; every write here empties that cache, so a deactivated manager is refused on
+    their very next update."""
+
     def __init__(self, db: Database) -> None:
         self._db = db
+        self._by_telegram_id: dict[int, tuple[float, Manager]] = {}
+
+    def forget_cached(self) -> None:
+        """Empties the cache (called by every write to managers)."""
+        self._by_telegram_id.clear()
 
     async def by_telegram_id(self, telegram_id: int) -> Manager | None:
+        cached = self._by_telegram_id.get(telegram_id)
+        if cached is not None and monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
         row = await self._db.fetch_one(
             "SELECT * FROM managers WHERE telegram_id = ?", (telegram_id,)
         )
-        return None if row is None else row_to_manager(row)
+        if row is None:  # strangers are not cached: an invite may register them any moment
+            return None
+        manager = row_to_manager(row)
+        self._by_telegram_id[telegram_id] = (monotonic(), manager)
+        return manager
 
     async def get(self, manager_id: int) -> Manager | None:
         row = await self._db.fetch_one("SELECT * FROM managers WHERE id = ?", (manager_id,))
@@ -165,6 +188,7 @@ class ManagerRepository:
         invited_by: int | None = None,
     ) -> Manager:
         """Registers a manager; a lead who invites becomes the new manager's lead."""
+        self.forget_cached()
         async with self._db.transaction() as conn:
             manager_id = await insert_manager(
                 conn,
@@ -187,6 +211,15 @@ class ManagerRepository:
         unknown = set(changes) - PREFERENCE_FIELDS - ADMIN_FIELDS - {"onboarded_at"}
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
+        self.forget_cached()
+        try:
+            return await self._update(manager_id, actor_id=actor_id, now=now, changes=changes)
+        finally:  # also after the write: no read in between may cache the old row
+            self.forget_cached()
+
+    async def _update(
+        self, manager_id: int, *, actor_id: int, now: datetime, changes: dict[str, Any]
+    ) -> Manager:
         async with self._db.transaction() as conn:
             row = await fetch_manager_row(conn, manager_id)
             new_values = {key: _to_db_value(value) for key, value in changes.items()}
@@ -218,6 +251,7 @@ class ManagerRepository:
         await self._db.execute(
             "UPDATE managers SET last_seen_at = ? WHERE id = ?", (dt_to_db(now), manager_id)
         )
+        self.forget_cached()
 
     async def set_blocked(
         self, manager_id: int, blocked_at: datetime | None, *, now: datetime | None = None

@@ -259,11 +259,16 @@ class ReminderRepository:
     async def mark_sent(
         self, ids: list[int], now: datetime, message_id: int | None, *, bundled: bool = False
     ) -> None:
-        """Confirms deliveries (`bundled`: together, in one "while I was offline" message)."""
-        await self._db.execute_many(
+        """Confirms deliveries (`bundled`: together, in one "while I was offline" message).
+
+        One call to the database thread, right after Telegram accepted the message: a crash
+        between the two would send the reminder again after SEND_LEASE."""
+        sql = (
             "UPDATE reminder_deliveries SET status = 'sent', sent_at = ?, message_id = ?,"
-            " error = NULL, catch_up = max(catch_up, ?) WHERE id = ?",
-            [(dt_to_db(now), message_id, int(bundled), i) for i in ids],
+            " error = NULL, catch_up = max(catch_up, ?) WHERE id = ?"
+        )
+        await self._db.write_script(
+            [(sql, (dt_to_db(now), message_id, int(bundled), i)) for i in ids]
         )
 
     async def in_message(self, manager_id: int, message_id: int) -> list[Delivery]:

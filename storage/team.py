@@ -8,6 +8,7 @@ is everyone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,8 +83,9 @@ def _member(row: aiosqlite.Row) -> Member:
 
 
 class TeamRepository:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, managers_changed: Callable[[], None] = lambda: None) -> None:
         self._db = db
+        self._managers_changed = managers_changed  # empties the access gate's manager cache
 
     @staticmethod
     def _params(viewer_id: int, sees_all: bool, now: datetime) -> dict[str, object]:
@@ -139,6 +141,15 @@ class TeamRepository:
         """Switches the manager's access off or on (audited). Off: the reminders waiting to be
         sent to them are skipped in the same transaction (the scan records no new ones for an
         inactive manager, and the sender never sends to one)."""
+        self._managers_changed()
+        try:
+            return await self._switch(member_id, active, actor_id=actor_id, now=now)
+        finally:  # also after the write: no read in between may cache the old row
+            self._managers_changed()
+
+    async def _switch(
+        self, member_id: int, active: bool, *, actor_id: int, now: datetime
+    ) -> Manager:
         async with self._db.transaction() as conn:
             row = await fetch_manager_row(conn, member_id)
             if bool(row["active"]) != active:

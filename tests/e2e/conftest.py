@@ -122,8 +122,9 @@ class BotProcess:
         """Wait until the bot has finished every update sent so far, storing the step included.
 
         The bot shows a step before it stores it, so the screen alone does not say that a crash
-        would keep it. Updates are handled one at a time: an inline query (answered, and
-        changing nothing) is answered only once everything sent before it is done.
+        would keep it. Updates of one user are handled one at a time, in order (other users'
+        updates run meanwhile): an inline query of this user (answered, and changing nothing)
+        is answered only once everything this user sent before it is done, stored included.
         """
         await user.send_update({"query": "", "chat_type": "sender"}, kind="inline_query")
 

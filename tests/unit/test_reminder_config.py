@@ -12,7 +12,7 @@ TOKEN = "123456:TEST-token_abcdefghijklmnopqrstuvwxyz"
 def test_defaults() -> None:
     settings = load_settings({"BOT_TOKEN": TOKEN})
     assert settings.reminder_tick_seconds == 30
-    assert settings.reminder_send_rate == 28
+    assert settings.reminder_send_rate == 30
 
 
 def test_values_are_read() -> None:

@@ -401,3 +401,14 @@ async def test_a_leads_digest_sources_cover_the_team_and_a_kams_do_not(
         kim.id, day_start=day[0], day_end=day[1], today=now.date()
     )
     assert own.team_tasks == [] and own.team_accounts == [] and len(own.tasks) == 1
+
+
+async def test_the_gate_sees_a_switch_at_once_although_it_serves_managers_from_memory(
+    storage: Storage, clock: FakeClock
+) -> None:
+    admin, _, kim, _ = await _people(storage, clock.now())
+    seen = await storage.managers.by_telegram_id(kim.telegram_id)  # now in the cache
+    assert seen is not None and seen.active
+    await storage.team.switch(kim.id, False, actor_id=admin.id, now=clock.now())
+    after = await storage.managers.by_telegram_id(kim.telegram_id)
+    assert after is not None and not after.active

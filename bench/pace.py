@@ -1,0 +1,240 @@
+"""Reply latency and CPU per update: kam-bot against a bare PTB bot, same limiter, same fake.
+
+Both bots run as subprocesses, one after the other, against tests/fake_telegram's HTTP server
+with Telegram's overall limit enforced (30 messages/s; 429 with retry_after beyond it). N
+users each press a screen's first button and wait for the edit, either about once a second
+(``--pace 1``, people at work) or as fast as answered (``--pace 0``, saturation). kam-bot's
+users are registered managers on its settings screen (Language / Back); the bare bot
+(bench/bare_bot.py) answers and edits the same way with the same rate limiter.
+
+Reports per bot: presses answered, sends per second, latency p50/p95/p99 (press to edit),
+the bot's CPU per update (from /proc), start-up time to the first getUpdates, and RSS.
+
+    .venv/bin/python bench/pace.py                    # 10 users at 1/s, then 50 flat out
+    .venv/bin/python bench/pace.py --short            # 5 s per run
+    .venv/bin/python bench/pace.py --users 10 --pace 1 --seconds 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from storage import Storage  # noqa: E402
+from tests.fake_telegram import FakeBotApiServer, FakeTelegram  # noqa: E402
+
+FIRST_USER = 200_000
+KAM_BOT = str(Path(sys.executable).with_name("kam-bot"))
+BARE_BOT = str(ROOT / "bench" / "bare_bot.py")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    timeouts: int = 0
+    cpu_seconds: float = 0.0
+    seconds: float = 0.0
+    startup: float = 0.0
+    rss_mib: float = 0.0
+    rate_limited: int = 0
+
+
+def seed(db_path: Path, users: int) -> None:
+    async def migrate() -> None:
+        storage = await Storage.open(str(db_path))
+        await storage.close()
+
+    asyncio.run(migrate())
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    with sqlite3.connect(db_path) as conn:
+        conn.executemany(
+            "INSERT INTO managers (telegram_id, full_name, role, timezone, onboarded_at,"
+            " created_at, updated_at) VALUES (?, ?, 'kam', 'UTC', ?, ?, ?)",
+            [(FIRST_USER + i, f"User {i}", stamp, stamp, stamp) for i in range(users)],
+        )
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _edit_after(fake: FakeTelegram, chat_id: int, mark: int) -> float | None:
+    for call in fake.calls_since(mark):
+        if (
+            call.ok
+            and call.method in ("editMessageText", "sendMessage")
+            and call.params.get("chat_id") == chat_id
+        ):
+            return call.at
+    return None
+
+
+def drive(fake: FakeTelegram, chat_id: int, until: float, pace: float, result: Result) -> None:
+    """One user: press the newest keyboard's first button, wait for the edit, again."""
+    labels = ("Language", "Back")
+    step = 0
+    while time.monotonic() < until:
+        message = next((m for m in reversed(fake.bot_messages(chat_id)) if m.buttons), None)
+        if message is None:
+            return
+        wanted = labels[step % 2]
+        buttons = message.buttons
+        button = next((b for b in buttons if b.get("text") == wanted), buttons[0])
+        mark = fake.mark()
+        started = time.monotonic()
+        fake.press(chat_id, message.message_id, button["callback_data"])
+        try:
+            fake.wait_for(
+                lambda f, since=mark: _edit_after(f, chat_id, since) is not None, timeout=10
+            )
+        except TimeoutError:
+            result.timeouts += 1
+            continue
+        at = _edit_after(fake, chat_id, mark)
+        assert at is not None
+        result.latencies.append(at - started)
+        step += 1
+        if pace:
+            time.sleep(max(0.0, pace - (time.monotonic() - started)))
+
+
+def run_bot(name: str, users: int, pace: float, seconds: float) -> Result:
+    fake = FakeTelegram(rate_limit_per_second=30)
+    chats = [FIRST_USER + i for i in range(users)]
+    for chat in chats:
+        fake.add_user(chat, f"User {chat}")
+    result = Result(name)
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
+        env.update(
+            {
+                "BOT_TOKEN": fake.token,
+                "BOT_API_BASE_URL": server.base_url,
+                "BOT_API_BASE_FILE_URL": server.base_file_url,
+                "DATABASE_PATH": str(Path(tmp) / "kam.sqlite3"),
+                "ADMIN_IDS": "1",
+                "LOG_LEVEL": "WARNING",
+            }
+        )
+        if name == "kam-bot":
+            seed(Path(tmp) / "kam.sqlite3", users)
+            command = [KAM_BOT]
+        else:
+            command = [sys.executable, BARE_BOT]
+        log = (Path(tmp) / "bot.log").open("wb")
+        started = time.monotonic()
+        proc = subprocess.Popen(command, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            fake.wait_for(lambda f: f.waiting_polls > 0, timeout=60)
+            result.startup = time.monotonic() - started
+            first = "/settings" if name == "kam-bot" else "/start"
+            for chat in chats:
+                fake.send_text(chat, first)
+            fake.wait_for(
+                lambda f: all(any(m.buttons for m in f.bot_messages(c)) for c in chats),
+                timeout=60,
+            )
+            time.sleep(1.5)  # the first screens' per-chat and overall slots refill
+            cpu_before = cpu_seconds(proc.pid)
+            began = time.monotonic()
+            until = began + seconds
+            threads = [
+                threading.Thread(target=drive, args=(fake, chat, until, pace, result))
+                for chat in chats
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            result.seconds = time.monotonic() - began
+            result.cpu_seconds = cpu_seconds(proc.pid) - cpu_before
+            result.rss_mib = rss_mib(proc.pid)
+            result.rate_limited = fake.rate_limited_count
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+            log.close()
+    return result
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else float("nan")
+
+
+def _ms(values: list[float], q: float) -> str:
+    return f"{percentile(values, q) * 1000:.1f}"
+
+
+def _cpu_ms(result: Result) -> float:
+    return result.cpu_seconds * 1000 / max(len(result.latencies), 1)
+
+
+def report(users: int, pace: float, results: list[Result]) -> None:
+    mode = f"{users} users, one press every {pace:g} s" if pace else f"{users} users, flat out"
+    print(f"\n{mode}")
+    print(
+        "| bot | presses | edits/s | p50 ms | p95 ms | p99 ms | CPU ms/update | start s | RSS MiB |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for r in results:
+        n = len(r.latencies)
+        print(
+            f"| {r.name} | {n} (timeouts {r.timeouts}) | {n / r.seconds:.1f} | "
+            f"{_ms(r.latencies, 0.5)} | {_ms(r.latencies, 0.95)} | {_ms(r.latencies, 0.99)} | "
+            f"{_cpu_ms(r):.2f} | {r.startup:.2f} | {r.rss_mib:.0f} |"
+        )
+    bare, ours = results
+    p50 = percentile(ours.latencies, 0.5) / percentile(bare.latencies, 0.5)
+    p99 = percentile(ours.latencies, 0.99) / percentile(bare.latencies, 0.99)
+    print(
+        f"kam-bot / bare: p50 {p50:.2f}x, p99 {p99:.2f}x, CPU {_cpu_ms(ours) / _cpu_ms(bare):.2f}x,"
+        f" start-up {ours.startup / bare.startup:.2f}x, RSS {ours.rss_mib / bare.rss_mib:.2f}x;"
+        f" 429 answers: bare {bare.rate_limited}, kam-bot {ours.rate_limited}"
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=None)
+    parser.add_argument("--pace", type=float, default=None, help="seconds between presses")
+    parser.add_argument("--seconds", type=float, default=None)
+    parser.add_argument("--short", action="store_true", help="5 s per run (make bench)")
+    args = parser.parse_args()
+    seconds = args.seconds or (5.0 if args.short else 30.0)
+    runs = (
+        [(args.users or 10, args.pace if args.pace is not None else 1.0)]
+        if args.users or args.pace is not None
+        else [(10, 1.0), (50, 0.0)]
+    )
+    for users, pace in runs:
+        results = [run_bot(name, users, pace, seconds) for name in ("bare PTB", "kam-bot")]
+        report(users, pace, results)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

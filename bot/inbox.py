@@ -1,0 +1,66 @@
+"""An update is confirmed to Telegram only after it is stored, and is stored until handled.
+
+PTB's Updater confirms the updates it fetched (the next getUpdates offset) right after putting
+them into the Application's update queue, before they are handled: an update in flight when
+the process dies was lost. :class:`InboxQueue` is that queue (``ApplicationBuilder()
+.update_queue``): its ``put`` first stores the update in the inbox table, so the Updater asks
+for the next ones (confirming these) only once they are on disk. The persistence flush that
+stores what handling an update changed marks it done in the same transaction
+(bot.persistence). At start-up, :func:`requeue_unfinished` puts back what a crash interrupted,
+ahead of anything new; an update Telegram delivers again (stored, not yet confirmed) is
+recognised by its id and not handled twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from telegram import Bot, Update
+
+from domain.clock import Clock
+from storage.inbox import InboxRepository
+
+_LOG = logging.getLogger(__name__)
+
+
+class InboxQueue(asyncio.Queue[object]):
+    """The update queue; see the module docstring."""
+
+    def __init__(self, inbox: InboxRepository, clock: Clock) -> None:
+        super().__init__()
+        self._inbox = inbox
+        self._clock = clock
+        self._unsettled: set[int] = set()
+
+    def settle(self, update_id: int) -> bool:
+        """Whether the update came through the inbox (and still has to be marked done there);
+        updates handed to the Application directly (tests) never did."""
+        if update_id in self._unsettled:
+            self._unsettled.discard(update_id)
+            return True
+        return False
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update):
+            stored = await self._inbox.add(item.update_id, item.to_json(), self._clock.now())
+            if not stored:
+                _LOG.info("update %s was received before; not handled again", item.update_id)
+                return
+            self._unsettled.add(item.update_id)
+        await super().put(item)
+
+    def requeue(self, update: Update) -> None:
+        """Puts back an update stored before a crash (without storing it again)."""
+        self._unsettled.add(update.update_id)
+        self.put_nowait(update)
+
+
+async def requeue_unfinished(queue: InboxQueue, inbox: InboxRepository, bot: Bot) -> int:
+    """Puts the updates a crash left unhandled back in the queue (oldest first)."""
+    pending = await inbox.pending()
+    for update_id, data in pending:
+        _LOG.warning("update %s was in progress when the bot stopped; handling it now", update_id)
+        queue.requeue(Update.de_json(json.loads(data), bot))
+    return len(pending)

@@ -1,0 +1,135 @@
+"""The update pipeline: the access gate's manager served from memory yet refused at once when
+changed, and updates stored in the inbox until their effects are stored (crash recovery)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+
+import pytest
+from telegram import Update
+
+from bot.application import build_application
+from bot.config import Settings
+from bot.context import KamApp
+from bot.inbox import InboxQueue
+from domain.clock import FakeClock
+from storage import Storage
+from storage.managers import Manager
+from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
+from tests.handlers.conftest import ADMIN_ID, MakeUser
+
+
+async def _kam(storage: Storage, clock: FakeClock, telegram_id: int, language: str) -> Manager:
+    return await storage.managers.create(
+        telegram_id=telegram_id,
+        full_name="Kim",
+        username=None,
+        role="kam",
+        language=language,
+        timezone="UTC",
+        now=clock.now(),
+    )
+
+
+async def test_a_deactivated_manager_is_refused_on_their_very_next_update(
+    make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    for telegram_id, language, refusal in (
+        (6100, "en", "access to this bot is switched off"),
+        (6101, "ru", "доступ к боту отключён"),
+        (6102, "zh", "访问已被关闭"),
+    ):
+        kim = await make_user(telegram_id, "Kim", language)
+        manager = await _kam(storage, clock, telegram_id, language)
+        await kim.send("/help")  # the gate now serves Kim from memory
+        assert "/help" in kim.last_text or "/find" in kim.last_text
+        await storage.managers.update(
+            manager.id, actor_id=manager.id, now=clock.now(), active=False
+        )
+        await kim.send("/help")
+        assert refusal in kim.last_text
+        await kim.send("/find Acme")
+        assert refusal in kim.last_text
+
+
+async def test_a_changed_language_shows_on_the_next_update(
+    make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    kim = await make_user(6200, "Kim")
+    manager = await _kam(storage, clock, 6200, "en")
+    await kim.send("/help")
+    assert "Commands" in kim.last_text
+    await storage.managers.update(manager.id, actor_id=manager.id, now=clock.now(), language="ru")
+    await kim.send("/help")
+    assert "Команды" in kim.last_text
+
+
+@pytest.fixture
+async def restarted(
+    fake: FakeTelegram, settings: Settings, storage: Storage, clock: FakeClock
+) -> AsyncIterator[KamApp]:
+    """A second Application on the same database: the bot after a crash."""
+    application = build_application(
+        settings, storage, clock, request=FakeRequest(fake), get_updates_request=FakeRequest(fake)
+    )
+    yield application
+    await application.shutdown()
+
+
+async def test_an_update_in_flight_during_a_crash_is_answered_after_the_restart(
+    admin: TelegramUser,
+    fake: FakeTelegram,
+    storage: Storage,
+    clock: FakeClock,
+    restarted: KamApp,
+) -> None:
+    # the crashed process had stored the update (so Telegram was told it arrived) but died
+    # before handling it to the end
+    update = fake.send_text(ADMIN_ID, "/help")
+    assert await storage.inbox.add(update["update_id"], json.dumps(update), clock.now())
+    mark = admin.mark()
+    await restarted.initialize()  # puts it back in the queue, ahead of anything new
+    queued = restarted.update_queue.get_nowait()
+    assert isinstance(queued, Update) and queued.update_id == update["update_id"]
+    await restarted.process_update(queued)
+    assert "Commands" in admin.last_text and admin.sent_count_since(mark) == 1
+    assert await storage.inbox.pending() == []  # done, in the same transaction as its state
+    # Telegram delivers it again (it was never confirmed): it is not handled a second time
+    await restarted.update_queue.put(queued)
+    assert restarted.update_queue.empty()
+
+
+async def test_an_update_is_stored_before_it_is_queued(
+    app: KamApp, fake: FakeTelegram, storage: Storage
+) -> None:
+    fake.add_user(7000, "Eve")
+    update = Update.de_json(fake.send_text(7000, "hello"), app.bot)
+    assert isinstance(app.update_queue, InboxQueue)
+    await app.update_queue.put(update)
+    assert [update_id for update_id, _ in await storage.inbox.pending()] == [update.update_id]
+    await app.process_update(app.update_queue.get_nowait())
+    assert await storage.inbox.pending() == []
+
+
+def test_start_up_does_not_import_what_only_some_updates_need() -> None:
+    """Charts, spreadsheets, documents and calendar files are imported when asked for."""
+    script = (
+        "import sys\n"
+        "from bot.application import build_application\n"
+        "from bot.config import load_settings\n"
+        "from domain.clock import SystemClock\n"
+        "from storage import Storage\n"
+        "from storage.database import Database\n"
+        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
+        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
+        "build_application(settings, Storage(Database(':memory:')), SystemClock())\n"
+        "heavy = ('matplotlib', 'openpyxl', 'docx', 'icalendar', 'dateparser')\n"
+        "print(sorted(name for name in heavy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]", result.stderr
