@@ -16,7 +16,7 @@ their team (the KAMs and BDs they lead) and themself; only admins change a manag
 lead, never their own; admins switch anyone's access off or on but their own, a lead their
 team's; a lead gives away the accounts of their team (and their own), an admin anyone's.
 An account's history of changes is its owner's, the leads' and the admins' (not its team's);
-the whole audit log only admins'.
+the whole audit log only admins'. Only admins erase a contact's personal data.
 
 Example::
 
@@ -46,6 +46,7 @@ class Action(Enum):
     WITHDRAW = "withdraw"  # an invite
     SWITCH = "switch"  # a manager's access, off or on
     HISTORY = "history"  # read an account's history of changes (the audit log)
+    ERASE = "erase"  # a person's personal data, on their request
 
 
 class Kind(Enum):
@@ -61,6 +62,7 @@ class Kind(Enum):
     REPORT = "report"  # a manager's report (SELF: one's own); the team's is the leads'
     PORTFOLIO = "portfolio"  # the lead's view of every manager's accounts and revenue
     AUDIT = "audit"  # the whole audit log (its export)
+    CONTACT = "contact"  # a client's contact person (erasing their personal data)
 
 
 class Relation(Enum):
@@ -160,6 +162,7 @@ RULES: dict[tuple[Kind, Action], Rule] = {
     (Kind.PORTFOLIO, Action.LIST): _rule(_LEADS),
     (Kind.PORTFOLIO, Action.REASSIGN): _rule(_LEADS),
     (Kind.AUDIT, Action.LIST): _rule(["admin"]),
+    (Kind.CONTACT, Action.ERASE): _rule(["admin"]),
 }
 
 # Who invites whom: admins anyone; leads the people of their team; nobody else.

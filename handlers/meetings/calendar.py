@@ -9,6 +9,7 @@ from telegram.ext import CallbackQueryHandler
 from bot.context import KamApp, KamContext
 from bot.i18n import Translator
 from domain.calendar_file import CalendarMeeting, build_ics, file_name, is_past
+from handlers.contact_names import contact_name
 from handlers.meetings import common as c
 from handlers.ui import answer, button, clip
 from storage.meetings import Meeting
@@ -20,7 +21,10 @@ def calendar_meeting(context: KamContext, meeting: Meeting) -> CalendarMeeting:
     """What the calendar shows: client and kind, the place, the agenda and the people, an alarm
     at the meeting's own lead (else the manager's). Plain text: nothing is escaped."""
     t, manager = context.t, context.require_manager()
-    people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
+    people = [
+        contact_name(t, p.name) + (f" ({p.position})" if p.position else "")
+        for p in meeting.contacts
+    ]
     details = [
         (t("meeting.ics_agenda"), meeting.agenda or ""),
         (t("meeting.ics_people"), ", ".join(people)),

@@ -8,6 +8,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import KamApp, KamContext
 from domain.search import Candidate, is_confident, rank
+from handlers.contact_names import contact_name
 from handlers.meetings import common as c
 from handlers.profiles.common import FLOW as PROFILE_FLOW
 from handlers.profiles.common import account_labels
@@ -33,7 +34,7 @@ def _line(context: KamContext, meeting: Meeting) -> str:
     when = c.fmt_when(context, meeting.starts_at, meeting.starts_has_time)
     icon = "🗓 " if meeting.status == "planned" else ""
     outcome = (" " + OUTCOME_ICON[meeting.outcome]) if meeting.outcome else ""
-    people = ", ".join(p.name for p in meeting.contacts[:3])
+    people = ", ".join(contact_name(t, p.name) for p in meeting.contacts[:3])
     text = meeting.summary or meeting.agenda or ""
     return t(
         "meeting.timeline_line",

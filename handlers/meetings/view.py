@@ -17,6 +17,7 @@ from domain.meeting_draft import place
 from domain.paging import split_parts
 from domain.policy import Action
 from handlers import authz
+from handlers.contact_names import contact_name
 from handlers.meetings import common as c
 from handlers.meetings.calendar import calendar_row
 from handlers.ui import (
@@ -46,7 +47,10 @@ def render_meeting(context: KamContext, meeting: Meeting) -> str:
     where = place(meeting.location, meeting.latitude, meeting.longitude)
     if where:
         lines.append(t("meeting.card_where", where=where))
-    people = [p.name + (f" ({p.position})" if p.position else "") for p in meeting.contacts]
+    people = [
+        contact_name(t, p.name) + (f" ({p.position})" if p.position else "")
+        for p in meeting.contacts
+    ]
     lines.append(t("meeting.card_who", who=", ".join(people) or "—"))
     if meeting.team:
         lines.append(t("meeting.card_ours", who=", ".join(p.name for p in meeting.team)))

@@ -7,7 +7,7 @@ from telegram.ext import CallbackQueryHandler, InlineQueryHandler
 
 from bot.context import KamApp, KamContext
 from handlers import dialog
-from handlers.profiles import brief, card, edit, export, find, inline, new_client, sections
+from handlers.profiles import brief, card, edit, erase, export, find, inline, new_client, sections
 from handlers.ui import answer
 
 
@@ -31,6 +31,7 @@ async def dispatch_account_press(update: Update, context: KamContext) -> None:
 def register(application: KamApp) -> None:
     dialog.register(application, new_client.NEW_CLIENT)
     dialog.register(application, edit.EDIT)
+    dialog.register(application, erase.ERASE)
     dialog.register(application, find.SEARCH_BOX)
     application.add_handler(CallbackQueryHandler(dispatch_account_press, pattern=r"^acc:"))
     application.add_handler(InlineQueryHandler(inline.on_inline_query))

@@ -16,7 +16,7 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, f
 
 from bot.context import KamContext
 from bot.i18n import N_
-from domain.policy import Action
+from domain.policy import Action, Kind, Target
 from domain.profile import (
     FIELDS,
     SECTION_KEYS,
@@ -208,9 +208,17 @@ async def show_item(update: Update, context: KamContext, run: Run) -> Screen | N
         _undo_row(context, run),
         *_field_rows(context, run, FIELDS[entity], item.values, names),
         [run.button(context.t("profile.edit.remove"), "rm")],
+        _erase_row(context, item),
         _nav(context, run, done=True),
     ]
     return Screen(_noted(run, item_block(context, item, names)), rows)
+
+
+def _erase_row(context: KamContext, item: ProfileItem) -> list[InlineKeyboardButton]:
+    """An admin may erase a contact's personal data (handlers.profiles.erase confirms)."""
+    if item.kind != "contact" or not authz.may(context, Action.ERASE, Target(Kind.CONTACT)):
+        return []
+    return [button(context.t("profile.erase.button"), f"erase:{item.id}")]
 
 
 async def show_value(update: Update, context: KamContext, run: Run) -> Screen:

@@ -12,6 +12,7 @@ from bot.context import KamContext
 from domain.export import DocOutline, DocSection, build_docx
 from domain.profile import FIELDS, SECTIONS, Entity, field_spec, list_groups
 from domain.profile_text import day_text, value_text
+from handlers.contact_names import contact_name
 from handlers.deals.text import detail_lines, title_line
 from handlers.meetings import common as mc
 from handlers.profiles.card import card_text
@@ -88,7 +89,7 @@ def _meeting_lines(context: KamContext, meeting: Meeting, steps: list[Task]) -> 
     if meeting.status == "planned":
         head += f" ({t('profile.export.planned')})"
     lines = [head]
-    people = [p.name for p in meeting.contacts]
+    people = [contact_name(t, p.name) for p in meeting.contacts]
     if people:
         lines.append(f"{t('profile.export.people')}: {', '.join(people)}")
     if meeting.summary:

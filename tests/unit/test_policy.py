@@ -169,6 +169,8 @@ TABLES: dict[tuple[Kind, Action], dict[str, str]] = {
         "bd": "N Y N N N N N N",
     },
     (Kind.AUDIT, Action.LIST): {"admin": ALL, "lead": NONE, "kam": NONE, "bd": NONE},
+    # a contact's personal data, erased on their request: admins only
+    (Kind.CONTACT, Action.ERASE): {"admin": ALL, "lead": NONE, "kam": NONE, "bd": NONE},
 }
 
 # Who may invite whom: the actor's role → the roles they may create an invite for.
