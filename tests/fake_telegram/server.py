@@ -77,6 +77,7 @@ class Hold:
         self.timeout = timeout
         self.arrived = threading.Event()
         self._released = threading.Event()
+        self._drop = False
 
     def wait_arrived(self, timeout: float = 10.0) -> None:
         if not self.arrived.wait(timeout):
@@ -85,9 +86,19 @@ class Hold:
     def release(self) -> None:
         self._released.set()
 
-    def _pass(self) -> None:
+    def drop(self) -> None:
+        """Lets the waiting calls go unanswered and unhandled, as a request lost with a
+        killed process; later calls pass."""
+        self._drop = True
+        self._released.set()
+
+    def _pass(self) -> bool:
+        """Waits until released; True when this call is to be dropped."""
+        if self._released.is_set():
+            return False
         self.arrived.set()
         self._released.wait(self.timeout)
+        return self._drop
 
 
 class _Server(ThreadingHTTPServer):
@@ -181,8 +192,9 @@ class _Handler(BaseHTTPRequestHandler):
             )
             return
         hold = cast(_Server, self.server).holds.get(match.group(2).lower())
-        if hold is not None:
-            hold._pass()
+        if hold is not None and hold._pass():
+            self.close_connection = True
+            return
         status, response = self.fake.handle(match.group(2), params)
         self._send_json(status, response)
 
