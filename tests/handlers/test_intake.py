@@ -73,8 +73,15 @@ ORIGINS: dict[str, Any] = {
 # ----------------------------------------------------------------------------- forwards
 
 
-@pytest.mark.parametrize("state", ["menu", "meeting notes", "profile field", "new client name"])
-@pytest.mark.parametrize("language", ["en", "zh", "ru"])
+# Every step in English (they are reached by English labels); the menu in every language.
+FORWARD_CASES = [
+    *((state, "en") for state in ("menu", "meeting notes", "profile field", "new client name")),
+    ("menu", "zh"),
+    ("menu", "ru"),
+]
+
+
+@pytest.mark.parametrize(("state", "language"), FORWARD_CASES)
 async def test_a_forward_from_someone_else_is_refused_and_the_step_stays(
     state: str,
     language: str,
@@ -84,8 +91,6 @@ async def test_a_forward_from_someone_else_is_refused_and_the_step_stays(
     clock: FakeClock,
 ) -> None:
     manager = await _manager(make_user, language)
-    if language != "en" and state != "menu":
-        pytest.skip("the steps are reached by English labels; the refusal itself is checked")
     await _seed(storage, clock)
     await _go(manager, TEXT_STATES[state])
     screen = (manager.last_message.message_id, manager.last_text, manager.buttons)
