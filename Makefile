@@ -34,7 +34,10 @@ seed-demo: $(STAMP)
 	$(BIN)/kam-bot seed-demo --telegram-id $(TELEGRAM_ID)
 
 bench: $(STAMP)
-	@for script in bench/[a-z]*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in bench/[a-z]*.py; do \
+		args=; if [ $$script = bench/growth.py ]; then args=--short; fi; \
+		echo "== $$script $$args"; $(BIN)/python $$script $$args || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
