@@ -8,7 +8,7 @@ lead's team and one KAM, for several periods, after one warm-up round (the first
 process also imports matplotlib and registers the CJK font: shown on its own line). Wall
 times in milliseconds (medians), and the process's CPU time for the whole report, which a
 busy shared machine inflates less.
-Run: .venv/bin/python bench/report.py [ROUNDS]
+Run: .venv/bin/python bench/report.py [ROUNDS | --short]
 """
 
 from __future__ import annotations
@@ -264,4 +264,6 @@ async def main(rounds: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))
+    # `--short` (make bench): one round; a number: that many rounds; nothing: five.
+    ARG = sys.argv[1] if len(sys.argv) > 1 else "5"
+    asyncio.run(main(1 if ARG == "--short" else int(ARG)))
