@@ -410,14 +410,16 @@ async def _digest_agenda(
 ) -> tuple[_Rows, _Rows, _Rows]:
     """The day's planned meetings, tasks due by its end, satisfaction checks due by its end."""
     meetings = await conn.execute_fetchall(
+        # From the manager's own meetings and team seats, not from everyone's planned ones.
         "SELECT mt.id, mt.account_id, a.name AS account_name, mt.starts_at, mt.kind,"
         " mt.location, mt.agenda FROM meetings mt JOIN accounts a ON a.id = mt.account_id"
-        " WHERE mt.status = 'planned' AND mt.deleted_at IS NULL"
-        " AND mt.starts_at >= ? AND mt.starts_at < ?"
-        " AND (mt.author_id = ? OR EXISTS (SELECT 1 FROM meeting_team tm"
-        "      WHERE tm.meeting_id = mt.id AND tm.manager_id = ?))"
+        " WHERE mt.id IN (SELECT id FROM meetings WHERE author_id = :me"
+        "                 AND starts_at >= :start AND starts_at < :end"
+        "                 UNION SELECT meeting_id FROM meeting_team WHERE manager_id = :me)"
+        " AND +mt.status = 'planned' AND mt.deleted_at IS NULL"
+        " AND mt.starts_at >= :start AND mt.starts_at < :end"
         " ORDER BY mt.starts_at LIMIT 50",
-        (start, end, manager_id, manager_id),
+        {"me": manager_id, "start": start, "end": end},
     )
     tasks = await conn.execute_fetchall(
         "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
@@ -448,8 +450,10 @@ async def _digest_portfolio(
     obligations = await conn.execute_fetchall(
         "SELECT o.id, o.description, o.party, o.status, o.due_on, o.delayed_to,"
         " c.title AS contract_title, a.id AS account_id, a.name AS account_name"
-        " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
-        " JOIN accounts a ON a.id = c.account_id"
+        # From the manager's accounts down (CROSS JOIN fixes that order), not from every
+        # open obligation of the company.
+        " FROM accounts a CROSS JOIN contracts c ON c.account_id = a.id"
+        " CROSS JOIN obligations o ON o.contract_id = c.id"
         " WHERE a.owner_id = ? AND c.status IN ('active', 'at_risk')"
         " AND o.status IN ('pending', 'delayed')"
         " AND (CASE WHEN o.status = 'delayed' AND o.delayed_to IS NOT NULL"
