@@ -82,24 +82,39 @@ _SELECT = (
 # index's own text table, FTS5's `search_index_content` (columns c0 text, c1 account_id,
 # c2 kind), and filtered there: no row of another manager's account is read, and the phone
 # digits are not recomputed. Archived contacts have no index row.
-_KAM_KEYS = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    " k(rid) AS (SELECT id * 4 FROM v"
-    " UNION ALL SELECT c.id * 4 + 1 FROM contacts c WHERE c.account_id IN v"
-    " UNION ALL SELECT o.id * 4 + 2 FROM related_organisations o WHERE o.account_id IN v),"
-    " r(text, kind, account_id) AS (SELECT x.c0, x.c2, x.c1"
-    " FROM k CROSS JOIN search_index_content x ON x.id = k.rid)"
-)
-_KAM_ROWS = (
-    f"{_KAM_KEYS} SELECT r.text, r.kind, r.account_id, a.name, a.status"
+_KAM_KEYS = {
+    "account": "SELECT id * 4 FROM v",
+    "contact": "SELECT c.id * 4 + 1 FROM contacts c WHERE c.account_id IN v",
+    "related": "SELECT o.id * 4 + 2 FROM related_organisations o WHERE o.account_id IN v",
+}
+
+
+def _kam_keys(kinds: Sequence[HitKind]) -> str:
+    """The CTE `r(text, kind, account_id)`: the KAM's index rows of these kinds."""
+    return (
+        f"WITH v(id) AS ({VISIBLE_IDS}),"
+        f" k(rid) AS ({' UNION ALL '.join(_KAM_KEYS[kind] for kind in kinds)}),"
+        " r(text, kind, account_id) AS (SELECT x.c0, x.c2, x.c1"
+        " FROM k CROSS JOIN search_index_content x ON x.id = k.rid)"
+    )
+
+
+_KAM_KINDS: dict[str | None, tuple[HitKind, ...]] = {
+    None: ("account", "contact", "related"),
+    "names": ("account", "related"),
+    "contacts": ("contact",),
+}
+_KAM_ROWS = {
+    only: f"{_kam_keys(kinds)} SELECT r.text, r.kind, r.account_id, a.name, a.status"
     " FROM r JOIN accounts a ON a.id = r.account_id"
-)
+    for only, kinds in _KAM_KINDS.items()
+}
 _FUZZY_ROWS = 300
 # Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance): the
 # first line of a contact's index row is the name.
 _KAM_CONTACT_NAMES = (
-    f"{_KAM_KEYS}, n(text, account_id) AS (SELECT substr(r.text, 1, instr(r.text, char(10))),"
-    " r.account_id FROM r WHERE r.kind = 'contact')"
+    f"{_kam_keys(('contact',))}, n(text, account_id) AS"
+    " (SELECT substr(r.text, 1, instr(r.text, char(10))), r.account_id FROM r)"
     " SELECT n.text, 'contact' AS kind, n.account_id, a.name, a.status"
     " FROM n JOIN accounts a ON a.id = n.account_id"
     " WHERE a.archived_at IS NULL AND ({globs}) LIMIT :limit"
@@ -139,7 +154,7 @@ class SearchRepository:
                 + ("!=" if only == "names" else "=")
                 + " 'contact'"
             )
-        source = _SELECT if sees_all else _KAM_ROWS
+        source = _SELECT if sees_all else _KAM_ROWS[only]
         sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
