@@ -8,6 +8,7 @@ deals/tenders/agreements (the history), client spend, previous suppliers and the
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
@@ -216,6 +217,72 @@ class ProfileSnapshot:
 
     def list(self, kind: ItemKind) -> list[ProfileItem]:
         return self.items.get(kind, [])
+
+
+@dataclass(frozen=True)
+class NextTask:
+    text: str
+    due_at: datetime | None
+    due_has_time: bool
+
+
+@dataclass(frozen=True)
+class CardSnapshot:
+    """What the account card shows, read in two statements (the profile's sections read
+    the whole `ProfileSnapshot`): list sizes, the two facts completeness asks of the lists,
+    the next open task, the latest scores (newest first) and the deals."""
+
+    account: Account
+    owner_name: str | None
+    counts: dict[ItemKind, int]
+    has_decision_maker: bool
+    has_executive_sponsor: bool
+    next_task: NextTask | None
+    scores: list[int]
+    deals: list[ProfileItem]
+
+    @classmethod
+    def of(cls, snap: ProfileSnapshot) -> CardSnapshot:
+        """The card's part of a full snapshot (the export prints the card too)."""
+        task = snap.open_tasks[0] if snap.open_tasks else None
+        return cls(
+            snap.account,
+            snap.owner_name,
+            {kind: len(snap.list(kind)) for kind in ITEM_KINDS},
+            any(c.get("decision_role") == "decision_maker" for c in snap.list("contact")),
+            any(m.get("is_executive_sponsor") for m in snap.list("team")),
+            NextTask(task.text, task.due_at, task.due_has_time) if task else None,
+            [s.score for s in snap.scores],
+            snap.list("deal"),
+        )
+
+
+def _count(kind: ItemKind, extra: str = "") -> str:
+    table = TABLES[kind]
+    return f"SELECT count(*) FROM {table.table} i WHERE i.account_id = a.id AND {table.live}{extra}"
+
+
+_DECISION_MAKER = " AND i.decision_role = 'decision_maker'"
+_CARD = (
+    "SELECT a.*, m.full_name AS owner_name, "
+    + ", ".join(f"({_count(kind)}) AS n_{kind}" for kind in ITEM_KINDS)
+    + f", ({_count('contact', _DECISION_MAKER)}) AS n_decision_maker"
+    + f", ({_count('team', ' AND i.is_executive_sponsor')}) AS n_sponsor"
+    + ", (SELECT json_array(t.text, t.due_at, t.due_has_time) FROM tasks t"
+    " WHERE t.account_id = a.id AND t.status = 'open'"
+    " ORDER BY t.due_at IS NULL, t.due_at, t.id LIMIT 1) AS next_task"
+    ", (SELECT json_group_array(s.score) FROM (SELECT score FROM satisfaction_checks"
+    " WHERE account_id = a.id AND score IS NOT NULL"
+    " ORDER BY coalesce(answered_at, due_at) DESC, id DESC LIMIT 12) s) AS scores"
+    " FROM accounts a LEFT JOIN managers m ON m.id = a.owner_id WHERE a.id = ?"
+)
+
+
+def _next_task(cell: str | None) -> NextTask | None:
+    if cell is None:
+        return None
+    text, due_at, due_has_time = json.loads(cell)
+    return NextTask(str(text), opt_dt_from_db(due_at), bool(due_has_time))
 
 
 def _meeting(row: aiosqlite.Row | None) -> MeetingNote | None:
@@ -432,6 +499,29 @@ class ProfileRepository:
             await self._read_meetings(conn, snapshot, now)
             await self._read_deadlines(conn, snapshot, today)
         return snapshot
+
+    async def card_snapshot(self, account_id: int) -> CardSnapshot | None:
+        """What the card shows, in two statements: the account with its list sizes, next
+        task and scores; then its deals (the card lists those in progress)."""
+        deal = TABLES["deal"]
+        async with self._db.reading() as conn:
+            row = await (await conn.execute(_CARD, (account_id,))).fetchone()
+            if row is None:
+                return None
+            deals = await conn.execute_fetchall(
+                f"{deal.select} WHERE i.account_id = ? AND {deal.live} ORDER BY {deal.order_by}",
+                (account_id,),
+            )
+        return CardSnapshot(
+            row_to_account(row),
+            row["owner_name"],
+            {kind: int(row[f"n_{kind}"]) for kind in ITEM_KINDS},
+            bool(row["n_decision_maker"]),
+            bool(row["n_sponsor"]),
+            _next_task(row["next_task"]),
+            [int(score) for score in json.loads(row["scores"])],
+            [_row_to_item("deal", r) for r in deals],
+        )
 
     @staticmethod
     async def _read_lists(conn: aiosqlite.Connection, snapshot: ProfileSnapshot) -> None:

@@ -9,7 +9,7 @@ hundred candidates; `domain.search` ranks them (exact, then prefix, then fuzzy).
 * single characters: a GLOB scan with a character class per letter, which is
   case-insensitive for Cyrillic too. (SQLite 3.40's FTS5 answers a GLOB/LIKE pattern under
   3 characters with nothing, so the column is wrapped: `text || ''`);
-* a KAM's search reads only the rows of the KAM's own accounts, through ordinary indexes;
+* a KAM's search reads only the index rows of the KAM's own accounts, by rowid;
 * a phone number typed with or without +, spaces and dashes: its digits;
 * typos: when the above finds too little, any shared trigram of the longer words, ranked
   by rapidfuzz.
@@ -77,33 +77,47 @@ _SELECT = (
     "SELECT f.text, f.kind, f.account_id, a.name, a.status"
     " FROM search_index f JOIN accounts a ON a.id = f.account_id"
 )
-# A KAM sees a handful of accounts: their rows are read from the ordinary tables through
-# ordinary indexes (the same text as the index rows, see migration 0003) and filtered there.
-_DIGITS = (
-    "replace(replace(replace(replace(replace(replace(replace(coalesce(c.phone, ''),"
-    " ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''), char(160), '')"
-)
-_KAM_ROWS = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    " r(text, kind, account_id) AS ("
-    " SELECT x.name || char(10) || x.aliases || char(10), 'account', x.id"
-    " FROM accounts x WHERE x.id IN v"
-    " UNION ALL SELECT c.full_name || char(10) || coalesce(c.email, '') || char(10) || "
-    + _DIGITS
-    + " || char(10), 'contact', c.account_id FROM contacts c"
-    " WHERE c.account_id IN v AND c.archived_at IS NULL"
-    " UNION ALL SELECT o.name || char(10), 'related', o.account_id"
-    " FROM related_organisations o WHERE o.account_id IN v)"
-    " SELECT r.text, r.kind, r.account_id, a.name, a.status"
+# A KAM sees a handful of accounts: the index rows of those accounts only are read, by rowid
+# (account id * 4, contact id * 4 + 1, organisation id * 4 + 2; migration 0003) from the
+# index's own text table, FTS5's `search_index_content` (columns c0 text, c1 account_id,
+# c2 kind), and filtered there: no row of another manager's account is read, and the phone
+# digits are not recomputed. Archived contacts have no index row.
+_KAM_KEYS = {
+    "account": "SELECT id * 4 FROM v",
+    "contact": "SELECT c.id * 4 + 1 FROM contacts c WHERE c.account_id IN v",
+    "related": "SELECT o.id * 4 + 2 FROM related_organisations o WHERE o.account_id IN v",
+}
+
+
+def _kam_keys(kinds: Sequence[HitKind]) -> str:
+    """The CTE `r(text, kind, account_id)`: the KAM's index rows of these kinds."""
+    return (
+        f"WITH v(id) AS ({VISIBLE_IDS}),"
+        f" k(rid) AS ({' UNION ALL '.join(_KAM_KEYS[kind] for kind in kinds)}),"
+        " r(text, kind, account_id) AS (SELECT x.c0, x.c2, x.c1"
+        " FROM k CROSS JOIN search_index_content x ON x.id = k.rid)"
+    )
+
+
+_KAM_KINDS: dict[str | None, tuple[HitKind, ...]] = {
+    None: ("account", "contact", "related"),
+    "names": ("account", "related"),
+    "contacts": ("contact",),
+}
+_KAM_ROWS = {
+    only: f"{_kam_keys(kinds)} SELECT r.text, r.kind, r.account_id, a.name, a.status"
     " FROM r JOIN accounts a ON a.id = r.account_id"
-)
+    for only, kinds in _KAM_KINDS.items()
+}
 _FUZZY_ROWS = 300
-# Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance).
+# Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance): the
+# first line of a contact's index row is the name.
 _KAM_CONTACT_NAMES = (
-    "SELECT c.full_name || char(10) AS text, 'contact' AS kind, c.account_id, a.name, a.status"
-    " FROM contacts c JOIN accounts a ON a.id = c.account_id"
-    f" WHERE c.account_id IN ({VISIBLE_IDS})"
-    " AND c.archived_at IS NULL AND a.archived_at IS NULL AND ({globs}) LIMIT :limit"
+    f"{_kam_keys(('contact',))}, n(text, account_id) AS"
+    " (SELECT substr(r.text, 1, instr(r.text, char(10))), r.account_id FROM r)"
+    " SELECT n.text, 'contact' AS kind, n.account_id, a.name, a.status"
+    " FROM n JOIN accounts a ON a.id = n.account_id"
+    " WHERE a.archived_at IS NULL AND ({globs}) LIMIT :limit"
 )
 _KAM_CONTACT_ROWS = 1000
 _MAX_PREFIX_TERMS = 300
@@ -140,7 +154,7 @@ class SearchRepository:
                 + ("!=" if only == "names" else "=")
                 + " 'contact'"
             )
-        source = _SELECT if sees_all else _KAM_ROWS
+        source = _SELECT if sees_all else _KAM_ROWS[only]
         sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
@@ -269,7 +283,7 @@ class SearchRepository:
         """A KAM's contacts whose names share at least one of the trigrams."""
         params: dict[str, Any] = {"manager_id": manager_id, "limit": _KAM_CONTACT_ROWS}
         params.update({f"a{n}": _glob_word(gram) for n, gram in enumerate(grams)})
-        globs = " OR ".join(f"c.full_name GLOB :a{n}" for n in range(len(grams)))
+        globs = " OR ".join(f"n.text GLOB :a{n}" for n in range(len(grams)))
         return await self._db.fetch_all(_KAM_CONTACT_NAMES.format(globs=globs), params)
 
     @staticmethod

@@ -7,6 +7,7 @@ from telegram import Update
 from bot.context import KamContext
 from bot.i18n import N_, Translator
 from domain.formatting import Formats
+from domain.policy import Action, Target
 from domain.profile import SECTIONS, completeness, days_since, is_overdue, satisfaction_trend
 from domain.profile_text import amount_text, day_text
 from handlers import authz
@@ -18,11 +19,12 @@ from handlers.profiles.common import (
     STATUS_LABELS,
     esc,
     int_part,
-    open_account,
+    refuse_missing,
+    state,
 )
 from handlers.ui import answer, button, callback_parts, close_screen, grid, keyboard, show_screen
 from storage.accounts import Account
-from storage.profile import ProfileSnapshot
+from storage.profile import CardSnapshot, NextTask, ProfileSnapshot
 
 TREND_MARKS = {"up": "↗", "down": "↘", "flat": "→"}
 MISSING_LABELS = {
@@ -73,23 +75,40 @@ def opportunity_line(t: Translator, fmt: Formats, account: Account) -> str:
     return t("profile.card.opportunity", one=one or "—", five=five or "—")
 
 
-def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
+def _completeness_lists(card: CardSnapshot) -> dict[str, list[dict[str, object]]]:
+    """Stand-ins for the lists completeness looks at: one entry per item, and the facts it
+    asks of contacts (a decision maker) and of the team (an executive sponsor)."""
+    lists: dict[str, list[dict[str, object]]] = {
+        kind: [{} for _ in range(count)] for kind, count in card.counts.items()
+    }
+    if card.has_decision_maker:
+        lists["contact"] = [{"decision_role": "decision_maker"}]
+    if card.has_executive_sponsor:
+        lists["team"] = [{"is_executive_sponsor": True}]
+    return lists
+
+
+def _task_line(context: KamContext, task: NextTask | None) -> str:
     t = context.t
-    account = snap.account
+    if task is None:
+        return t("profile.card.no_task")
     now = context.services.clock.now()
-    tz = context.fmt.tz
-    lines = header_lines(t, account, snap.owner_name)
-    days = days_since(account.last_contact_at, now, tz)
+    due = day_text(context.fmt, task.due_at) or t("profile.no_due")
+    late = is_overdue(task.due_at, task.due_has_time, now, context.fmt.tz)
+    key = "profile.card.next_task_overdue" if late else "profile.card.next_task"
+    return t(key, task=task.text[:80], due=due)
+
+
+def card_text(context: KamContext, snap: ProfileSnapshot | CardSnapshot) -> str:
+    t = context.t
+    card = snap if isinstance(snap, CardSnapshot) else CardSnapshot.of(snap)
+    account = card.account
+    now = context.services.clock.now()
+    lines = header_lines(t, account, card.owner_name)
+    days = days_since(account.last_contact_at, now, context.fmt.tz)
     lines.append(t("profile.card.last_contact", ago=ago_words(t, days)))
-    if snap.open_tasks:
-        task = snap.open_tasks[0]
-        due = day_text(context.fmt, task.due_at) or t("profile.no_due")
-        late = is_overdue(task.due_at, task.due_has_time, now, tz)
-        key = "profile.card.next_task_overdue" if late else "profile.card.next_task"
-        lines.append(t(key, task=task.text[:80], due=due))
-    else:
-        lines.append(t("profile.card.no_task"))
-    trend = satisfaction_trend([s.score for s in snap.scores])
+    lines.append(_task_line(context, card.next_task))
+    trend = satisfaction_trend(card.scores)
     if trend is None:
         lines.append(t("profile.card.no_scores"))
     else:
@@ -104,11 +123,8 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
             )
         )
     lines.append(opportunity_line(t, context.fmt, account))
-    lines += deal_lines(t, context.fmt, [item.values for item in snap.list("deal")])
-    lists: dict[str, list[dict[str, object]]] = {
-        kind: [item.values for item in items] for kind, items in snap.items.items()
-    }
-    filled = completeness(vars(account), lists)
+    lines += deal_lines(t, context.fmt, [item.values for item in card.deals])
+    filled = completeness(vars(account), _completeness_lists(card))
     if filled.missing:
         missing = ", ".join(t(MISSING_LABELS[name]) for name in filled.missing[:3])
         lines.append(t("profile.card.completeness", percent=filled.percent, missing=missing))
@@ -117,20 +133,36 @@ def card_text(context: KamContext, snap: ProfileSnapshot) -> str:
     return "\n".join(lines)
 
 
+async def _open_card(
+    update: Update, context: KamContext, account_id: int
+) -> tuple[CardSnapshot, Target] | None:
+    """The card's data and what the account is to the manager, if they may see it (else
+    refused), as `open_account` decides; it becomes the open client."""
+    target = await authz.account(context, account_id)
+    card = await context.services.storage.profile.card_snapshot(account_id)
+    if (
+        card is None
+        or not authz.check(context, Action.SEE, target)
+        or card.account.archived_at is not None
+    ):
+        await refuse_missing(update, context)
+        return None
+    await answer(update)
+    state(context)["account_id"] = account_id
+    return card, target
+
+
 async def show_card(
     update: Update, context: KamContext, account_id: int, *, new_message: bool = False
 ) -> None:
-    if await open_account(update, context, account_id) is None:
+    opened = await _open_card(update, context, account_id)
+    if opened is None:
         return
+    card, target = opened
     t = context.t
-    now = context.services.clock.now()
-    snap = await context.services.storage.profile.snapshot(
-        account_id, now=now, today=context.fmt.local_day(now)
-    )
-    assert snap is not None
     sections = []
     for section in SECTIONS:
-        count = sum(len(snap.list(kind)) for kind in section.lists)
+        count = sum(card.counts.get(kind, 0) for kind in section.lists)
         label = t(section.label) + (f" ({count})" if count else "")
         sections.append(button(label, f"acc:sec:{account_id}:{section.key}:0"))
     sections.append(button(t("profile.section.timeline"), f"tl:{account_id}:0"))
@@ -145,13 +177,12 @@ async def show_card(
         ],
         [
             button(t("profile.edit_button"), f"ed:acc:{account_id}"),
-            *history_button(context, await authz.account(context, account_id)),
+            *history_button(context, target),
             button(t("profile.close_button"), "acc:close"),
         ],
     ]
-    text = "\n".join(
-        [card_text(context, snap), *card_lines(t, contracts, context.fmt.local_day(now))]
-    )
+    today = context.fmt.local_day(context.services.clock.now())
+    text = "\n".join([card_text(context, card), *card_lines(t, contracts, today)])
     await show_screen(update, context, FLOW, text, keyboard(rows), new_message=new_message)
 
 

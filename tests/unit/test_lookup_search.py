@@ -204,3 +204,35 @@ async def test_resembling_names_include_close_spellings(
     assert [hit.name for hit in await storage.search.resembling("VT Metall")] == ["VT-Metal"]
     assert await storage.search.resembling("Petrov") == []  # a contact is not a client
     assert await storage.search.resembling("Zzyzx Holdings") == []
+
+
+@pytest.mark.parametrize("name", ["_KAM_ROWS", "_KAM_CONTACT_NAMES"])
+@pytest.mark.parametrize("only", [None, "names", "contacts"])
+async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
+    storage: Storage, name: str, only: str | None
+) -> None:
+    """Every table a KAM's search reads is searched by the KAM's ids (no scan of the index
+    or of other managers' accounts); only the list of the KAM's own ids is scanned."""
+    import storage.search as search_module
+
+    found = getattr(search_module, name)
+    sql = str(found[only] if isinstance(found, dict) else found).format(globs="n.text GLOB :g0")
+    params = {"manager_id": 1, "limit": 10, "g0": "*x*"}
+    async with storage.db.reading() as conn:
+        plan = [
+            str(row[3]) for row in await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
+        ]
+    scans = [step for step in plan if step.startswith("SCAN")]
+    assert scans and all(step == "SCAN v" for step in scans), plan
+    assert any("search_index_content" in step or "SEARCH x" in step for step in plan), plan
+
+
+@pytest.mark.parametrize("query", ["vt", "metal", "华信", "severstal", "huaxin", "урал"])
+async def test_a_kam_finds_what_a_lead_finds_among_the_kams_accounts(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], query: str
+) -> None:
+    lead, kam, other = portfolio
+    every = await _find(storage, lead, query)
+    for who in (kam, other):
+        mine = {a.id for a in await storage.accounts.visible(who.id, sees_all=False)}
+        assert await _find(storage, who, query) == [h for h in every if h.account_id in mine]
