@@ -33,6 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bytecode import compile_project  # noqa: E402
 from storage import Storage  # noqa: E402
 from tests.fake_telegram import FakeBotApiServer, FakeTelegram  # noqa: E402
 
@@ -224,6 +225,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--short", action="store_true", help="5 s per run (make bench)")
     args = parser.parse_args()
+    compile_project()  # start from bytecode, as installed (bench/bytecode.py)
     seconds = args.seconds or (5.0 if args.short else 30.0)
     runs = (
         [(args.users or 10, args.pace if args.pace is not None else 1.0)]

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.bytecode import compile_project  # noqa: E402
 from storage import Storage  # noqa: E402
 from tests.fake_telegram import FakeBotApiServer, FakeTelegram  # noqa: E402
 
@@ -137,6 +138,7 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds before measuring RSS")
     parser.add_argument("--short", action="store_true", help="10,000 reminders, 1 s (make bench)")
     args = parser.parse_args()
+    compile_project()  # start from bytecode, as installed (bench/bytecode.py)
     if args.short:
         args.reminders, args.settle = 10_000, 1.0
     for count in (0, args.reminders):

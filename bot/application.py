@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import warnings
 from typing import Any
@@ -31,6 +33,7 @@ from handlers.ui import answering
 from storage import Storage
 
 _LOG = logging.getLogger(__name__)
+_PUBLISHING = "publishing_commands"  # the task sending the command menus (bot_data)
 
 # Our conversations track the flow's message themselves (see handlers.ui), so PTB's warning
 # about CallbackQueryHandlers in conversations with per_message=False does not apply.
@@ -52,7 +55,12 @@ class KamApplication(KamApp):
         if isinstance(self.update_queue, InboxQueue):
             await requeue_unfinished(self.update_queue, storage.inbox, self.bot)
 
+    async def stop(self) -> None:
+        await _stop_publishing(self)
+        await super().stop()
+
     async def shutdown(self) -> None:
+        await _stop_publishing(self)
         await super().shutdown()
         if self.bot_data.get("owns_storage"):
             await _services(self).storage.close()
@@ -131,15 +139,30 @@ def _services(application: KamApp) -> Services:
 
 
 async def _post_init(application: KamApp) -> None:
-    try:
-        await publish_commands(application)
-    except Exception:  # the bot works without the command menu; do not refuse to start
-        _LOG.exception("could not publish the command list")
+    # The command menus are sent while the bot already polls: one setMyCommands per language
+    # and per lead, and reading the catalogues, do not delay the first answer.
+    application.bot_data[_PUBLISHING] = asyncio.create_task(_publish(application))
     schedule_reminders(application)
     schedule_backups(application)
     handle_stop_signals(application)
     if application.job_queue is not None:  # the inbox keeps handled updates for two days
         application.job_queue.run_repeating(_forget_handled_updates, interval=3600, first=3600)
+
+
+async def _publish(application: KamApp) -> None:
+    try:
+        await publish_commands(application)
+    except Exception:  # the bot works without the command menu; do not refuse to start
+        _LOG.exception("could not publish the command list")
+
+
+async def _stop_publishing(application: KamApp) -> None:
+    """A stop right after start-up: the menus not yet sent are left for the next start."""
+    task = application.bot_data.pop(_PUBLISHING, None)
+    if isinstance(task, asyncio.Task) and not task.done():
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _forget_handled_updates(context: KamContext) -> None:

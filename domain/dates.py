@@ -52,6 +52,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -447,15 +448,21 @@ class _State:
 
 
 Handler = Callable[[re.Match[str], _State], None]
-_RULES: list[tuple[re.Pattern[str], Handler]] = []
+_RULE_SOURCES: list[tuple[str, Handler]] = []
 
 
 def _rule(pattern: str) -> Callable[[Handler], Handler]:
     def register(handler: Handler) -> Handler:
-        _RULES.append((re.compile(pattern), handler))
+        _RULE_SOURCES.append((pattern, handler))
         return handler
 
     return register
+
+
+@cache
+def _rules() -> list[tuple[re.Pattern[str], Handler]]:
+    """The lexer's rules, compiled when a date is first read (about 0.1 s, not at start-up)."""
+    return [(re.compile(pattern), handler) for pattern, handler in _RULE_SOURCES]
 
 
 def _bare(hour_text: str) -> bool:
@@ -1026,13 +1033,13 @@ def may_start_a_date(text: str) -> bool:
     """Whether some rule of the lexer (or a filler word) reads the start of ``text``: a quick
     test before trying every phrase that starts there."""
     normalised = _normalise(text)
-    return any(pattern.match(normalised) for pattern, _ in _RULES) or bool(
+    return any(pattern.match(normalised) for pattern, _ in _rules()) or bool(
         _FILLER.match(normalised)
     )
 
 
 # Every Chinese character a date can contain: text around any other one is not a date.
-CJK_DATE_CHARACTERS = _cjk_characters([p.pattern for p, _ in _RULES] + [_FILLER.pattern])
+CJK_DATE_CHARACTERS = _cjk_characters([p for p, _ in _RULE_SOURCES] + [_FILLER.pattern])
 
 
 def _lex(text: str) -> _State | None:
@@ -1046,7 +1053,7 @@ def _lex(text: str) -> _State | None:
             continue
         best: re.Match[str] | None = None
         best_handler: Handler | None = None
-        for pattern, handler in _RULES:
+        for pattern, handler in _rules():
             match = pattern.match(text, pos)
             if match and match.end() > pos and (best is None or match.end() > best.end()):
                 best, best_handler = match, handler

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup
+from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from telegram.ext import filters
 
 from bot.i18n import N_, Translator, all_translations
@@ -41,14 +41,39 @@ def main_menu(t: Translator, manager: Manager) -> ReplyKeyboardMarkup:
     return ReplyKeyboardMarkup(rows, resize_keyboard=True, is_persistent=True)
 
 
+class _Labels(filters.MessageFilter):
+    """`filters.Regex` over menu labels in every language, built when the first message is
+    filtered: declaring the handlers does not read the catalogues (start-up time)."""
+
+    __slots__ = ("_keys", "_longest_first", "_pattern")
+
+    def __init__(self, keys: tuple[str, ...], *, longest_first: bool) -> None:
+        self._keys = keys
+        self._longest_first = longest_first
+        self._pattern: re.Pattern[str] | None = None
+        super().__init__(name=f"menu labels {', '.join(keys)}", data_filter=True)
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        if self._pattern is None:
+            labels = {label for key in self._keys for label in all_translations(key)}
+            if self._longest_first:
+                ordered = sorted(labels, key=len, reverse=True)
+            else:
+                ordered = sorted(labels)
+            self._pattern = re.compile("^(?:" + "|".join(map(re.escape, ordered)) + ")$")
+        return self._pattern
+
+    def filter(self, message: Message) -> dict[str, list[re.Match[str]]] | None:
+        if message.text and (match := self.pattern.search(message.text)):
+            return {"matches": [match]}
+        return {}
+
+
 def menu_button(key: str) -> filters.MessageFilter:
     """Matches a press of the menu button `key` in any language."""
-    labels = sorted(all_translations(key), key=len, reverse=True)
-    pattern = "^(?:" + "|".join(re.escape(label) for label in labels) + ")$"
-    return filters.Regex(pattern)
+    return _Labels((key,), longest_first=True)
 
 
 def any_menu_button() -> filters.MessageFilter:
-    labels = {label for row in LAYOUT for entry in row for label in all_translations(entry.key)}
-    pattern = "^(?:" + "|".join(re.escape(label) for label in sorted(labels)) + ")$"
-    return filters.Regex(pattern)
+    return _Labels(tuple(entry.key for row in LAYOUT for entry in row), longest_first=False)
