@@ -215,22 +215,9 @@ class AccountRepository:
             ).fetchone()
             if row is None:
                 raise LookupError(f"account {account_id} not found")
-            diff = {key: (row[key], value) for key, value in changes.items() if row[key] != value}
-            if diff:
-                assignments = ", ".join(f"{key} = ?" for key in diff)
-                await conn.execute(
-                    f"UPDATE accounts SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*(new for _, new in diff.values()), dt_to_db(now), account_id),
-                )
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor_id,
-                    entity="account",
-                    entity_id=account_id,
-                    action="update",
-                    changes=diff,
-                )
+            await audit.update_changed(
+                conn, row, changes, table="accounts", entity="account", at=now, actor_id=actor_id
+            )
             row = await (
                 await conn.execute("SELECT * FROM accounts WHERE id = ?", (account_id,))
             ).fetchone()

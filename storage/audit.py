@@ -223,6 +223,38 @@ def _export_row(row: aiosqlite.Row) -> ExportRow:
     )
 
 
+async def update_changed(
+    conn: aiosqlite.Connection,
+    row: aiosqlite.Row,
+    values: dict[str, Any],
+    *,
+    table: str,
+    entity: str,
+    at: datetime,
+    actor_id: int | None,
+) -> dict[str, tuple[Any, Any]]:
+    """Writes the ``values`` that differ from ``row`` (and ``updated_at``) to ``table`` and
+    audits each, in the caller's transaction; returns the changes (old, new) by column.
+    ``table`` and the keys of ``values`` come from the code, never from input."""
+    changes = {key: (row[key], value) for key, value in values.items() if row[key] != value}
+    if changes:
+        assignments = ", ".join(f"{key} = ?" for key in changes)
+        await conn.execute(
+            f"UPDATE {table} SET {assignments}, updated_at = ? WHERE id = ?",
+            (*(new for _, new in changes.values()), dt_to_db(at), row["id"]),
+        )
+        await record(
+            conn,
+            at=at,
+            actor_id=actor_id,
+            entity=entity,
+            entity_id=row["id"],
+            action="update",
+            changes=changes,
+        )
+    return changes
+
+
 class AuditRepository:
     def __init__(self, db: Database) -> None:
         self._db = db

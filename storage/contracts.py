@@ -312,23 +312,14 @@ class ContractRepository:
             ).fetchone()
             if row is None:
                 return False
-            values = _contract_values(details)
-            changes = {k: (row[k], v) for k, v in values.items() if row[k] != v}
-            if not changes:
-                return True
-            assignments = ", ".join(f"{k} = ?" for k in changes)
-            await conn.execute(
-                f"UPDATE contracts SET {assignments}, updated_at = ? WHERE id = ?",
-                (*(v for _, v in changes.values()), dt_to_db(now), contract_id),
-            )
-            await audit.record(
+            await audit.update_changed(
                 conn,
+                row,
+                _contract_values(details),
+                table="contracts",
+                entity="contract",
                 at=now,
                 actor_id=actor_id,
-                entity="contract",
-                entity_id=contract_id,
-                action="update",
-                changes=changes,
             )
         return True
 
@@ -388,22 +379,15 @@ class ContractRepository:
             ).fetchone()
             if row is None:
                 return False
-            changes = {k: (row[k], v) for k, v in values.items() if row[k] != v}
-            if changes:
-                assignments = ", ".join(f"{k} = ?" for k in changes)
-                await conn.execute(
-                    f"UPDATE obligations SET {assignments}, updated_at = ? WHERE id = ?",
-                    (*(v for _, v in changes.values()), dt_to_db(now), obligation_id),
-                )
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor_id,
-                    entity="obligation",
-                    entity_id=obligation_id,
-                    action="update",
-                    changes=changes,
-                )
+            await audit.update_changed(
+                conn,
+                row,
+                values,
+                table="obligations",
+                entity="obligation",
+                at=now,
+                actor_id=actor_id,
+            )
         return True
 
     async def delete_term(self, obligation_id: int, *, actor_id: int, now: datetime) -> bool:
