@@ -14,6 +14,7 @@ from domain.formatting import Formats
 from domain.policy import Action
 from domain.profile_text import amount_text
 from handlers import authz
+from handlers.dialog import Go, Next, Run
 from handlers.ui import answer, clip
 from storage.contracts import CardSummary, Contract, ObligationView
 
@@ -163,3 +164,16 @@ async def refuse(update: Update, context: KamContext, key: str) -> None:
         await answer(update, context.t(key), alert=True)
     elif update.effective_message is not None:
         await update.effective_message.reply_text(context.t(key))
+
+
+async def cancel(update: Update, context: KamContext, run: Run) -> Next:
+    """Cancel in either contract flow: the draft is dropped, the screen says so."""
+    await answer(update)
+    await run.close(context.t("contract.cancelled"))
+    return Go.END
+
+
+async def hint(update: Update, context: KamContext, run: Run) -> Next:
+    """Something typed or sent where a button is expected."""
+    run.note = context.t("contract.use_buttons")
+    return Go.REDRAW

@@ -315,17 +315,6 @@ async def save(update: Update, context: KamContext, run: Run) -> Next:
     return Go.END
 
 
-async def cancel(update: Update, context: KamContext, run: Run) -> Next:
-    await answer(update)
-    await run.close(context.t("contract.cancelled"))
-    return Go.END
-
-
-async def hint(update: Update, context: KamContext, run: Run) -> Next:
-    run.note = context.t("contract.use_buttons")
-    return Go.REDRAW
-
-
 # --- entries ---------------------------------------------------------------------------------
 
 
@@ -389,11 +378,11 @@ TERM = Flow(
     ],
     steps=_steps(),
     common=[
-        on_command("cancel", cancel),
-        on_button("cancel", cancel),
+        on_command("cancel", c.cancel),
+        on_button("cancel", c.cancel),
         on_button("back", back),
     ],
-    otherwise=[on_message(filters.ALL & ~filters.COMMAND & ~any_menu_button(), hint)],
+    otherwise=[on_message(filters.ALL & ~filters.COMMAND & ~any_menu_button(), c.hint)],
     idle=c.IDLE_AFTER,
     screen_key=c.SCREEN,
 )
