@@ -52,6 +52,10 @@ RENEWAL_DAYS = (60, 30)
 """A contract's end is announced to the account's owner this many days before."""
 OPEN_STATUSES = ("pending", "delayed")
 LIVE_CONTRACT = ("active", "at_risk")
+STATUS_CHOICES = ("active", "completed", "terminated")
+"""The statuses a manager sets by hand: back in force (which also clears "at risk"), fulfilled,
+or ended early. "At risk" follows a missed obligation; a contract out of force gets no renewal
+reminders and its obligations no longer count on the card."""
 
 
 def _days_in_month(year: int, month: int) -> int:

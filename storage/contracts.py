@@ -323,6 +323,64 @@ class ContractRepository:
             )
         return True
 
+    async def set_status(
+        self, contract_id: int, status: str, *, actor_id: int, now: datetime
+    ) -> bool:
+        """Sets a contract's status (audited when it changes); False when it is gone."""
+        async with self._db.transaction() as conn:
+            row = await (
+                await conn.execute("SELECT * FROM contracts WHERE id = ?", (contract_id,))
+            ).fetchone()
+            if row is None:
+                return False
+            await audit.update_changed(
+                conn,
+                row,
+                {"status": status},
+                table="contracts",
+                entity="contract",
+                at=now,
+                actor_id=actor_id,
+            )
+        return True
+
+    async def delete(self, contract_id: int, *, actor_id: int, now: datetime) -> bool:
+        """Deletes a contract with its obligations (each audited); False when it is gone."""
+        async with self._db.transaction() as conn:
+            row = await (
+                await conn.execute("SELECT * FROM contracts WHERE id = ?", (contract_id,))
+            ).fetchone()
+            if row is None:
+                return False
+            account_id = int(row["account_id"])
+            terms = await conn.execute_fetchall(
+                "DELETE FROM obligations WHERE contract_id = ? RETURNING id, description",
+                (contract_id,),
+            )
+            for term in terms:
+                await audit.record(
+                    conn,
+                    at=now,
+                    actor_id=actor_id,
+                    entity="obligation",
+                    entity_id=int(term["id"]),
+                    action="delete",
+                    changes={"description": (term["description"], None)},
+                    account_id=account_id,
+                )
+            await conn.execute("DELETE FROM contracts WHERE id = ?", (contract_id,))
+            await audit.record(
+                conn,
+                at=now,
+                actor_id=actor_id,
+                entity="contract",
+                entity_id=contract_id,
+                action="delete",
+                changes={"title": (row["title"], None), "status": (row["status"], None)},
+                account_id=account_id,
+            )
+        return True
+
     async def get(self, contract_id: int) -> Contract | None:
         row = await self._db.fetch_one(_CONTRACT + " WHERE c.id = ?", (contract_id,))
         return None if row is None else _row_to_contract(row)

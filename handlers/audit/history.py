@@ -17,7 +17,15 @@ from telegram.ext import CallbackQueryHandler, CommandHandler
 
 from bot.context import KamApp, KamContext
 from bot.i18n import N_
-from domain.audit_view import FLAG_FIELDS, MANAGER_FIELDS, Group, group, parse_value, short
+from domain.audit_view import (
+    FLAG_FIELDS,
+    MANAGER_FIELDS,
+    Group,
+    code_message,
+    group,
+    parse_value,
+    short,
+)
 from domain.policy import Action, Target
 from domain.search import Candidate, is_confident, rank
 from handlers import authz
@@ -104,9 +112,13 @@ HIDDEN_FIELDS = frozenset(
 ACTION_MARKS = {"create": "➕", "update": "✏️", "delete": "✖"}
 
 
-def _value(context: KamContext, field: str | None, raw: str, names: dict[int, str]) -> str:
-    """A stored value as the reader reads it: a manager's name, a date in their language and
-    zone, yes/no, or the text shortened; escaped for HTML."""
+def _value(context: KamContext, row: HistoryEntry, raw: str, names: dict[int, str]) -> str:
+    """A stored value as the reader reads it: a manager's name, a status or kind in their
+    language, a date in their language and zone, yes/no, or the text shortened; escaped for
+    HTML."""
+    field = row.field
+    if (message := code_message(row.entity, field, raw)) is not None:
+        return context.t(message)
     if field in MANAGER_FIELDS and (manager_id := parse_id(raw)) is not None:
         return html.escape(short(names.get(manager_id, raw)), quote=False)
     if field in FLAG_FIELDS and raw in ("0", "1"):
@@ -124,7 +136,7 @@ def _value(context: KamContext, field: str | None, raw: str, names: dict[int, st
 def _shown(context: KamContext, row: HistoryEntry, raw: str | None, names: dict[int, str]) -> str:
     if raw is None:
         return context.t("audit.erased") if row.erased else "—"
-    return _value(context, row.field, raw, names)
+    return _value(context, row, raw, names)
 
 
 def _subject(context: KamContext, row: HistoryEntry) -> str:

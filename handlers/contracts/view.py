@@ -3,7 +3,7 @@ obligation.
 
 Callback data (no authority: each press reloads the row and asks the policy):
 ctr:list:<account>, ctr:v:<contract>, ctr:file:<contract>, ctr:o:<obligation>,
-ctr:odel:<obligation>[:yes].
+ctr:odel:<obligation>[:yes]. A contract's status and its deletion: handlers.contracts.status.
 """
 
 from __future__ import annotations
@@ -134,6 +134,12 @@ def _contract_rows(
             [
                 button(t("contract.term_add_button"), f"ctr:oadd:{contract.id}"),
                 button(t("contract.edit_button"), f"ctr:edit:{contract.id}"),
+            ]
+        )
+        rows.append(
+            [
+                button(t("contract.status_button"), f"ctr:st:{contract.id}"),
+                button(t("contract.delete_button"), f"ctr:del:{contract.id}"),
             ]
         )
     rows.append([button(t("contract.back_to_list"), f"ctr:list:{contract.account_id}")])

@@ -366,3 +366,138 @@ async def test_the_renewal_reminder_respects_the_contracts_switch(
     )
     await run_until(app, clock, datetime(2026, 11, 27, 7, 0, tzinfo=UTC), timedelta(hours=2))
     assert user.bot_texts() == []
+
+
+async def test_a_contract_terminated_early_gets_no_renewal_reminder(
+    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    user = await make_user(2001, "Ivan")
+    manager = await add_manager(storage, 2001, "Ivan", now=clock.now(), notify_digest=False)
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    contract_id = await storage.contracts.create(
+        account_id,
+        ContractFields("Supply <2027>", ends_on=date(2027, 1, 20)),
+        actor_id=manager.id,
+        now=clock.now(),
+    )
+    await user.send("/contract")
+    await user.press_data(f"ctr:v:{contract_id}")
+    await user.press("🏷 Status")
+    assert "The status of “Supply <2027>” is now: Active" in user.last_text
+    assert "&lt;2027&gt;" in user.last_html
+    assert user.buttons[:3] == ["✅ Active", "Completed", "Terminated"]
+    await user.press("Terminated")
+    assert "Terminated" in user.last_text
+    assert user.last_alert == "Status: Terminated"
+    contract = await storage.contracts.get(contract_id)
+    assert contract is not None and contract.status == "terminated"
+    audit = await storage.audit.for_entity("contract", contract_id)
+    assert any(row.field == "status" and row.new_value == "terminated" for row in audit)
+    await user.press_data(f"acc:open:{account_id}")
+    assert "contract ends in" not in user.last_text
+    mark = user.mark()
+    await run_until(app, clock, datetime(2026, 12, 30, 7, 0, tzinfo=UTC), timedelta(hours=6))
+    assert user.sent_count_since(mark) == 0
+    # back in force: the card counts it again
+    await user.press_data(f"ctr:st:{contract_id}:active")
+    assert "On track" in user.last_text and "ends in 21 days" in user.last_text
+    await user.press_data(f"ctr:st:{contract_id}:expired")  # not a choice: refused
+    assert "no longer valid" in (user.last_alert or "")
+    assert (await storage.contracts.contract_status(contract_id)) == "active"
+
+
+async def test_a_contract_entered_by_mistake_is_deleted_with_its_obligations(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    account_id = await _account(storage, clock)
+    contract_id = await _contract(storage, clock, account_id)
+    manager = await storage.managers.by_telegram_id(ADMIN_ID)
+    assert manager is not None
+    term = ObligationFields("payment", "Pay", "client", date(2027, 1, 5))
+    term_id = await storage.contracts.add_term(
+        contract_id, term, actor_id=manager.id, now=clock.now()
+    )
+    await admin.send("/contract")
+    await admin.press_data(f"ctr:v:{contract_id}")
+    await admin.press("🗑 Delete")
+    assert "Delete the contract “Supply 2027” with all its obligations?" in admin.last_text
+    await admin.press("◀ Back")
+    assert "Supply 2027" in admin.last_text and "Obligations" in admin.last_text
+    await admin.press("🗑 Delete")
+    await admin.press("🗑 Yes, delete the contract")
+    assert admin.last_alert == "Contract deleted."
+    assert "contracts: 0" in admin.last_text
+    assert await storage.contracts.get(contract_id) is None
+    assert await storage.contracts.obligation(term_id) is None
+    rows = await storage.db.fetch_all(
+        "SELECT entity, account_id FROM audit_log WHERE action = 'delete'"
+    )
+    assert {(row[0], row[1]) for row in rows} == {
+        ("contract", account_id),
+        ("obligation", account_id),
+    }
+    await admin.send("/history VT-Metal")
+    assert "✖ Contract «Supply 2027»" in admin.last_text and "status: Active" in admin.last_text
+    await admin.press_data(f"ctr:del:{contract_id}:yes")  # an old button: it is gone
+    assert "no longer exists" in (admin.last_alert or "")
+
+
+@pytest.mark.parametrize(
+    ("language", "status_button", "terminated", "delete_button", "yes", "deleted"),
+    [
+        ("zh", "🏷 状态", "已终止", "🗑 删除", "🗑 是的，删除合同", "合同已删除。"),
+        ("ru", "🏷 Статус", "Расторгнут", "🗑 Удалить", "🗑 Да, удалить договор", "Договор удалён."),
+    ],
+)
+async def test_status_and_delete_in_chinese_and_russian(
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    language: str,
+    status_button: str,
+    terminated: str,
+    delete_button: str,
+    yes: str,
+    deleted: str,
+) -> None:
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(storage, 2001, "Ivan", now=clock.now(), language=language)
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    contract_id = await storage.contracts.create(
+        account_id, ContractFields("Supply"), actor_id=manager.id, now=clock.now()
+    )
+    await user.send("/contract")
+    await user.press_data(f"ctr:v:{contract_id}")
+    await user.press(status_button)
+    await user.press(terminated)
+    assert terminated in user.last_text
+    await user.press(delete_button)
+    await user.press(yes)
+    assert user.last_alert == deleted
+    assert await storage.contracts.get(contract_id) is None
+    await user.send("/history VT-Metal")  # the status reads in the manager's language
+    assert terminated in user.last_text and "terminated" not in user.last_text
+
+
+async def test_a_kam_cannot_change_the_status_of_another_kams_contract(
+    make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    ivan_user = await make_user(2001, "Ivan")
+    await add_manager(storage, 2001, "Ivan", now=clock.now())
+    olga = await add_manager(storage, 2002, "Olga", now=clock.now())
+    theirs = await add_account(storage, olga, "Olga's client", now=clock.now())
+    contract_id = await storage.contracts.create(
+        theirs, ContractFields("Secret supply"), actor_id=olga.id, now=clock.now()
+    )
+    denied = translator("en")("error.stale_button")
+    for data in (
+        f"ctr:st:{contract_id}",
+        f"ctr:st:{contract_id}:terminated",
+        f"ctr:del:{contract_id}",
+        f"ctr:del:{contract_id}:yes",
+    ):
+        await ivan_user.send("/help")
+        await ivan_user.press_data(data)
+        assert ivan_user.last_alert == denied, data
+        assert "Secret supply" not in ivan_user.last_text
+    assert (await storage.contracts.contract_status(contract_id)) == "active"

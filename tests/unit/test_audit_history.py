@@ -199,3 +199,19 @@ def test_the_command_line_exports_the_audit_log(
     future = tmp_path / "none.csv"
     assert main(["export", "--audit", "--since", "2999-01-01", "--out", str(future)]) == 0
     assert len(future.read_text(encoding="utf-8-sig").splitlines()) == 1
+
+
+def test_every_stored_code_reads_in_every_language() -> None:
+    from bot.i18n import catalogs
+    from domain.audit_view import _CODE_LABELS, code_message
+    from domain.languages import LANGUAGES
+
+    for (entity, field), (codes, _) in _CODE_LABELS.items():
+        for code in codes:
+            message = code_message(entity, field, code)
+            assert message is not None
+            for language in LANGUAGES:
+                assert catalogs()[language].messages.get(message), (language, message)
+    assert code_message("contract", "status", "terminated") == "contract.status.terminated"
+    assert code_message("contract", "status", "<b>odd</b>") is None  # shown as text, escaped
+    assert code_message("contract", "title", "active") is None

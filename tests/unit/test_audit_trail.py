@@ -244,6 +244,16 @@ async def _contract_update(w: World) -> tuple[str, int]:
     return "contract", w.ids["contract"]
 
 
+async def _contract_status(w: World) -> tuple[str, int]:
+    await w.storage.contracts.set_status(w.ids["contract"], "terminated", actor_id=w.me, now=w.now)
+    return "contract", w.ids["contract"]
+
+
+async def _contract_delete(w: World) -> tuple[str, int]:
+    await w.storage.contracts.delete(w.ids["contract"], actor_id=w.me, now=w.now)
+    return "contract", w.ids["contract"]
+
+
 async def _obligation_add(w: World) -> tuple[str, int]:
     made = await w.storage.contracts.add_obligation(
         contract_id=w.ids["contract"], description="Pay", due_on=date(2027, 1, 5), actor_id=w.me,
@@ -460,6 +470,8 @@ OPERATIONS: list[tuple[str, Op, str, str | None, str | None]] = [
     ("TeamRepository.set_sponsor", _seat_sponsor, "update", "is_executive_sponsor", "me"),
     ("TeamRepository.remove_seat", _seat_remove, "delete", "manager_id", "me"),
     ("ReassignRepository.reassign", _reassign, "update", "owner_id", "me"),
+    ("ContractRepository.set_status", _contract_status, "update", "status", "me"),
+    ("ContractRepository.delete", _contract_delete, "delete", "title", "me"),
 ]
 
 
