@@ -301,6 +301,39 @@ def _meeting(row: aiosqlite.Row | None) -> MeetingNote | None:
     )
 
 
+async def _keep_one_sponsor(
+    conn: aiosqlite.Connection,
+    kind: ItemKind,
+    account_id: int,
+    item_id: int,
+    values: dict[str, Any],
+    actor_id: int,
+    now: datetime,
+) -> None:
+    """An account has one executive sponsor: marking a team member as the sponsor unmarks the
+    one before (audited), as /team's sponsor button does."""
+    if kind != "team" or not values.get("is_executive_sponsor"):
+        return
+    rows = await conn.execute_fetchall(
+        "SELECT id FROM account_team WHERE account_id = ? AND is_executive_sponsor = 1 AND id != ?",
+        (account_id, item_id),
+    )
+    for row in rows:
+        await conn.execute(
+            "UPDATE account_team SET is_executive_sponsor = 0 WHERE id = ?", (row["id"],)
+        )
+        await audit.record(
+            conn,
+            at=now,
+            actor_id=actor_id,
+            entity="account_team",
+            entity_id=int(row["id"]),
+            action="update",
+            changes={"is_executive_sponsor": (1, 0)},
+            account_id=account_id,
+        )
+
+
 class ProfileRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
@@ -377,6 +410,7 @@ class ProfileRepository:
                         **{key: (None, value) for key, value in stored.items() if key in values},
                     },
                 )
+            await _keep_one_sponsor(conn, kind, account_id, item_id, values, actor_id, now)
             await self._touch_account(conn, account_id, now)
             row = await (
                 await conn.execute(f"{table.select} WHERE i.id = ?", (item_id,))
@@ -424,7 +458,9 @@ class ProfileRepository:
                     action="update",
                     changes=diff,
                 )
-                await self._touch_account(conn, int(row["account_id"]), now)
+                account_id = int(row["account_id"])
+                await _keep_one_sponsor(conn, kind, account_id, item_id, changes, actor_id, now)
+                await self._touch_account(conn, account_id, now)
             new_row = await (
                 await conn.execute(f"{table.select} WHERE i.id = ?", (item_id,))
             ).fetchone()

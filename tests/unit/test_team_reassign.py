@@ -412,3 +412,31 @@ async def test_the_gate_sees_a_switch_at_once_although_it_serves_managers_from_m
     await storage.team.switch(kim.id, False, actor_id=admin.id, now=clock.now())
     after = await storage.managers.by_telegram_id(kim.telegram_id)
     assert after is not None and not after.active
+
+
+async def test_the_profile_editor_keeps_one_sponsor_too(storage: Storage, clock: FakeClock) -> None:
+    now = clock.now()
+    admin, _lead, kim, olga = await _people(storage, now)
+    vt = await add_account(storage, kim, "VT-Metal", now=now)
+    first = await storage.profile.add_item(
+        "team", vt, {"manager_id": olga.id, "is_executive_sponsor": 1}, actor_id=kim.id, now=now
+    )
+    second = await storage.profile.add_item(
+        "team", vt, {"manager_id": admin.id, "is_executive_sponsor": 1}, actor_id=kim.id, now=now
+    )
+    assert {s.full_name: s.is_sponsor for s in await storage.team.seats(vt)} == {
+        "Anna": True,
+        "Olga": False,
+    }
+    await storage.profile.update_item(
+        "team", first.id, {"is_executive_sponsor": 1}, actor_id=kim.id, now=now
+    )
+    assert {s.full_name: s.is_sponsor for s in await storage.team.seats(vt)} == {
+        "Anna": False,
+        "Olga": True,
+    }
+    unmarked = await storage.db.fetch_all(
+        "SELECT entity_id, old_value, new_value, account_id FROM audit_log"
+        " WHERE entity = 'account_team' AND field = 'is_executive_sponsor' AND new_value = '0'"
+    )
+    assert [tuple(row) for row in unmarked] == [(first.id, "1", "0", vt), (second.id, "1", "0", vt)]
