@@ -33,6 +33,10 @@ from dataclasses import dataclass
 from enum import Enum
 
 ALL_ROLES = ("admin", "lead", "kam", "bd")
+LED_ROLES = ("kam", "bd")
+"""The roles that have a lead: a lead's team is the KAMs and BDs whose lead they are (an admin
+or a lead is nobody's team, whatever their lead_id says). Queries follow it through
+storage.managers.led_by."""
 
 
 class Action(Enum):

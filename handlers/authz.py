@@ -15,7 +15,7 @@ from telegram import Update
 
 from bot.context import KamContext
 from bot.update_log import refused
-from domain.policy import Action, Decision, Kind, Relation, Target, decide
+from domain.policy import LED_ROLES, Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
 from storage.audit import Denial
 from storage.contracts import ObligationView
@@ -148,7 +148,7 @@ def manager(context: KamContext, member: Manager) -> Target:
     """The manager: the actor themself, or a KAM or BD whose lead is the actor (a lead's team;
     an admin or a lead is nobody's team, whatever their lead_id says)."""
     me = _me(context)
-    led = member.lead_id == me and member.id != me and member.role in ("kam", "bd")
+    led = member.lead_id == me and member.id != me and member.role in LED_ROLES
     relations = _when(member.id == me, Relation.SELF) | _when(led, Relation.LED)
     return Target(Kind.MANAGER, member.id, relations)
 

@@ -141,6 +141,14 @@ through this repository empties the cache at once; the time limit only bounds ho
 change made by another process (a `kam-bot` command) takes to be seen."""
 
 
+def led_by(lead: str, alias: str = "") -> str:
+    """SQL: the manager (columns of ``alias``) is of the team of ``lead`` (a parameter or
+    column), by the access policy's rule (domain.policy.LED_ROLES)."""
+    roles = ", ".join(f"'{role}'" for role in policy.LED_ROLES)  # constants, not input
+    prefix = f"{alias}." if alias else ""
+    return f"({prefix}lead_id = {lead} AND {prefix}role IN ({roles}))"
+
+
 class ManagerRepository:
     """Managers. :meth:`by_telegram_id` (asked on every update by the access gate) is served
     from memory; every write here empties that cache, so a deactivated manager is refused on

@@ -16,7 +16,7 @@ from domain.money import Money
 from storage import audit
 from storage.codec import dt_to_db
 from storage.database import Database
-from storage.managers import Manager, row_to_manager
+from storage.managers import Manager, led_by, row_to_manager
 
 KEY_STATUSES = ("active", "at_risk")
 _REVENUE = (
@@ -71,7 +71,7 @@ class PortfolioRepository:
     async def managers_in_view(self, viewer_id: int, *, sees_all: bool) -> list[Manager]:
         """The active managers a viewer's portfolio covers: everyone for an admin, else the
         lead's team and the lead; by name."""
-        where = "active = 1" + ("" if sees_all else " AND (lead_id = :me OR id = :me)")
+        where = "active = 1" + ("" if sees_all else f" AND (id = :me OR {led_by(':me')})")
         rows = await self._db.fetch_all(
             f"SELECT * FROM managers WHERE {where} ORDER BY full_name, id", {"me": viewer_id}
         )

@@ -30,6 +30,7 @@ from domain.digest import (
 from domain.reports import weekly_on
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
+from storage.managers import led_by
 
 WATERMARK = "reminders.watermark"
 QUIET_HOURS = "held: quiet hours"
@@ -479,7 +480,7 @@ async def _digest_portfolio(
 async def _digest_team(conn: aiosqlite.Connection, lead_id: int, end: str) -> tuple[_Rows, _Rows]:
     """The open tasks due by the day's end of the active managers the lead leads, and the live
     accounts they own (domain.digest finds the overdue and the silent ones)."""
-    team = "SELECT id FROM managers WHERE lead_id = :lead AND id != :lead AND active = 1"
+    team = f"SELECT id FROM managers WHERE {led_by(':lead')} AND id != :lead AND active = 1"
     tasks = await conn.execute_fetchall(
         "SELECT t.id, t.account_id, a.name AS account_name, t.text, t.due_at,"
         " t.due_has_time, t.snoozed_until, t.assignee_id, m.full_name AS assignee_name"

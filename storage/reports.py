@@ -28,6 +28,7 @@ from domain.reports import (
 )
 from storage.codec import dt_to_db
 from storage.database import Database
+from storage.managers import led_by
 
 _SCOPE = (
     "WITH sm(id) AS (SELECT value FROM json_each(:managers)),"
@@ -166,8 +167,8 @@ class ReportRepository:
             rows = await self._db.fetch_all("SELECT id FROM managers ORDER BY id")
         else:
             rows = await self._db.fetch_all(
-                "SELECT id FROM managers WHERE id = ? OR lead_id = ? ORDER BY id",
-                (manager_id, manager_id),
+                f"SELECT id FROM managers WHERE id = :me OR {led_by(':me')} ORDER BY id",
+                {"me": manager_id},
             )
         return tuple(int(row["id"]) for row in rows)
 

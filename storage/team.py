@@ -17,7 +17,7 @@ import aiosqlite
 from storage import audit
 from storage.codec import dt_to_db, opt_dt_from_db
 from storage.database import Database
-from storage.managers import Manager, fetch_manager_row, row_to_manager
+from storage.managers import Manager, fetch_manager_row, led_by, row_to_manager
 
 SWITCHED_OFF = "manager switched off"
 """The reason (in `error`) of a pending reminder skipped because its manager lost access."""
@@ -35,7 +35,7 @@ _STATS = (
     "   AND mt.deleted_at IS NULL) AS last_meeting"
     " FROM managers m"
 )
-_IN_VIEW = "(:all OR m.id = :me OR (m.lead_id = :me AND m.role IN ('kam', 'bd')))"
+_IN_VIEW = f"(:all OR m.id = :me OR {led_by(':me', 'm')})"
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, Update
 
 from bot.commands import publish_manager_commands
 from bot.context import KamContext
-from domain.policy import Action, Kind, sees_all
+from domain.policy import LED_ROLES, Action, Kind, sees_all
 from handlers import authz
 from handlers.invites import ROLE_LABELS, close_if_current
 from handlers.team.common import (
@@ -34,7 +34,6 @@ from storage.managers import ROLES, Manager
 from storage.team import Member
 
 PAGE = 8
-LED_ROLES = ("kam", "bd")  # the roles that have a lead
 
 
 def _seen(context: KamContext, found: Member) -> str:

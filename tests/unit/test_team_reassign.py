@@ -440,3 +440,32 @@ async def test_the_profile_editor_keeps_one_sponsor_too(storage: Storage, clock:
         " WHERE entity = 'account_team' AND field = 'is_executive_sponsor' AND new_value = '0'"
     )
     assert [tuple(row) for row in unmarked] == [(first.id, "1", "0", vt), (second.id, "1", "0", vt)]
+
+
+async def test_every_team_view_follows_the_access_policy(
+    storage: Storage, clock: FakeClock
+) -> None:
+    """A lead's team in /team, /portfolio, a team report and the lead's digest is the KAMs and
+    BDs whose lead they are: a lead or an admin with that lead_id is nobody's team (the policy
+    would refuse their accounts to the lead)."""
+    now = clock.now()
+    _admin, lead, kim, olga = await _people(storage, now)
+    sub_lead = await add_manager(storage, 5, "Sasha", now=now, role="lead", lead_id=lead.id)
+    bd = await add_manager(storage, 6, "Boris", now=now, role="bd", lead_id=lead.id)
+    expected = {lead.id, kim.id, olga.id, bd.id}
+    in_team = {m.id for m in await storage.team.in_view(lead.id, sees_all=False)}
+    in_portfolio = {m.id for m in await storage.portfolio.managers_in_view(lead.id, sees_all=False)}
+    in_report = set(await storage.reports.team_ids(lead.id, everyone=False))
+    assert in_team == in_portfolio == in_report == expected
+    assert sub_lead.id not in in_report
+    for member in (kim, sub_lead):
+        account_id = await add_account(storage, member, f"Client of {member.full_name}", now=now)
+        late = now - timedelta(hours=1)
+        await add_task(storage, member, f"{member.full_name}'s call", late, now=now,
+                       account_id=account_id)  # fmt: skip
+    day = (now.replace(hour=0, minute=0), now.replace(hour=0, minute=0) + timedelta(days=1))
+    team = await storage.reminders.digest_sources(
+        lead.id, day_start=day[0], day_end=day[1], today=now.date(), team=True
+    )
+    assert [t.manager_name for t in team.team_tasks] == ["Kim"]
+    assert [a.owner_name for a in team.team_accounts] == ["Kim"]
