@@ -7,6 +7,10 @@ revenue in a currency is more than LOAD_FACTOR times the median of the managers 
 who hold key accounts (a median of nothing or of zero flags nobody). Revenue is per currency
 and never converted; each currency is compared on its own.
 
+An account's revenue is its contracts in force (active or at risk) plus its deals won within
+the last WON_WITHIN (a signed "agreement" of the former History counts as won from the day it
+was entered): a deal won years ago is not this year's revenue.
+
 Plain Python: storage hands in the figures, handlers show them.
 """
 
@@ -14,10 +18,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from statistics import median
 
 MAX_KEY_ACCOUNTS = 3
 LOAD_FACTOR = 2
+WON_WITHIN = timedelta(days=365)
+
+
+def won_since(today: date) -> date:
+    """The first day whose won deals still count as revenue."""
+    return today - WON_WITHIN
+
+
 TOO_MANY = "too_many"
 HEAVY = "heavy"
 

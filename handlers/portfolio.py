@@ -23,7 +23,7 @@ from bot.i18n import translator
 from domain.money import Money
 from domain.paging import paginate
 from domain.policy import Action, Kind, Target
-from domain.portfolio import HEAVY, TOO_MANY, Flag, Load, add_up, flags
+from domain.portfolio import HEAVY, TOO_MANY, Flag, Load, add_up, flags, won_since
 from handlers import authz
 from handlers.invites import ROLE_LABELS
 from handlers.ui import (
@@ -116,7 +116,10 @@ async def show_portfolio(update: Update, context: KamContext, page: int = 0) -> 
     t = context.t
     manager = context.require_manager()
     storage = context.services.storage
-    team = await storage.portfolio.portfolio(manager.id, sees_all=manager.role == "admin")
+    today = context.fmt.local_day(context.services.clock.now())
+    team = await storage.portfolio.portfolio(
+        manager.id, sees_all=manager.role == "admin", won_since=won_since(today)
+    )
     loads = [
         Load(f.manager.id, len(f.accounts), add_up(a.revenue for a in f.accounts)) for f in team
     ]

@@ -3,14 +3,15 @@ and the prospects nobody owns yet (with their assignment, audited).
 
 A lead sees the managers whose lead they are (managers.lead_id) and themself; an admin sees
 every active manager. Key accounts are the ones with status 'active' or 'at_risk'. An
-account's revenue is the sum of its active (or at-risk) contracts' values plus its won deals
-(agreements of the former History count as won), per currency.
+account's revenue is the sum of its active (or at-risk) contracts' values plus its deals won
+since a given day (domain.portfolio.won_since; agreements of the former History count as won
+from the day they were entered), per currency.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from domain.money import Money
 from storage import audit
@@ -31,6 +32,7 @@ _REVENUE = (
     " JOIN accounts a ON a.id = d.account_id"
     " WHERE a.owner_id IN ({ids}) AND a.archived_at IS NULL"
     " AND (d.stage = 'won' OR (d.kind = 'agreement' AND d.stage != 'lost'))"
+    " AND coalesce(d.closed_on, substr(d.created_at, 1, 10)) >= :since"
     " AND d.amount_minor IS NOT NULL AND d.currency IS NOT NULL"
     " GROUP BY d.account_id, d.currency"
 )
@@ -77,9 +79,12 @@ class PortfolioRepository:
         )
         return [row_to_manager(row) for row in rows]
 
-    async def portfolio(self, viewer_id: int, *, sees_all: bool) -> list[ManagerFigures]:
+    async def portfolio(
+        self, viewer_id: int, *, sees_all: bool, won_since: date
+    ) -> list[ManagerFigures]:
         """Each manager in view with their key accounts (largest opportunity first) and each
-        account's revenue: three queries whatever the team's size."""
+        account's revenue (deals won from ``won_since``): three queries whatever the team's
+        size."""
         managers = await self.managers_in_view(viewer_id, sees_all=sees_all)
         if not managers:
             return []
@@ -87,7 +92,8 @@ class PortfolioRepository:
         ids = ", ".join(str(m.id) for m in managers)  # integers from the database
         statuses = ", ".join(f"'{s}'" for s in KEY_STATUSES)
         revenue: dict[int, dict[str, int]] = {}
-        for row in await self._db.fetch_all(_REVENUE.format(ids=ids)):
+        since = {"since": won_since.isoformat()}
+        for row in await self._db.fetch_all(_REVENUE.format(ids=ids), since):
             per = revenue.setdefault(int(row["account_id"]), {})
             per[row["currency"]] = per.get(row["currency"], 0) + int(row["amount"])
         rows = await self._db.fetch_all(

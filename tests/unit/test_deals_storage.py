@@ -8,6 +8,7 @@ from typing import Any
 from domain.clock import FakeClock
 from domain.deals import Closing
 from domain.money import Money
+from domain.portfolio import won_since
 from storage import Storage
 from storage.contracts import insert_contract
 from tests.reminder_support import add_account, add_manager
@@ -104,15 +105,21 @@ async def test_portfolio_revenue_scope_and_prospects(storage: Storage, clock: Fa
     )
     for values in deals:
         await storage.deals.create(vt, values, actor_id=kim.id, now=now)
+    old = {"title": "old", "stage": "won", "amount_minor": 999_00, "currency": "RUB"}
+    await storage.deals.create(vt, old, actor_id=kim.id, now=now - timedelta(days=400))
+    old_agreement = {"title": "signed 2025", "kind": "agreement", "amount_minor": 999_00,
+                     "currency": "USD"}  # fmt: skip
+    await storage.deals.create(vt, old_agreement, actor_id=kim.id, now=now - timedelta(days=400))
     await storage.accounts.update(
         vt, actor_id=kim.id, now=now, opportunity_1y_minor=5_00, opportunity_1y_currency="RUB"
     )
-    team = await storage.portfolio.portfolio(lena.id, sees_all=False)
+    since = won_since(now.date())  # deals won more than a year ago are not counted
+    team = await storage.portfolio.portfolio(lena.id, sees_all=False, won_since=since)
     assert [f.manager.full_name for f in team] == ["Kim", "Lena"]
     [account] = team[0].accounts
     assert account.revenue == {"RUB": 157_00, "USD": 3_00}
     assert account.opportunity_1y == Money(5_00, "RUB") and account.opportunity_3_5y is None
-    everyone = await storage.portfolio.portfolio(lena.id, sees_all=True)
+    everyone = await storage.portfolio.portfolio(lena.id, sees_all=True, won_since=since)
     assert [f.manager.full_name for f in everyone] == ["Kim", "Lena", "Zed"]
     prospect = await storage.accounts.create(name="Acme", owner_id=zed.id, actor_id=1, now=now)
     assert await storage.portfolio.unowned_prospects(limit=5) == ([], 0)
