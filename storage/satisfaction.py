@@ -59,16 +59,18 @@ async def _view(conn: aiosqlite.Connection, check_id: int) -> CheckView | None:
 async def account_lead(
     conn: aiosqlite.Connection, account_id: int, fallback_manager: int
 ) -> int | None:
-    """The lead of the account's owner (of `fallback_manager` when the account has none)."""
+    """The lead of the account's owner (of `fallback_manager` when the account has none), if
+    their access is on: a notice queued for a switched-off lead would never be sent."""
     row = await (
         await conn.execute(
-            "SELECT coalesce(owner.lead_id, fallback.lead_id) AS lead_id"
-            " FROM managers fallback LEFT JOIN accounts a ON a.id = ?"
-            " LEFT JOIN managers owner ON owner.id = a.owner_id WHERE fallback.id = ?",
+            "SELECT lead.id AS lead_id FROM managers fallback LEFT JOIN accounts a ON a.id = ?"
+            " LEFT JOIN managers owner ON owner.id = a.owner_id"
+            " JOIN managers lead ON lead.id = coalesce(owner.lead_id, fallback.lead_id)"
+            " WHERE fallback.id = ? AND lead.active = 1",
             (account_id, fallback_manager),
         )
     ).fetchone()
-    return None if row is None or row["lead_id"] is None else int(row["lead_id"])
+    return None if row is None else int(row["lead_id"])
 
 
 async def _write_score(

@@ -151,6 +151,24 @@ async def test_a_low_score_creates_a_recovery_task_and_tells_the_lead(
     )
 
 
+async def test_no_notice_is_queued_for_a_switched_off_lead(
+    storage: Storage, clock: FakeClock
+) -> None:
+    now = clock.now()
+    lead = await add_manager(storage, 10, "Lead", now=now, role="lead")
+    kam = await add_manager(storage, 11, "Kam", now=now, lead_id=lead.id)
+    await storage.team.switch(lead.id, False, actor_id=lead.id, now=now)
+    account_id = await add_account(storage, kam, "VT-Metal", now=now)
+    check_id = await add_check(storage, kam, account_id, now, now=now, contact_name="Ivan Petrov")
+    tomorrow = now + timedelta(days=1)
+    result = await storage.satisfaction.record_score(
+        check_id, 1, actor_id=kam.id, now=now, recovery_text="Recover", recovery_due=tomorrow
+    )
+    assert result is not None and result.recorded and result.lead_id is None
+    assert await storage.reminders.for_key(f"low:{check_id}") is None
+    assert [t.origin for t in await storage.tasks.open_for_assignee(kam.id)] == ["recovery"]
+
+
 async def test_a_missed_obligation_puts_the_contract_at_risk(
     storage: Storage, clock: FakeClock
 ) -> None:
