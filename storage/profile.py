@@ -301,6 +301,42 @@ def _meeting(row: aiosqlite.Row | None) -> MeetingNote | None:
     )
 
 
+async def _insert_item(
+    conn: aiosqlite.Connection,
+    table: ItemTable,
+    account_id: int,
+    values: dict[str, Any],
+    actor_id: int,
+    now: datetime,
+) -> int:
+    """Inserts a list item (not a plan step) and audits its creation; its id."""
+    stored = {key: to_db(value) for key, value in values.items()}
+    stamp = dt_to_db(now)
+    stored["account_id"] = account_id
+    stored["created_at"] = stamp
+    if table.has_updated_at:
+        stored["updated_at"] = stamp
+    names = ", ".join(stored)
+    marks = ", ".join("?" for _ in stored)
+    cursor = await conn.execute(
+        f"INSERT INTO {table.table} ({names}) VALUES ({marks})", tuple(stored.values())
+    )
+    item_id = int(cursor.lastrowid or 0)
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=actor_id,
+        entity=table.entity,
+        entity_id=item_id,
+        action="create",
+        changes={
+            "account_id": (None, account_id),
+            **{key: (None, value) for key, value in stored.items() if key in values},
+        },
+    )
+    return item_id
+
+
 async def _keep_one_sponsor(
     conn: aiosqlite.Connection,
     kind: ItemKind,
@@ -386,30 +422,7 @@ class ProfileRepository:
                     resources=values.get("resources"),
                 )
             else:
-                stored = {key: to_db(value) for key, value in values.items()}
-                stamp = dt_to_db(now)
-                stored["account_id"] = account_id
-                stored["created_at"] = stamp
-                if table.has_updated_at:
-                    stored["updated_at"] = stamp
-                names = ", ".join(stored)
-                marks = ", ".join("?" for _ in stored)
-                cursor = await conn.execute(
-                    f"INSERT INTO {table.table} ({names}) VALUES ({marks})", tuple(stored.values())
-                )
-                item_id = int(cursor.lastrowid or 0)
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor_id,
-                    entity=table.entity,
-                    entity_id=item_id,
-                    action="create",
-                    changes={
-                        "account_id": (None, account_id),
-                        **{key: (None, value) for key, value in stored.items() if key in values},
-                    },
-                )
+                item_id = await _insert_item(conn, table, account_id, values, actor_id, now)
             await _keep_one_sponsor(conn, kind, account_id, item_id, values, actor_id, now)
             await self._touch_account(conn, account_id, now)
             row = await (
