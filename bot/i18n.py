@@ -17,8 +17,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from babel.messages.pofile import read_po
-
 from domain.formatting import number
 from domain.languages import LANGUAGES
 
@@ -45,6 +43,8 @@ class Catalog:
 
 
 def _load_catalog(language: str) -> Catalog:
+    from babel.messages.pofile import read_po  # only when a catalogue is first read
+
     catalog = Catalog(language)
     folder = resources.files("locales").joinpath(language)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
