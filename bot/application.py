@@ -32,7 +32,7 @@ from handlers.ui import answering
 from storage import Storage
 
 _LOG = logging.getLogger(__name__)
-_PUBLISHING = "publishing_commands"  # the task sending the command menus (bot_data)
+_PUBLISHING = "publishing_commands"  # the task loading the features, then the menus (bot_data)
 
 # Our conversations track the flow's message themselves (see handlers.ui), so PTB's warning
 # about CallbackQueryHandlers in conversations with per_message=False does not apply.
