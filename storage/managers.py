@@ -10,6 +10,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from domain import policy
+from domain.reports import weekly_on
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database
@@ -80,8 +81,6 @@ class Manager:
     @property
     def weekly_report(self) -> bool:
         """Whether the Monday report is pushed: as chosen, else on for leads and admins."""
-        from domain.reports import weekly_on  # the reports' module is big; the gate needs none
-
         return weekly_on(self.role, self.notify_weekly)
 
     @property

@@ -97,7 +97,7 @@ def test_kam_bot_starts_without_importing_its_features() -> None:
         "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
         "storage = Storage(Database(':memory:'))\n"
         "build_application(settings, storage, SystemClock(), features_in_background=True)\n"
-        "storage.inbox, storage.bot_state, storage.managers\n"
+        "storage.inbox, storage.bot_state\n"
         "lazy = ('handlers.meetings', 'handlers.profiles', 'handlers.reminders',\n"
         "        'handlers.reports', 'bot.scheduler', 'domain.reports', 'domain.dates',\n"
         "        'domain.search', 'storage.accounts', 'storage.contracts', 'storage.reminders',\n"
