@@ -55,9 +55,10 @@ class KamApplication(KamApp):
         self._features_registered = True
 
     async def features_ready(self) -> None:
-        """Waits for the features' handlers; the first call starts importing their modules in
-        a thread (the event loop goes on polling and storing updates meanwhile), then
-        registers them here, in the same order and groups as at build time."""
+        """Waits for the features' handlers; the first call (from :meth:`start`, or the first
+        update) starts importing their modules in a thread (the event loop goes on polling and
+        storing updates meanwhile), then registers them here, in the same order and groups as
+        at build time."""
         if self._features_registered:
             return
         if self._loading_features is None:
@@ -89,6 +90,13 @@ class KamApplication(KamApp):
         if task is not None and not task.done():
             with contextlib.suppress(Exception):
                 await task
+
+    async def start(self) -> None:
+        await super().start()
+        # Once the bot polls (or its webhook server listens: PTB registers the webhook just
+        # before), the features are imported, then the reminder tick and the command menus
+        # (one setMyCommands per language and per lead, and reading the catalogues) start.
+        self.bot_data[_PUBLISHING] = asyncio.create_task(_publish(self))
 
     async def stop(self) -> None:
         await _stop_publishing(self)
@@ -181,9 +189,6 @@ def _services(application: KamApp) -> Services:
 
 
 async def _post_init(application: KamApp) -> None:
-    # Importing the features, then the reminder tick and the command menus (one setMyCommands
-    # per language and per lead, and reading the catalogues) happen while the bot already polls.
-    application.bot_data[_PUBLISHING] = asyncio.create_task(_publish(application))
     schedule_backups(application)
     handle_stop_signals(application)
     if application.job_queue is not None:  # the inbox keeps handled updates for two days
