@@ -13,6 +13,7 @@ the bot's CPU per update (from /proc), start-up time to the first getUpdates, an
     .venv/bin/python bench/pace.py                    # 10 users at 1/s, then 50 flat out
     .venv/bin/python bench/pace.py --short            # 5 s per run
     .venv/bin/python bench/pace.py --users 10 --pace 1 --seconds 30
+    .venv/bin/python bench/pace.py --starts 9        # only the start-up, 9 starts each
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import argparse
 import asyncio
 import os
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -29,6 +31,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -122,6 +125,28 @@ def drive(fake: FakeTelegram, chat_id: int, until: float, pace: float, result: R
             time.sleep(max(0.0, pace - (time.monotonic() - started)))
 
 
+def _launch(name: str, fake: FakeTelegram, server: FakeBotApiServer, tmp: str, users: int) -> Any:
+    """Starts one bot as a process against the fake (kam-bot on a database of `users`)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
+    env.update(
+        {
+            "BOT_TOKEN": fake.token,
+            "BOT_API_BASE_URL": server.base_url,
+            "BOT_API_BASE_FILE_URL": server.base_file_url,
+            "DATABASE_PATH": str(Path(tmp) / "kam.sqlite3"),
+            "ADMIN_IDS": "1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    if name == "kam-bot":
+        seed(Path(tmp) / "kam.sqlite3", users)
+        command = [KAM_BOT]
+    else:
+        command = [sys.executable, BARE_BOT]
+    with (Path(tmp) / "bot.log").open("wb") as log:  # the process keeps its own copy
+        return subprocess.Popen(command, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
 def run_bot(name: str, users: int, pace: float, seconds: float) -> Result:
     fake = FakeTelegram(rate_limit_per_second=30)
     chats = [FIRST_USER + i for i in range(users)]
@@ -129,25 +154,8 @@ def run_bot(name: str, users: int, pace: float, seconds: float) -> Result:
         fake.add_user(chat, f"User {chat}")
     result = Result(name)
     with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
-        env.update(
-            {
-                "BOT_TOKEN": fake.token,
-                "BOT_API_BASE_URL": server.base_url,
-                "BOT_API_BASE_FILE_URL": server.base_file_url,
-                "DATABASE_PATH": str(Path(tmp) / "kam.sqlite3"),
-                "ADMIN_IDS": "1",
-                "LOG_LEVEL": "WARNING",
-            }
-        )
-        if name == "kam-bot":
-            seed(Path(tmp) / "kam.sqlite3", users)
-            command = [KAM_BOT]
-        else:
-            command = [sys.executable, BARE_BOT]
-        log = (Path(tmp) / "bot.log").open("wb")
         started = time.monotonic()
-        proc = subprocess.Popen(command, cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+        proc = _launch(name, fake, server, tmp, users)
         try:
             fake.wait_for(lambda f: f.waiting_polls > 0, timeout=60)
             result.startup = time.monotonic() - started
@@ -177,8 +185,55 @@ def run_bot(name: str, users: int, pace: float, seconds: float) -> Result:
         finally:
             proc.terminate()
             proc.wait(timeout=30)
-            log.close()
     return result
+
+
+def start_once(name: str, *, waiting: bool) -> tuple[float, float]:
+    """(seconds until the bot's first getUpdates, its CPU seconds by then); with `waiting`, a
+    message sent before the start waits for the bot: (seconds until it is answered, CPU)."""
+    fake = FakeTelegram()
+    fake.add_user(FIRST_USER, "User")
+    if waiting:
+        fake.send_text(FIRST_USER, "/settings" if name == "kam-bot" else "/start")
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
+        started = time.monotonic()
+        proc = _launch(name, fake, server, tmp, 1)
+        try:
+            if waiting:
+                fake.wait_for(lambda f: bool(f.bot_messages(FIRST_USER)), timeout=60)
+            else:
+                fake.wait_for(lambda f: f.waiting_polls > 0, timeout=60)
+            return time.monotonic() - started, cpu_seconds(proc.pid)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+
+
+def starts(count: int) -> None:
+    """Starts both bots `count` times in turn for each figure; prints medians and ratios."""
+    figures = ((False, "the first getUpdates"), (True, "answering a message sent before it"))
+    for waiting, figure in figures:
+        times: dict[str, list[tuple[float, float]]] = {"bare PTB": [], "kam-bot": []}
+        for _ in range(count):
+            for name, runs in times.items():
+                runs.append(start_once(name, waiting=waiting))
+        print(f"\nfrom the start to {figure}")
+        print("| bot | s, median (min-max) | CPU s by then, median |")
+        print("| --- | --- | --- |")
+        for name, runs in times.items():
+            walls = [wall for wall, _ in runs]
+            print(
+                f"| {name} | {statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f}) | "
+                f"{statistics.median(cpu for _, cpu in runs):.2f} |"
+            )
+        bare, ours = times["bare PTB"], times["kam-bot"]
+        pairs = [k[0] / b[0] for b, k in zip(bare, ours, strict=True)]
+        cpu = statistics.median(k[1] for k in ours) / statistics.median(b[1] for b in bare)
+        print(
+            f"kam-bot / bare: {statistics.median(pairs):.2f}x (median of {count} pairs,"
+            f" {min(pairs):.2f}-{max(pairs):.2f}); CPU by then {cpu:.2f}x;"
+            f" load {os.getloadavg()[0]:.1f}"
+        )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -224,8 +279,12 @@ def main() -> int:
     parser.add_argument("--pace", type=float, default=None, help="seconds between presses")
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--short", action="store_true", help="5 s per run (make bench)")
+    parser.add_argument("--starts", type=int, default=0, help="only time this many starts each")
     args = parser.parse_args()
     compile_project()  # start from bytecode, as installed (bench/bytecode.py)
+    if args.starts:
+        starts(args.starts)
+        return 0
     seconds = args.seconds or (5.0 if args.short else 30.0)
     runs = (
         [(args.users or 10, args.pace if args.pace is not None else 1.0)]

@@ -24,7 +24,6 @@ from bot.persistence import SQLitePersistence
 from bot.processing import PerUserProcessor
 from bot.rate_limit import ReplyFirstRateLimiter
 from bot.request import RetryingRequest
-from bot.scheduler import schedule_reminders
 from bot.services import Services
 from bot.shutdown import handle_stop_signals
 from bot.update_log import instrument, logged
@@ -33,7 +32,7 @@ from handlers.ui import answering
 from storage import Storage
 
 _LOG = logging.getLogger(__name__)
-_PUBLISHING = "publishing_commands"  # the task sending the command menus (bot_data)
+_PUBLISHING = "publishing_commands"  # the task loading the features, then the menus (bot_data)
 
 # Our conversations track the flow's message themselves (see handlers.ui), so PTB's warning
 # about CallbackQueryHandlers in conversations with per_message=False does not apply.
@@ -43,7 +42,36 @@ warnings.filterwarnings("ignore", message=".*per_message.*", category=PTBUserWar
 class KamApplication(KamApp):
     """Opens the database before persistence is read; writes persistence after every update
     (one transaction, which also marks the update done in the inbox), so that an answered step
-    survives a crash; puts back the updates a crash interrupted."""
+    survives a crash; puts back the updates a crash interrupted. Registers the features'
+    handlers at build time, or imports them in a thread while it already polls
+    (:meth:`features_ready`)."""
+
+    _features_registered = False
+    _loading_features: asyncio.Task[None] | None = None
+
+    def register_features(self) -> None:
+        handlers.register(self)
+        instrument(self)
+        self._features_registered = True
+
+    async def features_ready(self) -> None:
+        """Waits for the features' handlers; the first call (from :meth:`start`, or the first
+        update) starts importing their modules in a thread (the event loop goes on polling and
+        storing updates meanwhile), then registers them here, in the same order and groups as
+        at build time."""
+        if self._features_registered:
+            return
+        if self._loading_features is None:
+            self._loading_features = asyncio.create_task(self._load_features())
+        await asyncio.shield(self._loading_features)
+
+    async def _load_features(self) -> None:
+        try:
+            await asyncio.to_thread(handlers.features)
+        except Exception:
+            _LOG.exception("could not import the handlers")
+            raise
+        self.register_features()
 
     async def initialize(self) -> None:
         storage = _services(self).storage
@@ -55,12 +83,29 @@ class KamApplication(KamApp):
         if isinstance(self.update_queue, InboxQueue):
             await requeue_unfinished(self.update_queue, storage.inbox, self.bot)
 
+    async def _features_settled(self) -> None:
+        """A stop right after start-up lets the import in progress finish (a thread cannot be
+        cancelled), so that no task is left behind."""
+        task = self._loading_features
+        if task is not None and not task.done():
+            with contextlib.suppress(Exception):
+                await task
+
+    async def start(self) -> None:
+        await super().start()
+        # Once the bot polls (or its webhook server listens: PTB registers the webhook just
+        # before), the features are imported, then the reminder tick and the command menus
+        # (one setMyCommands per language and per lead, and reading the catalogues) start.
+        self.bot_data[_PUBLISHING] = asyncio.create_task(_publish(self))
+
     async def stop(self) -> None:
         await _stop_publishing(self)
+        await self._features_settled()
         await super().stop()
 
     async def shutdown(self) -> None:
         await _stop_publishing(self)
+        await self._features_settled()
         await super().shutdown()
         if self.bot_data.get("owns_storage"):
             await _services(self).storage.close()
@@ -70,6 +115,7 @@ class KamApplication(KamApp):
             await self._process_update(update)
 
     async def _process_update(self, update: object) -> None:
+        await self.features_ready()  # at once, but for the first updates after a start
         try:
             async with answering(update):  # every button press is answered exactly once
                 await super().process_update(update)
@@ -98,7 +144,11 @@ def build_application(
     request: BaseRequest | None = None,
     get_updates_request: BaseRequest | None = None,
     rate_limiter: bool = True,
+    features_in_background: bool = False,
 ) -> KamApp:
+    """The Application; its features' handlers are registered here, or with
+    `features_in_background` imported in a thread once it starts (`kam-bot` does that: it
+    polls about 0.3 s sooner, see docs/benchmarks.md "Start-up, lazy imports")."""
     builder: Any = (
         ApplicationBuilder()
         .application_class(KamApplication)
@@ -127,8 +177,8 @@ def build_application(
     )
     application: KamApp = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
-    handlers.register(application)
-    instrument(application)
+    if not features_in_background and isinstance(application, KamApplication):
+        application.register_features()
     return application
 
 
@@ -139,10 +189,6 @@ def _services(application: KamApp) -> Services:
 
 
 async def _post_init(application: KamApp) -> None:
-    # The command menus are sent while the bot already polls: one setMyCommands per language
-    # and per lead, and reading the catalogues, do not delay the first answer.
-    application.bot_data[_PUBLISHING] = asyncio.create_task(_publish(application))
-    schedule_reminders(application)
     schedule_backups(application)
     handle_stop_signals(application)
     if application.job_queue is not None:  # the inbox keeps handled updates for two days
@@ -150,6 +196,15 @@ async def _post_init(application: KamApp) -> None:
 
 
 async def _publish(application: KamApp) -> None:
+    """Once the features are there: the reminder tick, then the command menus."""
+    if isinstance(application, KamApplication):
+        try:
+            await application.features_ready()
+        except Exception:  # logged where it happened; every update says so too
+            return
+    from bot.scheduler import schedule_reminders  # imports the reminders' feature
+
+    schedule_reminders(application)
     try:
         await publish_commands(application)
     except Exception:  # the bot works without the command menu; do not refuse to start

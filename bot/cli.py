@@ -11,8 +11,8 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from bot.audit_export import export_audit
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
 from bot.run_lock import DatabaseInUseError, ensure_free, hold
@@ -20,7 +20,9 @@ from domain.backup_rotation import backup_name
 from domain.clock import SystemClock
 from storage import Database, DatabaseTooNewError, Storage
 from storage.backup import BackupError, copy_database, make_private, restore_database
-from storage.data_export import Rows, erase_contact, export_account, export_manager
+
+if TYPE_CHECKING:  # the operator's commands import what they use: `kam-bot` starts sooner
+    from storage.data_export import Rows
 
 _LOG = logging.getLogger("kam")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "inline_query", "my_chat_member"]
@@ -74,7 +76,7 @@ def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
     lock = hold(settings.database_path)  # held until the process ends
     asyncio.run(_migrate(settings))  # clear errors before the bot starts; opened again below
     storage = Storage(Database(settings.database_path))
-    application = build_application(settings, storage, SystemClock())
+    application = build_application(settings, storage, SystemClock(), features_in_background=True)
     _LOG.info("KAM Assistant starting; database %s", settings.database_path)
     if settings.webhook_url is None:
         application.run_polling(allowed_updates=ALLOWED_UPDATES)
@@ -143,6 +145,8 @@ def _restore(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _exported(settings: Settings, args: argparse.Namespace) -> dict[str, Rows] | None:
+    from storage.data_export import export_account, export_manager
+
     storage = await _open_storage(settings)
     try:
         if args.account is not None:
@@ -154,6 +158,8 @@ async def _exported(settings: Settings, args: argparse.Namespace) -> dict[str, R
 
 def _export(settings: Settings, args: argparse.Namespace) -> int:
     if args.audit:
+        from bot.audit_export import export_audit
+
         export_audit(settings, args)
         return 0
     data = asyncio.run(_exported(settings, args))
@@ -171,6 +177,8 @@ def _export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 async def _erase(settings: Settings, contact_id: int) -> bool:
+    from storage.data_export import erase_contact
+
     storage = await _open_storage(settings)
     try:
         return await erase_contact(storage.db, contact_id, actor_id=None, now=SystemClock().now())

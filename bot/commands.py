@@ -9,6 +9,7 @@ when an admin changes a role or switches access off or on.
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Bot, BotCommand, BotCommandScopeChat
 from telegram.error import TelegramError
@@ -17,7 +18,9 @@ from bot.context import SERVICES_KEY, KamApp
 from bot.i18n import translator
 from bot.services import Services
 from domain.languages import LANGUAGES
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot, JobQueue
@@ -11,8 +11,10 @@ from bot.i18n import Translator, translator
 from bot.services import Services
 from domain.formatting import Formats, formats
 from domain.languages import language_from_telegram
-from storage.accounts import Account
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from storage.accounts import Account
+    from storage.managers import Manager
 
 SERVICES_KEY = "services"
 

@@ -17,8 +17,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from babel.messages.pofile import read_po
-
 from domain.formatting import number
 from domain.languages import LANGUAGES
 
@@ -45,32 +43,39 @@ class Catalog:
 
 
 def _load_catalog(language: str) -> Catalog:
-    catalog = Catalog(language)
+    from babel.messages.pofile import read_po  # only when a catalogue is first read
+
+    found = Catalog(language)
     folder = resources.files("locales").joinpath(language)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".po"):
             continue
         with entry.open("rb") as handle:
             po = read_po(handle, locale=None, abort_invalid=True)
-        if catalog.plural is None:
-            catalog.plural = gettext.c2py(po.plural_expr)
+        if found.plural is None:
+            found.plural = gettext.c2py(po.plural_expr)
         for message in po:
             if not message.id:
                 continue
             key = str(message.id[0] if isinstance(message.id, (tuple, list)) else message.id)
-            if key in catalog.messages:
+            if key in found.messages:
                 raise ValueError(f"{language}: message {key!r} is defined twice ({entry.name})")
             value = message.string
             if isinstance(value, (tuple, list)):
-                catalog.messages[key] = tuple(str(v) for v in value)
+                found.messages[key] = tuple(str(v) for v in value)
             else:
-                catalog.messages[key] = value or ""
-    return catalog
+                found.messages[key] = value or ""
+    return found
 
 
 @cache
+def catalog(language: str) -> Catalog:
+    """One language's messages, read when first needed (an English answer reads no other)."""
+    return _load_catalog(language)
+
+
 def catalogs() -> dict[str, Catalog]:
-    return {language: _load_catalog(language) for language in LANGUAGES}
+    return {language: catalog(language) for language in LANGUAGES}
 
 
 def _escape(value: Any) -> str:
@@ -88,12 +93,12 @@ class Translator:
 
     def __init__(self, language: str) -> None:
         self.language = language if language in LANGUAGES else FALLBACK
-        self._catalog = catalogs()[self.language]
+        self._catalog = catalog(self.language)
 
     def _lookup(self, key: str) -> str | tuple[str, ...]:
         value = self._catalog.messages.get(key)
         if not value:
-            value = catalogs()[FALLBACK].messages.get(key)
+            value = catalog(FALLBACK).messages.get(key)
             _LOG.warning("message %r missing in %s", key, self.language)
         return value or key
 
@@ -132,7 +137,7 @@ def all_translations(key: str) -> set[str]:
     """The message in every language, e.g. to recognise a reply-keyboard label."""
     found: set[str] = set()
     for language in LANGUAGES:
-        value = catalogs()[language].messages.get(key)
+        value = catalog(language).messages.get(key)
         if isinstance(value, str) and value:
             found.add(value)
     return found

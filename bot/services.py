@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from domain.clock import Clock
 from storage import Storage
-from storage.audit import Denial
+
+if TYPE_CHECKING:
+    from storage.audit import Denial
 
 
 @dataclass

@@ -128,7 +128,7 @@ def _zones_by_city() -> dict[str, list[str]]:
 
 
 def is_valid_zone(name: str) -> bool:
-    if name not in available_timezones() and name != "UTC":
+    if name != "UTC" and name not in available_timezones():  # the scan takes ~35 ms
         return False
     try:
         ZoneInfo(name)

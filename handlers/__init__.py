@@ -1,34 +1,56 @@
-"""The Telegram-facing flows. `register` adds them to the application in priority order."""
+"""The Telegram-facing flows. `register` adds them to the application in priority order.
+
+The features are imported by :func:`features`, not with this package: importing one module of
+it (the access gate, handlers.ui) does not import them all, and the bot can import them in a
+thread while it already polls (bot.application).
+"""
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from bot.context import KamApp
-from handlers import access, errors, fallbacks, help, intake, invites, menu_text, preferences, team
-from handlers import audit as audit_feature
-from handlers import contracts as contracts_feature
-from handlers import deals as deals_feature
-from handlers import meetings as meetings_feature
-from handlers import portfolio as portfolio_feature
-from handlers import profiles as profiles_feature
-from handlers import reminders as reminders_feature
-from handlers import reports as reports_feature
+
+
+class Feature(Protocol):
+    def register(self, application: KamApp) -> None: ...
+
+
+def features() -> list[Feature]:
+    """Every feature module, in the order their handlers take an update."""
+    from handlers import access, fallbacks, help, intake, invites, menu_text, preferences, team
+    from handlers import audit as audit_feature
+    from handlers import contracts as contracts_feature
+    from handlers import deals as deals_feature
+    from handlers import meetings as meetings_feature
+    from handlers import portfolio as portfolio_feature
+    from handlers import profiles as profiles_feature
+    from handlers import reminders as reminders_feature
+    from handlers import reports as reports_feature
+
+    return [
+        access,
+        intake,
+        preferences,
+        help,
+        invites,
+        team,
+        meetings_feature,
+        contracts_feature,
+        profiles_feature,
+        reminders_feature,
+        deals_feature,
+        portfolio_feature,
+        reports_feature,
+        audit_feature,
+        menu_text,
+        fallbacks,
+    ]
 
 
 def register(application: KamApp) -> None:
-    access.register(application)
-    intake.register(application)
-    preferences.register(application)
-    help.register(application)
-    invites.register(application)
-    team.register(application)
-    meetings_feature.register(application)
-    contracts_feature.register(application)
-    profiles_feature.register(application)
-    reminders_feature.register(application)
-    deals_feature.register(application)
-    portfolio_feature.register(application)
-    reports_feature.register(application)
-    audit_feature.register(application)
-    menu_text.register(application)
-    fallbacks.register(application)
+    from handlers import errors
+
+    for feature in features():
+        feature.register(application)
     application.add_error_handler(errors.on_error)

@@ -126,7 +126,7 @@ def test_start_up_does_not_import_what_only_some_updates_need() -> None:
         "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
         "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
         "build_application(settings, Storage(Database(':memory:')), SystemClock())\n"
-        "heavy = ('matplotlib', 'openpyxl', 'docx', 'icalendar', 'dateparser')\n"
+        "heavy = ('matplotlib', 'openpyxl', 'docx', 'icalendar', 'dateparser', 'babel.messages')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     result = subprocess.run(

@@ -1,0 +1,110 @@
+"""`kam-bot` imports its features in a thread once it polls (build_application's
+`features_in_background`): the same handlers, in the same groups and order, and an update
+that comes first waits for them."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from telegram import Update
+
+from bot.application import KamApplication, build_application
+from bot.config import Settings
+from bot.context import KamApp
+from domain.clock import FakeClock
+from storage import Storage
+from tests.fake_telegram import FakeRequest, FakeTelegram
+from tests.handlers.conftest import ADMIN_ID
+
+
+def _layout(application: KamApp) -> list[tuple[Any, ...]]:
+    """What tells the registered handlers apart, group by group, in order."""
+    return [
+        (
+            group,
+            type(handler).__name__,
+            getattr(getattr(handler, "flow", None), "name", None),
+            sorted(getattr(handler, "commands", ()) or ()),
+            str(getattr(handler, "pattern", None)),
+            str(getattr(handler, "filters", None)),
+        )
+        for group, handlers in sorted(application.handlers.items())
+        for handler in handlers
+    ]
+
+
+def _build(
+    fake: FakeTelegram, settings: Settings, storage: Storage, clock: FakeClock, background: bool
+) -> KamApp:
+    return build_application(
+        settings,
+        storage,
+        clock,
+        request=FakeRequest(fake),
+        get_updates_request=FakeRequest(fake),
+        features_in_background=background,
+    )
+
+
+@pytest.fixture
+async def later(
+    fake: FakeTelegram, settings: Settings, storage: Storage, clock: FakeClock
+) -> AsyncIterator[KamApp]:
+    application = _build(fake, settings, storage, clock, background=True)
+    await application.initialize()
+    yield application
+    await application.shutdown()
+
+
+async def test_the_features_come_in_the_same_order_and_groups(
+    later: KamApp, fake: FakeTelegram, settings: Settings, storage: Storage, clock: FakeClock
+) -> None:
+    assert later.handlers == {}
+    assert isinstance(later, KamApplication)
+    await later.features_ready()
+    at_build = _build(fake, settings, storage, clock, background=False)
+    assert _layout(later) and _layout(later) == _layout(at_build)
+    assert later.error_handlers.keys() == at_build.error_handlers.keys()
+
+
+async def test_updates_that_come_first_wait_for_the_features(
+    later: KamApp, fake: FakeTelegram
+) -> None:
+    fake.add_user(ADMIN_ID, "Anna")
+    fake.add_user(ADMIN_ID + 1, "Boris")
+    first = Update.de_json(fake.send_text(ADMIN_ID, "/start"), later.bot)
+    second = Update.de_json(fake.send_text(ADMIN_ID + 1, "/start"), later.bot)
+    await asyncio.gather(later.process_update(first), later.process_update(second))
+    assert fake.bot_messages(ADMIN_ID)  # the admin is asked for a language
+    assert fake.bot_messages(ADMIN_ID + 1)  # the stranger is refused politely
+
+
+def test_kam_bot_starts_without_importing_its_features() -> None:
+    """What `kam-bot` imports before it polls: no feature, no report, no catalogue parser."""
+    script = (
+        "import sys\n"
+        "from bot.application import build_application\n"
+        "from bot.config import load_settings\n"
+        "from domain.clock import SystemClock\n"
+        "from storage import Storage\n"
+        "from storage.database import Database\n"
+        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
+        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
+        "storage = Storage(Database(':memory:'))\n"
+        "build_application(settings, storage, SystemClock(), features_in_background=True)\n"
+        "storage.inbox, storage.bot_state\n"
+        "lazy = ('handlers.meetings', 'handlers.profiles', 'handlers.reminders',\n"
+        "        'handlers.reports', 'bot.scheduler', 'domain.reports', 'domain.dates',\n"
+        "        'domain.search', 'storage.accounts', 'storage.contracts', 'storage.reminders',\n"
+        "        'babel.messages')\n"
+        "print(sorted(name for name in lazy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]", result.stderr
