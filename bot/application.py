@@ -48,6 +48,7 @@ class KamApplication(KamApp):
 
     _features_registered = False
     _loading_features: asyncio.Task[None] | None = None
+    features_failed = False  # the features could not be imported: the bot stops (exit 1)
 
     def register_features(self) -> None:
         handlers.register(self)
@@ -69,7 +70,11 @@ class KamApplication(KamApp):
         try:
             await asyncio.to_thread(handlers.features)
         except Exception:
-            _LOG.exception("could not import the handlers")
+            # A bot that polls but can answer nothing must not look alive: it stops, and
+            # `kam-bot` exits with status 1 (the updates stay in the inbox for the next start).
+            _LOG.critical("could not import the handlers; stopping", exc_info=True)
+            self.features_failed = True
+            self.stop_running()
             raise
         self.register_features()
 

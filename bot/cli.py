@@ -93,7 +93,7 @@ def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
         )
     _LOG.info("KAM Assistant stopped; database closed")
     lock.close()
-    return 0
+    return 1 if getattr(application, "features_failed", False) else 0
 
 
 def _migrate_command(settings: Settings, _: argparse.Namespace) -> int:

@@ -108,3 +108,21 @@ def test_kam_bot_starts_without_importing_its_features() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+async def test_a_bot_whose_features_cannot_be_imported_stops(
+    later: KamApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A broken install must not look alive (polling, answering nothing): the bot stops and
+    `kam-bot` exits with status 1."""
+
+    def broken() -> None:
+        raise ImportError("a broken install")
+
+    stopped: list[bool] = []
+    monkeypatch.setattr("handlers.features", broken)
+    monkeypatch.setattr(later, "stop_running", lambda: stopped.append(True))
+    assert isinstance(later, KamApplication)
+    with pytest.raises(ImportError):
+        await later.features_ready()
+    assert later.features_failed and stopped == [True]
