@@ -214,6 +214,13 @@ def line_report(fake: FakeTelegram, pushes: list[Any], limit: float) -> None:
         f" = {len(sending) / elapsed:.1f}/s, against the ideal {len(sending) / limit:.1f}s"
         f" ({elapsed / (len(sending) / limit):.3f}x)"
     )
+    digests = [c for c in pushes if "task:done:" not in str(c.params.get("reply_markup", ""))]
+    if 1 < len(digests) < len(pushes):  # claimed first: they were due first
+        span = digests[-1].at - first
+        print(
+            f"the digests went out at {len(digests) / span:.1f}/s, the reminders after them"
+            f" at {(len(pushes) - len(digests)) / (last - digests[-1].at):.1f}/s"
+        )
     print(
         f"gaps beyond 1/{limit:.0f} s: {idle:.2f}s in all, the longest"
         f" {max(gaps, default=0) * 1000:.0f} ms; first push {first - starts[0]:.2f}s after getMe"
