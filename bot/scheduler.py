@@ -8,9 +8,10 @@ memory between ticks). Each tick:
    source row through the registry of reminder kinds (handlers.reminders.registry, with no
    handler context; obsolete ones are skipped), holds what quiet hours hold, bundles late ones
    into one "while I was offline" message, and sends the rest one by one;
-3. paces its own sends below Telegram's ceiling (the AIORateLimiter is shared with replies
-   to people using the bot), waits out a 429 and tries again, marks a manager who blocked
-   the bot (403) and leaves their reminders for when they come back.
+3. paces its own sends at ``REMINDER_SEND_RATE`` (:class:`Pacer`; the rate limiter, shared
+   with replies to people using the bot, lets a push go only while no reply waits:
+   bot.rate_limit), waits out a 429 and tries again, marks a manager who blocked the bot
+   (403) and leaves their reminders for when they come back.
 
 `await tick(application)` runs one pass (tests call it directly).
 """
@@ -106,7 +107,8 @@ def _services(application: KamApp) -> Services:
 def _pacer(application: KamApp) -> Pacer:
     pacer = application.bot_data.get(_PACER_KEY)
     if not isinstance(pacer, Pacer):
-        pacer = Pacer(_services(application).settings.reminder_send_rate, OVERALL_BURST)
+        rate = _services(application).settings.reminder_send_rate
+        pacer = Pacer(rate, burst=min(OVERALL_BURST, int(rate)))  # as the limiter's burst
         application.bot_data[_PACER_KEY] = pacer
     return pacer
 
