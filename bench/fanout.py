@@ -10,14 +10,18 @@ measure how long each answer takes.
     .venv/bin/python bench/fanout.py                      # 1,000 digests + 10,000 reminders
     .venv/bin/python bench/fanout.py --managers 100 --reminders 1000
 
-Reports: the fan-out time against the ideal N/30 s, the 429 answers, lost or doubled
-messages, and the interactive answer latency (p50/p95/p99/max).
+Reports: the fan-out time (first push to last) against the ideal N/30 s, the 429 answers,
+lost or doubled messages, and the interactive answer latency (p50/p95/p99/max). The replies
+to the manager walking the meeting flow take their slots from the same 30/s (the fake counts
+every sent or edited message), so the fan-out is also set against the ideal for pushes and
+replies together, (N + replies)/30 s; `--alone` leaves the manager out.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import os
 import sqlite3
 import statistics
@@ -179,6 +183,50 @@ def rss_kb(pid: int) -> int:
     return 0
 
 
+SENDING = frozenset(
+    (
+        "sendmessage",
+        "editmessagetext",
+        "editmessagereplymarkup",
+        "editmessagecaption",
+        "sendphoto",
+        "senddocument",
+        "copymessage",
+        "forwardmessage",
+    )
+)  # what the fake counts against its 30/s (lower case)
+
+
+def line_report(fake: FakeTelegram, pushes: list[Any], limit: float) -> None:
+    """How full the shared 30/s line was between the first and the last push: the replies to
+    the manager walking the meeting flow take their slots from it too."""
+    first, last = pushes[0].at, pushes[-1].at
+    sending = [
+        c for c in fake.calls() if c.ok and c.method.lower() in SENDING and first <= c.at <= last
+    ]
+    replies = len(sending) - len(pushes)
+    elapsed = last - first
+    gaps = [b.at - a.at for a, b in itertools.pairwise(sending)]
+    idle = sum(max(0.0, g - 1 / limit) for g in gaps)
+    starts = [c.at for c in fake.calls("getMe")]
+    print(
+        f"replies sent meanwhile: {replies}; pushes and replies {len(sending)} in {elapsed:.1f}s"
+        f" = {len(sending) / elapsed:.1f}/s, against the ideal {len(sending) / limit:.1f}s"
+        f" ({elapsed / (len(sending) / limit):.3f}x)"
+    )
+    digests = [c for c in pushes if "task:done:" not in str(c.params.get("reply_markup", ""))]
+    if 1 < len(digests) < len(pushes):  # claimed first: they were due first
+        span = digests[-1].at - first
+        print(
+            f"the digests went out at {len(digests) / span:.1f}/s, the reminders after them"
+            f" at {(len(pushes) - len(digests)) / (last - digests[-1].at):.1f}/s"
+        )
+    print(
+        f"gaps beyond 1/{limit:.0f} s: {idle:.2f}s in all, the longest"
+        f" {max(gaps, default=0) * 1000:.0f} ms; first push {first - starts[0]:.2f}s after getMe"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--managers", type=int, default=1000)
@@ -186,6 +234,9 @@ def main() -> int:
     parser.add_argument("--rate", default=None, help="REMINDER_SEND_RATE (default: the bot's)")
     parser.add_argument("--limit", type=float, default=30.0, help="the fake's messages/s")
     parser.add_argument("--short", action="store_true", help="50 digests + 200 reminders")
+    parser.add_argument(
+        "--alone", action="store_true", help="nobody walks the meeting flow meanwhile"
+    )
     args = parser.parse_args()
     if args.short:
         args.managers, args.reminders = 50, 200
@@ -235,7 +286,7 @@ def main() -> int:
                 )
                 if sent >= total:
                     break
-                if sent > 0:
+                if sent > 0 and not args.alone:
                     user.act()
                 peak_rss = max(peak_rss, rss_kb(proc.pid))
                 time.sleep(max(0.0, 1.0 - (user.latencies[-1] if user.latencies else 0)))
@@ -259,6 +310,8 @@ def main() -> int:
             f"fan-out: {elapsed:.1f}s against the ideal {ideal:.1f}s"
             f" ({elapsed / ideal:.3f}x); 429 answers: {fake.rate_limited_count}"
         )
+        if len(pushes) > 1:
+            line_report(fake, pushes, args.limit)
         lat = user.latencies
         print(
             f"interactive answers: {len(lat)} (timeouts {user.timeouts}); latency p50"

@@ -51,6 +51,20 @@ async def test_pushes_use_the_free_slots_when_nobody_waits_for_a_reply() -> None
     assert sent == [f"push {i}" for i in range(5)]  # in order, one at a time
 
 
+async def test_pushes_leave_the_last_slot_of_the_burst_to_a_reply() -> None:
+    limiter = ReplyFirstRateLimiter(overall_per_second=30)  # bursts of 10
+    sent: Sent = []
+    pushes = [
+        asyncio.create_task(_send(limiter, sent, f"push {i}", 100 + i, push=True))
+        for i in range(12)
+    ]
+    for _ in range(200):  # the pushes take what the burst gives them at once
+        await asyncio.sleep(0)
+    reply = asyncio.create_task(_send(limiter, sent, "reply", 1))
+    await asyncio.wait_for(asyncio.gather(reply, *pushes), timeout=10)
+    assert sent.index("reply") == 9  # nine pushes went at once; the tenth slot was the reply's
+
+
 async def test_answering_a_button_press_is_not_limited() -> None:
     limiter = ReplyFirstRateLimiter(overall_per_second=1)
     sent: Sent = []
