@@ -306,27 +306,17 @@ class ContractRepository:
         self, contract_id: int, details: ContractFields, *, actor_id: int, now: datetime
     ) -> bool:
         """Writes the fields that changed (and the audit of each); False when it is gone."""
-        async with self._db.transaction() as conn:
-            row = await (
-                await conn.execute("SELECT * FROM contracts WHERE id = ?", (contract_id,))
-            ).fetchone()
-            if row is None:
-                return False
-            await audit.update_changed(
-                conn,
-                row,
-                _contract_values(details),
-                table="contracts",
-                entity="contract",
-                at=now,
-                actor_id=actor_id,
-            )
-        return True
+        return await self._write(contract_id, _contract_values(details), actor_id, now)
 
     async def set_status(
         self, contract_id: int, status: str, *, actor_id: int, now: datetime
     ) -> bool:
         """Sets a contract's status (audited when it changes); False when it is gone."""
+        return await self._write(contract_id, {"status": status}, actor_id, now)
+
+    async def _write(
+        self, contract_id: int, values: dict[str, object], actor_id: int, now: datetime
+    ) -> bool:
         async with self._db.transaction() as conn:
             row = await (
                 await conn.execute("SELECT * FROM contracts WHERE id = ?", (contract_id,))
@@ -334,13 +324,7 @@ class ContractRepository:
             if row is None:
                 return False
             await audit.update_changed(
-                conn,
-                row,
-                {"status": status},
-                table="contracts",
-                entity="contract",
-                at=now,
-                actor_id=actor_id,
+                conn, row, values, table="contracts", entity="contract", at=now, actor_id=actor_id
             )
         return True
 

@@ -533,7 +533,8 @@ def _writes(cls: type) -> set[str]:
             continue
         source = inspect.getsource(method)
         if any(
-            mark in source for mark in ("transaction()", "Repository(self._db)", "self.update(")
+            mark in source
+            for mark in ("transaction()", "Repository(self._db)", "self.update(", "self._write(")
         ):
             found.add(f"{cls.__name__}.{name}")
     return found
