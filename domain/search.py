@@ -82,17 +82,17 @@ def _has_cjk(text: str) -> bool:
 def _plain_score(query: str, text: str) -> float | None:
     """The exact, prefix and substring bands (0 for a query too short for more); None when
     only a fuzzy comparison can tell."""
+    if query not in text:  # each band below holds the query
+        return None if len(query) >= 3 else 0.0
     if text == query:
         return EXACT
     if text.startswith(query):
         return PREFIX + 100 * len(query) / len(text) * 0.5
     if any(word.startswith(query) for word in text.split()):
         return PREFIX - 10
-    if query in text and (len(query) >= 3 or _has_cjk(query)):
+    if len(query) >= 3 or _has_cjk(query):
         return SUBSTRING + 100 * len(query) / len(text) * 0.5
-    if len(query) < 3:
-        return 0.0
-    return None
+    return 0.0
 
 
 def _fuzzy_score(query: str, text: str, best: float) -> float:

@@ -110,25 +110,36 @@ _KAM_ROWS = (
 """The KAM's index rows (to be filtered by a WHERE on `x.c0`, the text, and `a`)."""
 _FUZZY_ROWS = 300
 # Typo tolerance for a KAM, in one statement: every name row of the KAM's accounts (at most
-# 300: accounts and organisations), and the KAM's contacts sharing the query's rarest trigrams
-# (`m`: FTS5 MATCH, rowids only, from the trigrams' lists), of which only the KAM's (`kc`) are
-# read from the index's text table.
+# 300: accounts and organisations), and the KAM's contacts whose rows hold the query's rarest
+# trigrams (`_kam_typo_rows`).
 _KAM_NAMES = (
     "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
     " FROM kn CROSS JOIN search_index_content x ON x.id = kn.rid"
     f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL LIMIT {_FUZZY_ROWS})"
 )
 _KAM_CONTACT_ROWS = 1000
-_KAM_TYPO_ROWS = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
-    f" kc(rid) AS ({_KAM_KEYS['contact']}),"
-    " m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
-    f" {_KAM_NAMES} UNION ALL"
-    " SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-    " FROM m CROSS JOIN search_index_content x ON x.id = m.rid JOIN accounts a ON a.id = x.c1"
-    f" WHERE m.rid IN kc AND a.archived_at IS NULL LIMIT {_KAM_CONTACT_ROWS})"
-)
+
+
+def _kam_typo_rows(rare: Sequence[str]) -> str:
+    """The KAM's names, and their contacts holding two of the `rare` trigrams (one when there
+    are fewer than four), as the admin's MATCH finds them: each trigram tested with LIKE or
+    GLOB (parameters :t0, :t1, ...) on the KAM's own contacts only, rather than an FTS5 MATCH
+    whose common trigrams would list most of the company's contacts. Of a contact, only the
+    name (the first line) is returned: a typo is looked for there only."""
+    held = " + ".join(f"({_contains('x.c0', gram, f't{n}')})" for n, gram in enumerate(rare))
+    return (
+        f"WITH v(id) AS ({VISIBLE_IDS}),"
+        f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
+        f" kc(rid) AS ({_KAM_KEYS['contact']})"
+        f" {_KAM_NAMES} UNION ALL"
+        " SELECT * FROM (SELECT substr(x.c0, 1, instr(x.c0, char(10))) AS text,"
+        " x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+        " FROM kc CROSS JOIN search_index_content x ON x.id = kc.rid"
+        f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL"
+        f" AND {held} >= {2 if len(rare) >= 4 else 1} LIMIT {_KAM_CONTACT_ROWS})"
+    )
+
+
 _KAM_TYPO_NAMES = (
     f"WITH v(id) AS ({VISIBLE_IDS}),"
     f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}) {_KAM_NAMES}"
@@ -254,35 +265,37 @@ class SearchRepository:
         """
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
-        fuzzy = await self._fuzzy_match(wanted)
+        rare = await self._rare_trigrams(wanted)
         if not sees_all:
-            if fuzzy is None:
-                return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
-            params = {"manager_id": manager_id, "match": fuzzy}
-            return await self._db.fetch_all(_KAM_TYPO_ROWS, params)
-        if fuzzy is None:
+            params = {
+                "manager_id": manager_id,
+                **{f"t{n}": _pattern(g) for n, g in enumerate(rare)},
+            }
+            sql = _kam_typo_rows(rare) if rare else _KAM_TYPO_NAMES
+            return await self._db.fetch_all(sql, params)
+        if not rare:
             return []
+        if len(rare) >= 4:  # a typo spoils at most three trigrams: two of five survive
+            pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
+            fuzzy = " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
+        else:
+            fuzzy = " OR ".join(_phrase(g) for g in rare)
+        # A contact's row is the one whose rowid is 1 modulo 4 (see _KAM_KEYS): told from the
+        # rowid, the other kind's matches are passed over without reading their text.
         kinds = ("!=", "=") if contacts else ("!=",)
         sql = " UNION ALL ".join(
             f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
-            f" AND f.kind {operator} 'contact' LIMIT {_FUZZY_ROWS})"
+            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
             for operator in kinds
         )
         return await self._db.fetch_all(sql, {"match": fuzzy})
 
-    async def _fuzzy_match(self, wanted: str) -> str | None:
-        """The MATCH for typos: any two of the five rarest trigrams of the longer words (a typo
-        spoils at most three trigrams), or any of them when there are fewer than four."""
+    async def _rare_trigrams(self, wanted: str) -> list[str]:
+        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)
-        rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
-        if not rare:
-            return None
-        if len(rare) >= 4:
-            pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
-            return " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
-        return " OR ".join(_phrase(g) for g in rare)
+        return sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
 
     @staticmethod
     def _rank(
