@@ -56,12 +56,12 @@ def phone_digits(query: str) -> str | None:
     return None
 
 
-def _glob_word(word: str) -> str:
+def _glob_word(word: str, *, fold_yo: bool = True) -> str:
     """'вт' → '*[вВ][тТ]*': a case-insensitive substring pattern for GLOB."""
     parts = []
     for ch in word:
         variants = {ch, ch.lower(), ch.upper()}
-        if ch in "её":
+        if fold_yo and ch in "её":
             variants |= {"е", "ё", "Е", "Ё"}
         parts.append("[" + "".join(sorted(variants)) + "]")
     return "*" + "".join(parts) + "*"
@@ -74,8 +74,19 @@ def _contains(column: str, word: str, name: str) -> str:
     return f"{column} LIKE :{name}" if word.isascii() else f"{column} GLOB :{name}"
 
 
-def _pattern(word: str) -> str:
-    return f"%{word}%" if word.isascii() else _glob_word(word)
+def _pattern(word: str, *, fold_yo: bool = True) -> str:
+    """The LIKE or GLOB pattern of `_contains`; `fold_yo=False`: е does not match ё (as in
+    the FTS5 index)."""
+    return f"%{word}%" if word.isascii() else _glob_word(word, fold_yo=fold_yo)
+
+
+def _typo_match(rare: Sequence[str]) -> str:
+    """The MATCH for typos: two of the five rarest trigrams (a typo spoils at most three, so
+    two survive), or one of them when there are fewer than four."""
+    if len(rare) >= 4:
+        pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
+        return " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
+    return " OR ".join(_phrase(g) for g in rare)
 
 
 def _phrase(word: str) -> str:
@@ -118,21 +129,22 @@ _KAM_NAMES = (
     f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL LIMIT {_FUZZY_ROWS})"
 )
 _KAM_CONTACT_ROWS = 1000
+_KAM_CONTACT_NAME = "substr(x.c0, 1, instr(x.c0, char(10)))"
 
 
 def _kam_typo_rows(rare: Sequence[str]) -> str:
     """The KAM's names, and their contacts holding two of the `rare` trigrams (one when there
-    are fewer than four), as the admin's MATCH finds them: each trigram tested with LIKE or
-    GLOB (parameters :t0, :t1, ...) on the KAM's own contacts only, rather than an FTS5 MATCH
-    whose common trigrams would list most of the company's contacts. Of a contact, only the
-    name (the first line) is returned: a typo is looked for there only."""
+    are fewer than four), as `_typo_match` finds them: each trigram tested with LIKE or GLOB
+    (parameters :t0, :t1, ...) on the KAM's own contacts only, for common trigrams, which an
+    FTS5 MATCH would list for most of the company's contacts. Of a contact, only the name
+    (the first line) is returned: a typo is looked for there only."""
     held = " + ".join(f"({_contains('x.c0', gram, f't{n}')})" for n, gram in enumerate(rare))
     return (
         f"WITH v(id) AS ({VISIBLE_IDS}),"
         f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
         f" kc(rid) AS ({_KAM_KEYS['contact']})"
         f" {_KAM_NAMES} UNION ALL"
-        " SELECT * FROM (SELECT substr(x.c0, 1, instr(x.c0, char(10))) AS text,"
+        f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text,"
         " x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
         " FROM kc CROSS JOIN search_index_content x ON x.id = kc.rid"
         f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL"
@@ -144,6 +156,21 @@ _KAM_TYPO_NAMES = (
     f"WITH v(id) AS ({VISIBLE_IDS}),"
     f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}) {_KAM_NAMES}"
 )
+_KAM_TYPO_MATCHED = (
+    f"WITH v(id) AS ({VISIBLE_IDS}),"
+    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
+    f" kc(rid) AS ({_KAM_KEYS['contact']}),"
+    " m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
+    f" {_KAM_NAMES} UNION ALL"
+    f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text, x.c2 AS kind, x.c1 AS account_id,"
+    " a.name, a.status FROM m CROSS JOIN search_index_content x ON x.id = m.rid"
+    " JOIN accounts a ON a.id = x.c1"
+    f" WHERE m.rid IN kc AND a.archived_at IS NULL LIMIT {_KAM_CONTACT_ROWS})"
+)
+"""`_kam_typo_rows` when the rare trigrams are rare enough (`_FEW_ROWS`): the index rows
+holding them (`m`: an FTS5 MATCH, rowids only, from the trigrams' lists), of which only the
+KAM's contacts (`kc`) are read."""
+_FEW_ROWS = 5000
 _MAX_PREFIX_TERMS = 300
 
 
@@ -265,21 +292,20 @@ class SearchRepository:
         """
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
-        rare = await self._rare_trigrams(wanted)
+        rare, listed = await self._rare_trigrams(wanted)
+        fuzzy = _typo_match(rare)
         if not sees_all:
-            params = {
-                "manager_id": manager_id,
-                **{f"t{n}": _pattern(g) for n, g in enumerate(rare)},
-            }
-            sql = _kam_typo_rows(rare) if rare else _KAM_TYPO_NAMES
+            params: dict[str, Any] = {"manager_id": manager_id, "match": fuzzy}
+            if not rare:
+                sql = _KAM_TYPO_NAMES
+            elif listed <= _FEW_ROWS:
+                sql = _KAM_TYPO_MATCHED
+            else:  # common trigrams: test the KAM's contacts rather than list everyone's
+                sql = _kam_typo_rows(rare)
+                params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
             return await self._db.fetch_all(sql, params)
         if not rare:
             return []
-        if len(rare) >= 4:  # a typo spoils at most three trigrams: two of five survive
-            pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
-            fuzzy = " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
-        else:
-            fuzzy = " OR ".join(_phrase(g) for g in rare)
         # A contact's row is the one whose rowid is 1 modulo 4 (see _KAM_KEYS): told from the
         # rowid, the other kind's matches are passed over without reading their text.
         kinds = ("!=", "=") if contacts else ("!=",)
@@ -290,12 +316,14 @@ class SearchRepository:
         )
         return await self._db.fetch_all(sql, {"match": fuzzy})
 
-    async def _rare_trigrams(self, wanted: str) -> list[str]:
-        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters."""
+    async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
+        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters, and
+        how many index rows hold them (the sum of their counts)."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)
-        return sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        return rare, sum(counts[g] for g in rare)
 
     @staticmethod
     def _rank(
