@@ -35,7 +35,7 @@ seed-demo: $(STAMP)
 
 # Every benchmark in its short mode (so that none rots); bench-full: the runs of docs/benchmarks.md.
 # Not part of `make test`: the short runs take a few minutes (see docs/benchmarks.md).
-BENCHES := updates quick_log lookup pace startup fanout report growth
+BENCHES := updates quick_log lookup lookup_e2e pace startup fanout report growth
 
 bench: $(STAMP)
 	@for name in $(BENCHES); do echo "== bench/$$name.py --short"; $(BIN)/python bench/$$name.py --short || exit 1; done

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz
+# rapidfuzz (about 60 ms to import) is imported where a fuzzy comparison is first needed.
 
 EXACT, PREFIX, SUBSTRING, FUZZY = 400, 300, 200, 100
 MIN_FUZZY = 75.0
@@ -36,11 +36,14 @@ class Match:
     score: float  # higher is better; EXACT > PREFIX > SUBSTRING > FUZZY bands
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+"""A run of characters that are not letters or digits (`\\w` is `str.isalnum` or `_`)."""
+
+
 def normalize(text: str) -> str:
     """Case-, width- and punctuation-insensitive form: 'ВТ-Металл' → 'вт металл'."""
     text = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
-    cleaned = "".join(ch if ch.isalnum() else " " for ch in text)
-    return " ".join(cleaned.split())
+    return _NOT_ALNUM.sub(" ", text).strip(" ")
 
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -76,33 +79,88 @@ def _has_cjk(text: str) -> bool:
     return any("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
-def score_text(query: str, text: str) -> float:
-    """0 when the text does not match the (normalized) query at all."""
-    if not query or not text:
-        return 0.0
+def _plain_score(query: str, text: str) -> float | None:
+    """The exact, prefix and substring bands (0 for a query too short for more); None when
+    only a fuzzy comparison can tell."""
+    if query not in text:  # each band below holds the query
+        return None if len(query) >= 3 else 0.0
     if text == query:
         return EXACT
     if text.startswith(query):
         return PREFIX + 100 * len(query) / len(text) * 0.5
-    words = text.split()
-    if any(word.startswith(query) for word in words):
+    if any(word.startswith(query) for word in text.split()):
         return PREFIX - 10
-    if query in text and (len(query) >= 3 or _has_cjk(query)):
+    if len(query) >= 3 or _has_cjk(query):
         return SUBSTRING + 100 * len(query) / len(text) * 0.5
-    if len(query) < 3:
-        return 0.0
-    # The whole name is compared: a name that is only a part of the query (`Sigma` for
-    # `Sigmatec`) is not matched by partial_ratio, which would call it a perfect fit.
-    best = max(
-        fuzz.ratio(query, text),
-        max((fuzz.ratio(query, word) for word in words), default=0.0),
-        fuzz.partial_ratio(query, text) if 4 <= len(query) <= len(text) else 0.0,
-    )
+    return 0.0
+
+
+def _fuzzy_score(query: str, text: str, best: float) -> float:
+    """The score of a text whose best fuzzy similarity to the query is `best` (0-100)."""
     if best >= MIN_FUZZY:
         return FUZZY + best * 0.5
     if f" {text} " in f" {query} ":  # the whole name among more words: `vt metal moscow`
         return CONTAINED
     return 0.0
+
+
+def score_text(query: str, text: str) -> float:
+    """0 when the text does not match the (normalized) query at all."""
+    if not query or not text:
+        return 0.0
+    plain = _plain_score(query, text)
+    if plain is not None:
+        return plain
+    from rapidfuzz import fuzz
+
+    # The whole name is compared: a name that is only a part of the query (`Sigma` for
+    # `Sigmatec`) is not matched by partial_ratio, which would call it a perfect fit.
+    words = text.split()
+    best = max(
+        fuzz.ratio(query, text),
+        max((fuzz.ratio(query, word) for word in words), default=0.0),
+        fuzz.partial_ratio(query, text) if 4 <= len(query) <= len(text) else 0.0,
+    )
+    return _fuzzy_score(query, text, best)
+
+
+def score_texts(query: str, texts: Sequence[str]) -> list[float]:
+    """`score_text` of each (normalized) text, the fuzzy comparisons made in C, in batches."""
+    scores = [0.0] * len(texts)
+    fuzzy: list[int] = []
+    for number, text in enumerate(texts):
+        plain = _plain_score(query, text) if query and text else 0.0
+        if plain is None:
+            fuzzy.append(number)
+        else:
+            scores[number] = plain
+    if fuzzy:
+        similar = _best_similarity(query, [texts[number] for number in fuzzy])
+        for number, best in zip(fuzzy, similar, strict=True):
+            scores[number] = _fuzzy_score(query, texts[number], best)
+    return scores
+
+
+def _best_similarity(query: str, texts: Sequence[str]) -> list[float]:
+    """score_text's best fuzzy similarity per text, where it is at least MIN_FUZZY (else 0)."""
+    from rapidfuzz import fuzz, process
+
+    best = [0.0] * len(texts)
+
+    def take(scorer: Callable[..., float], choices: Sequence[str], owners: Sequence[int]) -> None:
+        for _, score, index in process.extract(
+            query, choices, scorer=scorer, processor=None, limit=None, score_cutoff=MIN_FUZZY
+        ):
+            owner = owners[index]
+            best[owner] = max(best[owner], score)
+
+    take(fuzz.ratio, texts, range(len(texts)))
+    words = [(word, owner) for owner, text in enumerate(texts) for word in text.split()]
+    take(fuzz.ratio, [word for word, _ in words], [owner for _, owner in words])
+    if len(query) >= 4:
+        long = [owner for owner, text in enumerate(texts) if len(text) >= len(query)]
+        take(fuzz.partial_ratio, [texts[owner] for owner in long], long)
+    return best
 
 
 def is_sure_match(match: Match) -> bool:

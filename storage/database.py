@@ -45,6 +45,9 @@ class Database:
             await conn.execute("PRAGMA synchronous=NORMAL")
             await conn.execute("PRAGMA foreign_keys=ON")
             await conn.execute("PRAGMA busy_timeout=5000")
+            # 8 MiB of page cache (default 2): the search index's text table alone is 4-5 MB
+            # at 10,000 accounts; docs/benchmarks.md "Lookup" has the measurements.
+            await conn.execute("PRAGMA cache_size=-8000")
             await apply_migrations(conn)
         except BaseException:
             await conn.close()

@@ -615,7 +615,9 @@ class ProfileRepository:
         snapshot.last_meeting = _meeting(last)
         upcoming = await (
             await conn.execute(
-                "SELECT * FROM meetings WHERE account_id = ? AND status = 'planned'"
+                # `+status`: by the account's meetings (meetings_account_time), not by every
+                # planned meeting of the company (meetings_status_time), which grows with it
+                "SELECT * FROM meetings WHERE account_id = ? AND +status = 'planned'"
                 " AND deleted_at IS NULL AND starts_at >= ? ORDER BY starts_at LIMIT 1",
                 (account_id, dt_to_db(now)),
             )
@@ -626,15 +628,18 @@ class ProfileRepository:
     async def _read_deadlines(
         conn: aiosqlite.Connection, snapshot: ProfileSnapshot, today: date
     ) -> None:
-        """Contract ends from `today` and open obligations, up to 30 days ahead."""
+        """Contract ends from `today` and open obligations, up to 30 days ahead.
+
+        Read from the account's contracts (`+status`, CROSS JOIN: SQLite keeps that order),
+        not from every live contract or open obligation of the company by status."""
         horizon = (today + timedelta(days=30)).isoformat()
         rows = await conn.execute_fetchall(
             "SELECT ends_on AS due, title AS what, 'contract_end' AS kind, NULL AS party"
-            " FROM contracts WHERE account_id = :a AND status IN ('active', 'at_risk')"
+            " FROM contracts WHERE account_id = :a AND +status IN ('active', 'at_risk')"
             " AND ends_on BETWEEN :today AND :horizon"
             " UNION ALL"
             " SELECT coalesce(o.delayed_to, o.due_on), o.description, 'obligation', o.party"
-            " FROM obligations o JOIN contracts c ON c.id = o.contract_id"
+            " FROM contracts c CROSS JOIN obligations o ON o.contract_id = c.id"
             " WHERE c.account_id = :a AND o.status IN ('pending', 'delayed')"
             " AND coalesce(o.delayed_to, o.due_on) <= :horizon"
             " ORDER BY 1 LIMIT 20",

@@ -6,13 +6,15 @@ hundred candidates; `domain.search` ranks them (exact, then prefix, then fuzzy).
 * words of 3+ characters: trigram MATCH (substring, Unicode case-insensitive);
 * words of 2 characters (a 2-character Chinese name, "VT"): any trigram starting with them,
   listed from FTS5's vocabulary (every indexed text ends with a newline for this);
-* single characters: a GLOB scan with a character class per letter, which is
-  case-insensitive for Cyrillic too. (SQLite 3.40's FTS5 answers a GLOB/LIKE pattern under
-  3 characters with nothing, so the column is wrapped: `text || ''`);
-* a KAM's search reads only the index rows of the KAM's own accounts, by rowid;
+* single characters: a scan with LIKE (ASCII) or GLOB with a character class per letter,
+  which is case-insensitive for Cyrillic too. (SQLite 3.40's FTS5 answers a GLOB/LIKE
+  pattern under 3 characters with nothing, so the column is wrapped: `text || ''`);
+* a KAM's search reads only the index rows of the KAM's own accounts, by rowid, testing
+  every word with LIKE or GLOB;
 * a phone number typed with or without +, spaces and dashes: its digits;
-* typos: when the above finds too little, any shared trigram of the longer words, ranked
-  by rapidfuzz.
+* typos: when nothing matched as written, the rows sharing two of the five rarest trigrams
+  of the longer words (a KAM's: all their names, and such contacts), ranked by rapidfuzz
+  in batches.
 
 Visibility: a KAM finds only accounts they own or are on the team of; leads/admins all.
 """
@@ -24,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from domain.search import normalize, score_text
+from domain.search import normalize, score_texts
 from storage.accounts import VISIBLE_IDS
 from storage.database import Database
 
@@ -54,15 +56,37 @@ def phone_digits(query: str) -> str | None:
     return None
 
 
-def _glob_word(word: str) -> str:
+def _glob_word(word: str, *, fold_yo: bool = True) -> str:
     """'вт' → '*[вВ][тТ]*': a case-insensitive substring pattern for GLOB."""
     parts = []
     for ch in word:
         variants = {ch, ch.lower(), ch.upper()}
-        if ch in "её":
+        if fold_yo and ch in "её":
             variants |= {"е", "ё", "Е", "Ё"}
         parts.append("[" + "".join(sorted(variants)) + "]")
     return "*" + "".join(parts) + "*"
+
+
+def _contains(column: str, word: str, name: str) -> str:
+    """A case-insensitive substring test of a (normalized) word: LIKE for ASCII (whose case
+    LIKE ignores; a normalized word has no % or _), GLOB with a class per letter otherwise
+    (about twice as slow)."""
+    return f"{column} LIKE :{name}" if word.isascii() else f"{column} GLOB :{name}"
+
+
+def _pattern(word: str, *, fold_yo: bool = True) -> str:
+    """The LIKE or GLOB pattern of `_contains`; `fold_yo=False`: е does not match ё (as in
+    the FTS5 index)."""
+    return f"%{word}%" if word.isascii() else _glob_word(word, fold_yo=fold_yo)
+
+
+def _typo_match(rare: Sequence[str]) -> str:
+    """The MATCH for typos: two of the five rarest trigrams (a typo spoils at most three, so
+    two survive), or one of them when there are fewer than four."""
+    if len(rare) >= 4:
+        pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
+        return " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
+    return " OR ".join(_phrase(g) for g in rare)
 
 
 def _phrase(word: str) -> str:
@@ -89,37 +113,64 @@ _KAM_KEYS = {
 }
 
 
-def _kam_keys(kinds: Sequence[HitKind]) -> str:
-    """The CTE `r(text, kind, account_id)`: the KAM's index rows of these kinds."""
+_KAM_ROWS = (
+    f"WITH v(id) AS ({VISIBLE_IDS}), k(rid) AS ({' UNION ALL '.join(_KAM_KEYS.values())})"
+    " SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+    " FROM k CROSS JOIN search_index_content x ON x.id = k.rid JOIN accounts a ON a.id = x.c1"
+)
+"""The KAM's index rows (to be filtered by a WHERE on `x.c0`, the text, and `a`)."""
+_FUZZY_ROWS = 300
+# Typo tolerance for a KAM, in one statement: every name row of the KAM's accounts (at most
+# 300: accounts and organisations), and the KAM's contacts whose rows hold the query's rarest
+# trigrams (`_kam_typo_rows`).
+_KAM_NAMES = (
+    "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+    " FROM kn CROSS JOIN search_index_content x ON x.id = kn.rid"
+    f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL LIMIT {_FUZZY_ROWS})"
+)
+_KAM_CONTACT_ROWS = 1000
+_KAM_CONTACT_NAME = "substr(x.c0, 1, instr(x.c0, char(10)))"
+
+
+def _kam_typo_rows(rare: Sequence[str]) -> str:
+    """The KAM's names, and their contacts holding two of the `rare` trigrams (one when there
+    are fewer than four), as `_typo_match` finds them: each trigram tested with LIKE or GLOB
+    (parameters :t0, :t1, ...) on the KAM's own contacts only, for common trigrams, which an
+    FTS5 MATCH would list for most of the company's contacts. Of a contact, only the name
+    (the first line) is returned: a typo is looked for there only."""
+    held = " + ".join(f"({_contains('x.c0', gram, f't{n}')})" for n, gram in enumerate(rare))
     return (
         f"WITH v(id) AS ({VISIBLE_IDS}),"
-        f" k(rid) AS ({' UNION ALL '.join(_KAM_KEYS[kind] for kind in kinds)}),"
-        " r(text, kind, account_id) AS (SELECT x.c0, x.c2, x.c1"
-        " FROM k CROSS JOIN search_index_content x ON x.id = k.rid)"
+        f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
+        f" kc(rid) AS ({_KAM_KEYS['contact']})"
+        f" {_KAM_NAMES} UNION ALL"
+        f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text,"
+        " x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+        " FROM kc CROSS JOIN search_index_content x ON x.id = kc.rid"
+        f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL"
+        f" AND {held} >= {2 if len(rare) >= 4 else 1} LIMIT {_KAM_CONTACT_ROWS})"
     )
 
 
-_KAM_KINDS: dict[str | None, tuple[HitKind, ...]] = {
-    None: ("account", "contact", "related"),
-    "names": ("account", "related"),
-    "contacts": ("contact",),
-}
-_KAM_ROWS = {
-    only: f"{_kam_keys(kinds)} SELECT r.text, r.kind, r.account_id, a.name, a.status"
-    " FROM r JOIN accounts a ON a.id = r.account_id"
-    for only, kinds in _KAM_KINDS.items()
-}
-_FUZZY_ROWS = 300
-# Contacts' names of a KAM's accounts sharing a trigram with the query (typo tolerance): the
-# first line of a contact's index row is the name.
-_KAM_CONTACT_NAMES = (
-    f"{_kam_keys(('contact',))}, n(text, account_id) AS"
-    " (SELECT substr(r.text, 1, instr(r.text, char(10))), r.account_id FROM r)"
-    " SELECT n.text, 'contact' AS kind, n.account_id, a.name, a.status"
-    " FROM n JOIN accounts a ON a.id = n.account_id"
-    " WHERE a.archived_at IS NULL AND ({globs}) LIMIT :limit"
+_KAM_TYPO_NAMES = (
+    f"WITH v(id) AS ({VISIBLE_IDS}),"
+    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}) {_KAM_NAMES}"
 )
-_KAM_CONTACT_ROWS = 1000
+_KAM_TYPO_MATCHED = (
+    f"WITH v(id) AS ({VISIBLE_IDS}),"
+    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
+    f" kc(rid) AS ({_KAM_KEYS['contact']}),"
+    " m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
+    f" {_KAM_NAMES} UNION ALL"
+    f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text, x.c2 AS kind, x.c1 AS account_id,"
+    " a.name, a.status FROM m CROSS JOIN search_index_content x ON x.id = m.rid"
+    " JOIN accounts a ON a.id = x.c1"
+    f" WHERE m.rid IN kc AND a.archived_at IS NULL LIMIT {_KAM_CONTACT_ROWS})"
+)
+"""`_kam_typo_rows` when the rare trigrams are rare enough (`_FEW_ROWS`): the index rows
+holding them (`m`: an FTS5 MATCH, rowids only, from the trigrams' lists), of which only the
+KAM's contacts (`kc`) are read."""
+_FEW_ROWS = 5000
 _MAX_PREFIX_TERMS = 300
 
 
@@ -129,32 +180,18 @@ class SearchRepository:
         self._vocab_ready = False
 
     async def _rows(
-        self,
-        *,
-        match: str | None,
-        globs: Sequence[str],
-        manager_id: int,
-        sees_all: bool,
-        only: Literal["names", "contacts"] | None = None,
-        limit: int = _ROWS,
+        self, *, match: str | None, substrings: Sequence[str], manager_id: int, sees_all: bool
     ) -> list[Any]:
         where = ["a.archived_at IS NULL"]
-        params: dict[str, Any] = {"manager_id": manager_id, "limit": limit}
-        column = "(f.text || '')" if sees_all else "r.text"
+        params: dict[str, Any] = {"manager_id": manager_id, "limit": _ROWS}
+        column = "(f.text || '')" if sees_all else "x.c0"
         if sees_all and match:
             where.append("search_index MATCH :match")
             params["match"] = match
-        for number, pattern in enumerate(globs):
-            where.append(f"{column} GLOB :g{number}")
-            params[f"g{number}"] = pattern
-        if only is not None:
-            where.append(
-                ("f" if sees_all else "r")
-                + ".kind "
-                + ("!=" if only == "names" else "=")
-                + " 'contact'"
-            )
-        source = _SELECT if sees_all else _KAM_ROWS[only]
+        for number, word in enumerate(substrings):
+            where.append(_contains(column, word, f"g{number}"))
+            params[f"g{number}"] = _pattern(word)
+        source = _SELECT if sees_all else _KAM_ROWS
         sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
@@ -225,95 +262,96 @@ class SearchRepository:
     async def _as_written(self, wanted: str, *, manager_id: int, sees_all: bool) -> list[Any]:
         """The rows containing every word of the query as typed (see the module's paths)."""
         words = wanted.split()
-        globs: list[str] = []
+        substrings: list[str] = []
         match: str | None = None
         if sees_all:
             clauses = [_phrase(w) for w in words if len(w) >= 3]
             for word in (w for w in words if len(w) < 3):
                 terms = await self._prefix_terms(word) if len(word) == 2 else None
                 if terms is None:
-                    globs.append(_glob_word(word))
+                    substrings.append(word)
                 elif not terms:
                     return []  # the pair occurs nowhere in the index
                 else:
                     clauses.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
             match = " AND ".join(clauses) or None
         else:
-            globs = [_glob_word(w) for w in words]
-        return await self._rows(match=match, globs=globs, manager_id=manager_id, sees_all=sees_all)
+            substrings = words
+        return await self._rows(
+            match=match, substrings=substrings, manager_id=manager_id, sees_all=sees_all
+        )
 
     async def _typo_rows(
         self, wanted: str, manager_id: int, sees_all: bool, *, contacts: bool
     ) -> list[Any]:
         """Typo tolerance: the rows sharing the query's rarest trigrams, for rapidfuzz to rank.
 
-        Names (accounts, aliases, organisations) and contacts are read separately, so that
-        the many contacts never crowd the names out of the row limit.
+        One statement; names (accounts, aliases, organisations) and contacts are limited
+        separately, so that the many contacts never crowd the names out. A KAM's names are
+        all ranked (they are few), as the rows found as written are.
         """
-        fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
-        if not fuzzy_words:
+        if not any(len(word) >= 4 for word in wanted.split()):
             return []
-        fuzzy: str | None = None
-        grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
-        if sees_all:
-            counts = await self._doc_counts(grams)
-            rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        rare, listed = await self._rare_trigrams(wanted)
+        fuzzy = _typo_match(rare)
+        if not sees_all:
+            params: dict[str, Any] = {"manager_id": manager_id, "match": fuzzy}
             if not rare:
-                return []
-            if len(rare) >= 4:  # a typo spoils at most three trigrams: two of five survive
-                pairs = [(a, b) for i, a in enumerate(rare) for b in rare[i + 1 :]]
-                fuzzy = " OR ".join(f"({_phrase(a)} AND {_phrase(b)})" for a, b in pairs)
-            else:
-                fuzzy = " OR ".join(_phrase(g) for g in rare)
-        rows: list[Any] = []
-        for only in ("names", "contacts") if contacts and sees_all else ("names",):
-            rows += await self._rows(
-                match=fuzzy,
-                globs=[],
-                manager_id=manager_id,
-                sees_all=sees_all,
-                only=only,
-                limit=_FUZZY_ROWS,
-            )
-        if contacts and not sees_all:
-            rows += await self._kam_contact_names(manager_id, grams)
-        return rows
+                sql = _KAM_TYPO_NAMES
+            elif listed <= _FEW_ROWS:
+                sql = _KAM_TYPO_MATCHED
+            else:  # common trigrams: test the KAM's contacts rather than list everyone's
+                sql = _kam_typo_rows(rare)
+                params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
+            return await self._db.fetch_all(sql, params)
+        if not rare:
+            return []
+        # A contact's row is the one whose rowid is 1 modulo 4 (see _KAM_KEYS): told from the
+        # rowid, the other kind's matches are passed over without reading their text.
+        kinds = ("!=", "=") if contacts else ("!=",)
+        sql = " UNION ALL ".join(
+            f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
+            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
+            for operator in kinds
+        )
+        return await self._db.fetch_all(sql, {"match": fuzzy})
 
-    async def _kam_contact_names(self, manager_id: int, grams: Sequence[str]) -> list[Any]:
-        """A KAM's contacts whose names share at least one of the trigrams."""
-        params: dict[str, Any] = {"manager_id": manager_id, "limit": _KAM_CONTACT_ROWS}
-        params.update({f"a{n}": _glob_word(gram) for n, gram in enumerate(grams)})
-        globs = " OR ".join(f"n.text GLOB :a{n}" for n in range(len(grams)))
-        return await self._db.fetch_all(_KAM_CONTACT_NAMES.format(globs=globs), params)
+    async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
+        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters, and
+        how many index rows hold them (the sum of their counts)."""
+        fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
+        grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
+        counts = await self._doc_counts(grams)
+        rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        return rare, sum(counts[g] for g in rare)
 
     @staticmethod
     def _rank(
         wanted: str, rows: Sequence[Any], *, is_phone: bool, typos: bool = False
     ) -> list[SearchHit]:
-        best: dict[int, SearchHit] = {}
-        order: list[int] = []
-        for row in rows:
-            kind: HitKind = row["kind"]
-            lines = [line for line in str(row["text"]).split("\n") if line.strip()]
+        lines = [[line for line in str(row["text"]).split("\n") if line.strip()] for row in rows]
+        texts: list[str] = []
+        owners: list[int] = []
+        for number, (row, found) in enumerate(zip(rows, lines, strict=True)):
             # A typo is looked for in a contact's name only, not in e-mails and digits.
-            texts = [
-                normalize(line) for line in (lines[:1] if typos and kind == "contact" else lines)
-            ]
-            if is_phone:
-                texts = [text for text in texts if text.isdigit()]
-            score = max((score_text(wanted, text) for text in texts), default=0.0)
+            for line in found[:1] if typos and row["kind"] == "contact" else found:
+                text = normalize(line)
+                if not is_phone or text.isdigit():
+                    texts.append(text)
+                    owners.append(number)
+        scores = [0.0] * len(rows)
+        for owner, score in zip(owners, score_texts(wanted, texts), strict=True):
+            scores[owner] = max(scores[owner], score)
+        best: dict[int, SearchHit] = {}
+        for row, found, score in zip(rows, lines, scores, strict=True):
             if score <= 0:
                 continue
+            kind: HitKind = row["kind"]
             score -= _KIND_PENALTY[kind]
             account_id = int(row["account_id"])
-            via = lines[0] if kind != "account" and lines else None
-            hit = SearchHit(account_id, row["name"], row["status"], score, kind, via)
-            if account_id not in best:
-                order.append(account_id)
-                best[account_id] = hit
-            elif score > best[account_id].score:
-                best[account_id] = hit
-        ranked = sorted(
-            (best[i] for i in order), key=lambda h: (-h.score, normalize(h.name), h.account_id)
-        )
-        return ranked
+            if account_id not in best or score > best[account_id].score:
+                via = found[0] if kind != "account" and found else None
+                best[account_id] = SearchHit(
+                    account_id, row["name"], row["status"], score, kind, via
+                )
+        return sorted(best.values(), key=lambda h: (-h.score, normalize(h.name), h.account_id))

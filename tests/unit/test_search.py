@@ -1,8 +1,22 @@
 from __future__ import annotations
 
-import pytest
+import subprocess
+import sys
+import unicodedata
 
-from domain.search import Candidate, is_confident, normalize, rank, transliterate
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.search import (
+    Candidate,
+    is_confident,
+    normalize,
+    rank,
+    score_text,
+    score_texts,
+    transliterate,
+)
 
 PORTFOLIO = [
     Candidate(1, "VT-Metal", ("VT-Metal", "ВТ-Металл", "VT Metal")),
@@ -69,3 +83,27 @@ def test_a_name_that_is_only_a_prefix_of_the_query_ranks_below_a_close_spelling(
     # The whole name among more words still finds it, below every fuzzy match.
     [match] = rank("VT-Metal Moscow", [Candidate(4, "VT-Metal", ("VT-Metal",))])
     assert match.label == "VT-Metal"
+
+
+_WORDS = st.text(alphabet="abcdeмнопрсе华信 12", max_size=14).map(normalize)
+
+
+@given(query=_WORDS, texts=st.lists(_WORDS, max_size=8))
+def test_scoring_many_texts_at_once_scores_each_as_alone(query: str, texts: list[str]) -> None:
+    """The batch (rapidfuzz in C) gives exactly score_text's score for every text."""
+    texts += [query[:-1] + "z" + query[-1:], query + " x", "x " + query]
+    assert score_texts(query, texts) == [score_text(query, text) for text in texts]
+
+
+@given(st.text(max_size=30))
+def test_normalize_keeps_letters_and_digits_and_one_space_between(text: str) -> None:
+    folded = unicodedata.normalize("NFKC", text).casefold().replace("ё", "е")
+    words = "".join(ch if ch.isalnum() else " " for ch in folded).split()
+    assert normalize(text) == " ".join(words)
+
+
+def test_rapidfuzz_is_imported_on_first_fuzzy_comparison() -> None:
+    """Importing domain.search does not import rapidfuzz (about 60 ms of start-up)."""
+    code = "import sys, domain.search; print('rapidfuzz' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

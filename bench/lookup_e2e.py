@@ -1,0 +1,141 @@
+"""Lookup end to end: `/find <query>`, then the card of the first hit, through the real bot.
+
+The Application runs in-process against the fake Telegram (no HTTP, no rate limiter, as
+bench/updates.py), on bench/lookup.py's data (10,000 accounts, 50,000 contacts, 5,000 related
+organisations; 50 KAMs with 200 accounts each). For a KAM and for an admin, for lookup.py's
+eight kinds of query: the `/find` update (search, the list or the card), then, when a list was
+shown, the press that opens the first hit's card (`acc:open`). One lookup is both together,
+as the manager waits for them; "nothing found" is the `/find` alone.
+
+Run: .venv/bin/python bench/lookup_e2e.py [ROUNDS] [--short]
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import platform
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from telegram import Update
+
+from bench import lookup
+from bot.application import build_application
+from bot.config import load_settings
+from domain.clock import SystemClock
+from storage import Storage
+from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
+
+ADMIN, KAM = 1, 2  # lookup.py's managers: 1 is the admin, 2.. are KAMs (telegram id 10000 + id)
+CPU_MS: dict[str, float] = {}
+"""Mean CPU time per lookup (bot, SQLite's thread and the in-process fake), by manager."""
+
+
+async def build(path: str) -> dict[str, list[str]]:
+    """lookup.py's database, its managers onboarded; returns lookup.py's queries."""
+    await (await Storage.open(path)).close()
+    rng = random.Random(4)
+    names = lookup._populate(path, rng)
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute("UPDATE managers SET onboarded_at = ?", (lookup.STAMP,))
+    conn.close()
+    return lookup._queries(rng, names)
+
+
+async def find_and_open(user: TelegramUser, text: str) -> tuple[float, float]:
+    """Milliseconds of `/find text` and of opening the first hit's card from the list (0 when
+    `/find` showed the card itself or found nothing)."""
+    started = time.perf_counter()
+    await user.send(f"/find {text}")
+    found = time.perf_counter()
+    hits = [b["callback_data"] for b in user.last_message.buttons]
+    hits = [data for data in hits if str(data).startswith("acc:open:")]
+    if not hits or "Owner" in user.last_text:  # nothing found, or the card already
+        return (found - started) * 1000, 0.0
+    await user.press_data(hits[0])
+    return (found - started) * 1000, (time.perf_counter() - found) * 1000
+
+
+async def measure(rounds: int) -> dict[str, list[tuple[float, float]]]:
+    fake = FakeTelegram()
+    settings = load_settings(
+        {"BOT_TOKEN": fake.token, "ADMIN_IDS": str(10_000 + ADMIN), "FLOOD_RATE": "0"}
+    )
+    results: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        path = str(Path(folder) / "lookup_e2e.sqlite3")
+        queries = await build(path)
+        storage = await Storage.open(path)
+        app = build_application(
+            settings,
+            storage,
+            SystemClock(),
+            request=FakeRequest(fake),
+            get_updates_request=FakeRequest(fake),
+            rate_limiter=False,
+        )
+        await app.initialize()
+
+        async def deliver(update: dict[str, Any]) -> None:
+            await app.process_update(Update.de_json(update, app.bot))
+
+        for who, manager_id in (("admin", ADMIN), ("KAM", KAM)):
+            user = TelegramUser(fake, 10_000 + manager_id, deliver, first_name=who)
+            for kind, texts in queries.items():
+                for text in texts[:3]:  # warm-up
+                    await find_and_open(user, text)
+                cpu = time.process_time()
+                results[f"{who}: {kind}"] = [
+                    await find_and_open(user, text) for _ in range(rounds) for text in texts
+                ]
+                share = (time.process_time() - cpu) * 1000 / (rounds * len(texts) * len(queries))
+                CPU_MS[who] = CPU_MS.get(who, 0.0) + share
+        await app.shutdown()
+        await storage.close()
+    return results
+
+
+def _row(label: str, samples: list[tuple[float, float]]) -> str:
+    totals = sorted(find + card for find, card in samples)
+    p95 = totals[int(0.95 * (len(totals) - 1))]
+    finds = statistics.median(find for find, _ in samples)
+    cards = [card for _, card in samples if card]
+    card = f"{statistics.median(cards):.2f}" if cards else "-"
+    return (
+        f"| {label} | {len(totals)} | {statistics.median(totals):.2f} | {p95:.2f} "
+        f"| {totals[-1]:.2f} | {finds:.2f} | {card} |"
+    )
+
+
+def main(rounds: int) -> None:
+    results = asyncio.run(measure(rounds))
+    print(
+        f"# Lookup end to end, /find then the card ({lookup.ACCOUNTS} accounts,"
+        f" {lookup.CONTACTS} contacts); Python {platform.python_version()},"
+        f" SQLite {sqlite3.sqlite_version}, load {os.getloadavg()[0]:.1f}"
+    )
+    print("| queries | n | p50 ms | p95 ms | max ms | /find p50 ms | card press p50 ms |")
+    print("|---|---|---|---|---|---|---|")
+    for label, samples in results.items():
+        print(_row(label, samples))
+    for who in ("admin", "KAM"):
+        mine = [s for label, samples in results.items() if label.startswith(who) for s in samples]
+        print(_row(f"**{who}, all**", mine))
+    print(_row("**all**", [s for samples in results.values() for s in samples]))
+    cpu = ", ".join(f"{who} {ms:.2f} ms" for who, ms in CPU_MS.items())
+    print(f"Mean CPU time per lookup (less sensitive to the machine's load): {cpu}")
+
+
+if __name__ == "__main__":
+    numbers = [arg for arg in sys.argv[1:] if arg.isdigit()]
+    main(int(numbers[0]) if numbers else (1 if "--short" in sys.argv else 5))
