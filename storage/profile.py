@@ -20,6 +20,7 @@ from storage.accounts import Account, row_to_account
 from storage.codec import dt_to_db, opt_dt_from_db
 from storage.database import Database
 from storage.tasks import Task, insert_task, row_to_task
+from storage.team import write_sponsor_flag
 
 ItemKind = Literal["contact", "related", "team", "deal", "spend", "supplier", "plan"]
 ITEM_KINDS: tuple[ItemKind, ...] = (
@@ -355,18 +356,8 @@ async def _keep_one_sponsor(
         (account_id, item_id),
     )
     for row in rows:
-        await conn.execute(
-            "UPDATE account_team SET is_executive_sponsor = 0 WHERE id = ?", (row["id"],)
-        )
-        await audit.record(
-            conn,
-            at=now,
-            actor_id=actor_id,
-            entity="account_team",
-            entity_id=int(row["id"]),
-            action="update",
-            changes={"is_executive_sponsor": (1, 0)},
-            account_id=account_id,
+        await write_sponsor_flag(
+            conn, int(row["id"]), 0, actor_id=actor_id, now=now, account_id=account_id
         )
 
 

@@ -38,6 +38,32 @@ _STATS = (
 _IN_VIEW = f"(:all OR m.id = :me OR {led_by(':me', 'm')})"
 
 
+async def write_sponsor_flag(
+    conn: aiosqlite.Connection,
+    seat_id: int,
+    sponsor: int,
+    *,
+    actor_id: int,
+    now: datetime,
+    account_id: int | None = None,
+) -> None:
+    """Marks (1) or unmarks (0) an account team seat as the executive sponsor, audited, in
+    the caller's transaction (the caller keeps one sponsor per account)."""
+    await conn.execute(
+        "UPDATE account_team SET is_executive_sponsor = ? WHERE id = ?", (sponsor, seat_id)
+    )
+    await audit.record(
+        conn,
+        at=now,
+        actor_id=actor_id,
+        entity="account_team",
+        entity_id=seat_id,
+        action="update",
+        changes={"is_executive_sponsor": (1 - sponsor, sponsor)},
+        account_id=account_id,
+    )
+
+
 @dataclass(frozen=True)
 class Member:
     """A manager with what /team shows about them."""
@@ -256,17 +282,5 @@ class TeamRepository:
                 wanted = int(manager_id is not None and row["manager_id"] == manager_id)
                 if int(row["is_executive_sponsor"]) == wanted:
                     continue
-                await conn.execute(
-                    "UPDATE account_team SET is_executive_sponsor = ? WHERE id = ?",
-                    (wanted, row["id"]),
-                )
-                await audit.record(
-                    conn,
-                    at=now,
-                    actor_id=actor_id,
-                    entity="account_team",
-                    entity_id=int(row["id"]),
-                    action="update",
-                    changes={"is_executive_sponsor": (row["is_executive_sponsor"], wanted)},
-                )
+                await write_sponsor_flag(conn, int(row["id"]), wanted, actor_id=actor_id, now=now)
         return True
