@@ -15,7 +15,7 @@ from domain.policy import Action
 from domain.profile_text import amount_text
 from handlers import authz
 from handlers.dialog import Go, Next, Run
-from handlers.ui import answer, clip
+from handlers.ui import answer, button, clip, keyboard, show_screen
 from storage.contracts import CardSummary, Contract, ObligationView
 
 SCREEN = "profile"  # the contract screens share the profile card's one message
@@ -157,6 +157,15 @@ async def load_term(
     if not await authz.require(update, context, action, target):
         return None
     return found
+
+
+async def ask_to_confirm(
+    update: Update, context: KamContext, text: str, yes: tuple[str, str], back: str
+) -> None:
+    """A removal's question: `yes` (label, callback data) over ◀ Back (to `back`)."""
+    await answer(update)
+    rows = [[button(*yes)], [button(context.t("button.back"), back)]]
+    await show_screen(update, context, SCREEN, text, keyboard(rows))
 
 
 async def refuse(update: Update, context: KamContext, key: str) -> None:

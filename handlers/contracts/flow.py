@@ -445,9 +445,9 @@ async def start_edit(update: Update, context: KamContext) -> None:
         "file_name": contract.file_name,
         "notes": contract.notes,
     }
-    for name, value in ((SIGNED, contract.signed_on), (STARTS, contract.starts_on)):
+    days = ((SIGNED, contract.signed_on), (STARTS, contract.starts_on), (ENDS, contract.ends_on))
+    for name, value in days:
         data[name] = value.isoformat() if value else None
-    data[ENDS] = contract.ends_on.isoformat() if contract.ends_on else None
     await CONTRACT.start(update, context, REVIEW, data=data)
 
 

@@ -67,13 +67,9 @@ async def on_delete(update: Update, context: KamContext) -> None:
         return
     t = context.t
     if callback_parts(update, "ctr:del")[1:] != ["yes"]:
-        await answer(update)
-        rows = [
-            [button(t("contract.delete_yes"), f"ctr:del:{contract.id}:yes")],
-            [button(t("button.back"), f"ctr:v:{contract.id}")],
-        ]
         text = t("contract.delete_ask", title=clip(contract.title, 200))
-        await show_screen(update, context, c.SCREEN, text, keyboard(rows))
+        yes = (t("contract.delete_yes"), f"ctr:del:{contract.id}:yes")
+        await c.ask_to_confirm(update, context, text, yes, f"ctr:v:{contract.id}")
         return
     storage = context.services.storage
     now = context.services.clock.now()

@@ -243,13 +243,9 @@ async def on_remove(update: Update, context: KamContext) -> None:
         return
     t = context.t
     if callback_parts(update, "ctr:odel")[1:] != ["yes"]:
-        await answer(update)
-        rows = [
-            [button(t("contract.term_remove_yes"), f"ctr:odel:{term.id}:yes")],
-            [button(t("button.back"), f"ctr:o:{term.id}")],
-        ]
         text = t("contract.term_remove_ask", what=clip(term.description, 200))
-        await show_screen(update, context, c.SCREEN, text, keyboard(rows))
+        yes = (t("contract.term_remove_yes"), f"ctr:odel:{term.id}:yes")
+        await c.ask_to_confirm(update, context, text, yes, f"ctr:o:{term.id}")
         return
     storage = context.services.storage
     now = context.services.clock.now()
