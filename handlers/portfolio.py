@@ -141,7 +141,7 @@ async def show_portfolio(update: Update, context: KamContext, page: int = 0) -> 
         [button(t("portfolio.prospects_button", count=unowned), "pf:pros:0")],
         [button(t("button.done"), "pf:close")],
     ]
-    text = f"<b>{header}</b>\n\n" + pages[page]
+    text = f"<b>{header}</b>\n<i>{t('portfolio.revenue_note')}</i>\n\n" + pages[page]
     await show_screen(
         update, context, SCREEN, text, keyboard(rows), new_message=update.callback_query is None
     )
