@@ -240,6 +240,7 @@ class ContractFields:
     file_id: str | None = None
     file_name: str | None = None
     notes: str | None = None
+    deal_id: int | None = None  # the won deal it was signed from (its revenue moves here)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,8 @@ class Contract:
     notes: str | None
     file_id: str | None
     file_name: str | None
+    deal_id: int | None = None  # the won deal it was signed from
+    deal_title: str | None = None
 
     @property
     def live(self) -> bool:
@@ -67,6 +69,7 @@ class Contract:
             file_id=self.file_id,
             file_name=self.file_name,
             notes=self.notes,
+            deal_id=self.deal_id,
         )
 
 
@@ -92,8 +95,8 @@ class CardSummary:
 
 
 _CONTRACT = (
-    "SELECT c.*, a.name AS account_name, a.owner_id FROM contracts c"
-    " JOIN accounts a ON a.id = c.account_id"
+    "SELECT c.*, a.name AS account_name, a.owner_id, dl.title AS deal_title FROM contracts c"
+    " JOIN accounts a ON a.id = c.account_id LEFT JOIN deals dl ON dl.id = c.deal_id"
 )
 
 
@@ -117,6 +120,8 @@ def _row_to_contract(row: aiosqlite.Row) -> Contract:
             "notes",
             "file_id",
             "file_name",
+            "deal_id",
+            "deal_title",
         )
     }
     for name in ("signed_on", "starts_on", "ends_on"):
@@ -165,6 +170,21 @@ def _contract_values(contract: ContractFields) -> dict[str, object]:
     return {f.name: _db_value(getattr(contract, f.name)) for f in fields(contract)}
 
 
+async def _linkable_deal(
+    conn: aiosqlite.Connection, account_id: int, deal_id: object, contract_id: int | None
+) -> int | None:
+    """The deal to link, if it is still there, of the same account, and not linked to another
+    contract (a deal deleted or linked meanwhile leaves the contract unlinked)."""
+    if not isinstance(deal_id, int):
+        return None
+    cursor = await conn.execute(
+        "SELECT 1 FROM deals d WHERE d.id = ? AND d.account_id = ? AND NOT EXISTS"
+        " (SELECT 1 FROM contracts c WHERE c.deal_id = d.id AND c.id IS NOT ?)",
+        (deal_id, account_id, contract_id),
+    )
+    return deal_id if await cursor.fetchone() is not None else None
+
+
 async def insert_contract(
     conn: aiosqlite.Connection,
     *,
@@ -179,6 +199,7 @@ async def insert_contract(
 ) -> int:
     """Inserts a contract (`details`, when given, carries every field, the title included)."""
     values = _contract_values(details or ContractFields(title, number=number, ends_on=ends_on))
+    values["deal_id"] = await _linkable_deal(conn, account_id, values["deal_id"], None)
     stamp = dt_to_db(now)
     columns = ", ".join(values)
     marks = ", ".join("?" for _ in values)
@@ -323,6 +344,11 @@ class ContractRepository:
             ).fetchone()
             if row is None:
                 return False
+            if "deal_id" in values:
+                deal_id = values["deal_id"]
+                values["deal_id"] = await _linkable_deal(
+                    conn, row["account_id"], deal_id, row["id"]
+                )
             await audit.update_changed(
                 conn, row, values, table="contracts", entity="contract", at=now, actor_id=actor_id
             )

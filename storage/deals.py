@@ -35,7 +35,13 @@ SETTABLE = frozenset(
         "owner_id",
     }
 )
-_SELECT = "SELECT d.*, a.name AS account_name FROM deals d JOIN accounts a ON a.id = d.account_id"
+# A won deal as stored: stage 'won', or a signed "agreement" of the former History.
+WON = "(d.stage = 'won' OR (d.kind = 'agreement' AND d.stage != 'lost'))"
+_SELECT = (
+    "SELECT d.*, a.name AS account_name, lc.id AS contract_id, lc.title AS contract_title"
+    " FROM deals d JOIN accounts a ON a.id = d.account_id"
+    " LEFT JOIN contracts lc ON lc.deal_id = d.id"
+)
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,8 @@ class Deal:
     owner_id: int | None
     stage_changed_at: datetime | None
     created_at: datetime | None
+    contract_id: int | None = None  # the contract signed from it
+    contract_title: str | None = None
 
     @property
     def shown_stage(self) -> str:
@@ -95,6 +103,8 @@ def row_to_deal(row: aiosqlite.Row) -> Deal:
         owner_id=row["owner_id"],
         stage_changed_at=opt_dt_from_db(row["stage_changed_at"]),
         created_at=opt_dt_from_db(row["created_at"]),
+        contract_id=row["contract_id"],
+        contract_title=row["contract_title"],
     )
 
 
@@ -127,6 +137,24 @@ class DealRepository:
     async def for_account(self, account_id: int) -> list[Deal]:
         """The account's deals: open first, then won and lost (see `listing_key`)."""
         rows = await self._db.fetch_all(_SELECT + " WHERE d.account_id = ?", (account_id,))
+        return sorted((row_to_deal(r) for r in rows), key=listing_key)
+
+    async def titles(self, ids: set[int]) -> dict[int, str]:
+        """The titles of the deals still there, by id."""
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._db.fetch_all(
+            f"SELECT id, title FROM deals WHERE id IN ({marks})", tuple(sorted(ids))
+        )
+        return {int(row["id"]): str(row["title"]) for row in rows}
+
+    async def won_unlinked(self, account_id: int, *, contract_id: int | None = None) -> list[Deal]:
+        """The account's won deals that no contract was signed from yet (or only
+        `contract_id`), most recently closed first: what a new contract may come from."""
+        rows = await self._db.fetch_all(
+            _SELECT + " WHERE d.account_id = ? AND " + WON + " AND NOT EXISTS"
+            " (SELECT 1 FROM contracts c WHERE c.deal_id = d.id AND c.id IS NOT ?)",
+            (account_id, contract_id),
+        )
         return sorted((row_to_deal(r) for r in rows), key=listing_key)
 
     async def create(
@@ -221,6 +249,7 @@ class DealRepository:
             ).fetchone()
             if row is None:
                 return False
+            await unlink_contracts(conn, deal_id, actor_id, now)
             await conn.execute("DELETE FROM deals WHERE id = ?", (deal_id,))
             await audit.record(
                 conn,
@@ -233,6 +262,23 @@ class DealRepository:
             )
             await _touch_account(conn, int(row["account_id"]), now)
         return True
+
+
+async def unlink_contracts(
+    conn: aiosqlite.Connection, deal_id: int, actor_id: int, now: datetime
+) -> None:
+    """The contracts signed from a deal being deleted lose their link (audited)."""
+    linked = await conn.execute_fetchall("SELECT * FROM contracts WHERE deal_id = ?", (deal_id,))
+    for contract in linked:
+        await audit.update_changed(
+            conn,
+            contract,
+            {"deal_id": None},
+            table="contracts",
+            entity="contract",
+            at=now,
+            actor_id=actor_id,
+        )
 
 
 async def _touch_account(conn: aiosqlite.Connection, account_id: int, now: datetime) -> None:

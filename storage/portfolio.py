@@ -5,7 +5,7 @@ A lead sees the managers whose lead they are (managers.lead_id) and themself; an
 every active manager. Key accounts are the ones with status 'active' or 'at_risk'. An
 account's revenue is the sum of its active (or at-risk) contracts' values plus its deals won
 since a given day (domain.portfolio.won_since; agreements of the former History count as won
-from the day they were entered), per currency.
+from the day they were entered) that no contract was signed from yet, per currency.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from domain.money import Money
 from storage import audit
 from storage.codec import dt_to_db
 from storage.database import Database
+from storage.deals import WON
 from storage.managers import Manager, led_by, row_to_manager
 
 KEY_STATUSES = ("active", "at_risk")
@@ -31,8 +32,8 @@ _REVENUE = (
     " SELECT d.account_id, d.currency, sum(d.amount_minor) FROM deals d"
     " JOIN accounts a ON a.id = d.account_id"
     " WHERE a.owner_id IN ({ids}) AND a.archived_at IS NULL"
-    " AND (d.stage = 'won' OR (d.kind = 'agreement' AND d.stage != 'lost'))"
-    " AND coalesce(d.closed_on, substr(d.created_at, 1, 10)) >= :since"
+    " AND " + WON + " AND coalesce(d.closed_on, substr(d.created_at, 1, 10)) >= :since"
+    " AND NOT EXISTS (SELECT 1 FROM contracts l WHERE l.deal_id = d.id)"
     " AND d.amount_minor IS NOT NULL AND d.currency IS NOT NULL"
     " GROUP BY d.account_id, d.currency"
 )

@@ -19,6 +19,7 @@ from storage import audit
 from storage.accounts import Account, row_to_account
 from storage.codec import dt_to_db, opt_dt_from_db
 from storage.database import Database
+from storage.deals import unlink_contracts
 from storage.tasks import Task, insert_task, row_to_task
 from storage.team import write_sponsor_flag
 
@@ -496,6 +497,8 @@ class ProfileRepository:
                     (stamp, item_id),
                 )
             else:
+                if kind == "deal":
+                    await unlink_contracts(conn, item_id, actor_id, now)
                 await conn.execute(f"DELETE FROM {table.table} WHERE id = ?", (item_id,))
             await audit.record(
                 conn,

@@ -10,6 +10,7 @@ hist:<account>:<page>   a page of the account's history (the right is checked on
 from __future__ import annotations
 
 import html
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from telegram import InlineKeyboardButton, Update
@@ -103,6 +104,7 @@ FIELD_LABELS = {
         "birthday",
         "opportunity_1y_minor",
         "opportunity_3_5y_minor",
+        "deal_id",
     )
 }
 # Bookkeeping columns a person need not read.
@@ -112,15 +114,25 @@ HIDDEN_FIELDS = frozenset(
 ACTION_MARKS = {"create": "➕", "update": "✏️", "delete": "✖"}
 
 
-def _value(context: KamContext, row: HistoryEntry, raw: str, names: dict[int, str]) -> str:
-    """A stored value as the reader reads it: a manager's name, a status or kind in their
-    language, a date in their language and zone, yes/no, or the text shortened; escaped for
-    HTML."""
+@dataclass(frozen=True)
+class Names:
+    """What ids in the log stand for: managers' names and deals' titles."""
+
+    managers: dict[int, str]
+    deals: dict[int, str]
+
+
+def _value(context: KamContext, row: HistoryEntry, raw: str, names: Names) -> str:
+    """A stored value as the reader reads it: a manager's name, a deal's title, a status or
+    kind in their language, a date in their language and zone, yes/no, or the text shortened;
+    escaped for HTML."""
     field = row.field
     if (message := code_message(row.entity, field, raw)) is not None:
         return context.t(message)
     if field in MANAGER_FIELDS and (manager_id := parse_id(raw)) is not None:
-        return html.escape(short(names.get(manager_id, raw)), quote=False)
+        return html.escape(short(names.managers.get(manager_id, raw)), quote=False)
+    if field == "deal_id" and (deal_id := parse_id(raw)) is not None:
+        return html.escape(short(names.deals.get(deal_id, f"#{raw}")), quote=False)
     if field in FLAG_FIELDS and raw in ("0", "1"):
         return context.t("audit.yes" if raw == "1" else "audit.no")
     if field and field.endswith("_minor") and (amount := parse_number(raw)) is not None:
@@ -133,7 +145,7 @@ def _value(context: KamContext, row: HistoryEntry, raw: str, names: dict[int, st
     return html.escape(short(parsed), quote=False)
 
 
-def _shown(context: KamContext, row: HistoryEntry, raw: str | None, names: dict[int, str]) -> str:
+def _shown(context: KamContext, row: HistoryEntry, raw: str | None, names: Names) -> str:
     if raw is None:
         return context.t("audit.erased") if row.erased else "—"
     return _value(context, row, raw, names)
@@ -162,7 +174,7 @@ def _heading(context: KamContext, row: HistoryEntry) -> str:
     return f"<b>{context.fmt.datetime(row.at, year=True)} · {who}</b>"
 
 
-def group_lines(context: KamContext, chunk: Group[HistoryEntry], names: dict[int, str]) -> str:
+def group_lines(context: KamContext, chunk: Group[HistoryEntry], names: Names) -> str:
     """One change: ✏️ the item, then a line per field in the order they were written."""
     head = chunk.head
     lines = [f"{ACTION_MARKS.get(head.action, '•')} {_subject(context, head)}"]
@@ -182,7 +194,7 @@ def group_lines(context: KamContext, chunk: Group[HistoryEntry], names: dict[int
     return "\n".join(lines)
 
 
-def page_text(context: KamContext, rows: list[HistoryEntry], names: dict[int, str]) -> list[str]:
+def page_text(context: KamContext, rows: list[HistoryEntry], names: Names) -> list[str]:
     """The page's changes; the "when · who" heading only where it differs from the one above."""
     blocks: list[str] = []
     shown = ""
@@ -192,6 +204,17 @@ def page_text(context: KamContext, rows: list[HistoryEntry], names: dict[int, st
         blocks.append(text if heading == shown else f"{heading}\n{text}")
         shown = heading
     return blocks
+
+
+async def _names(context: KamContext, rows: list[HistoryEntry]) -> Names:
+    deal_ids = {i for row in rows if row.field == "deal_id" for i in _ids(row)}
+    deals = await context.services.storage.deals.titles(deal_ids) if deal_ids else {}
+    return Names(await manager_names(context), deals)
+
+
+def _ids(row: HistoryEntry) -> list[int]:
+    values = (row.old_value, row.new_value)
+    return [i for raw in values if raw is not None and (i := parse_id(raw)) is not None]
 
 
 async def show_history(update: Update, context: KamContext, account_id: int, page: int) -> None:
@@ -209,7 +232,7 @@ async def show_history(update: Update, context: KamContext, account_id: int, pag
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     page = min(page, pages - 1)
     rows = await storage.audit.history(account_id, offset=page * PER_PAGE, limit=PER_PAGE)
-    names = await manager_names(context)
+    names = await _names(context, rows)
     title = t("audit.history.title", name=short(account.name, 60))
     if pages > 1:
         title += " " + t("audit.history.page", page=page + 1, pages=pages)

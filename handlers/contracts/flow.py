@@ -1,7 +1,9 @@
 """`/contract` and "➕ Add contract": a contract by conversation, then its review card.
 
-Client (unless opened from one), title, number, signed, start and end, value and currency,
-the signed file (a document), notes; the review card edits any field and comes back.
+Client (unless opened from one), the won deal it was signed from (asked only when the client
+has won deals without a contract; it fills the title and value), title, number, signed, start
+and end, value and currency, the signed file (a document), notes; the review card edits any
+field and comes back.
 "✏️ Edit" on a saved contract opens the same card, prefilled; Save writes it back.
 The draft is the run's data (JSON values: dates as ISO text).
 """
@@ -38,13 +40,14 @@ from handlers.menu import any_menu_button
 from handlers.profiles.common import account_labels
 from handlers.ui import answer, callback_id, clip, grid, parse_id
 
-ACCOUNT, TITLE, NUMBER = "account", "title", "number"
+ACCOUNT, DEAL, TITLE, NUMBER = "account", "deal", "title", "number"
 SIGNED, STARTS, ENDS = "signed", "starts", "ends"
 VALUE, FILE, NOTES, REVIEW = "value", "file", "notes", "review"
-ORDER = (ACCOUNT, TITLE, NUMBER, SIGNED, STARTS, ENDS, VALUE, FILE, NOTES, REVIEW)
-EDITABLE = (TITLE, NUMBER, SIGNED, STARTS, ENDS, VALUE, FILE, NOTES)
+ORDER = (ACCOUNT, DEAL, TITLE, NUMBER, SIGNED, STARTS, ENDS, VALUE, FILE, NOTES, REVIEW)
+EDITABLE = (DEAL, TITLE, NUMBER, SIGNED, STARTS, ENDS, VALUE, FILE, NOTES)
 LIMITS = {TITLE: 200, NUMBER: 60, NOTES: 2000}
 ACCOUNT_BUTTONS = 8
+DEAL_BUTTONS = 6
 DOCUMENT = filters.UpdateType.MESSAGE & filters.Document.ALL
 NOT_A_DOCUMENT = filters.UpdateType.MESSAGE & ~filters.Document.ALL & ~filters.COMMAND
 
@@ -52,22 +55,38 @@ NOT_A_DOCUMENT = filters.UpdateType.MESSAGE & ~filters.Document.ALL & ~filters.C
 # --- moving through the steps ------------------------------------------------------------------
 
 
+def _asks_deal(run: Run) -> bool:
+    """The deal step is shown when the client has won deals without a contract."""
+    return bool(run.data.get("deals"))
+
+
 def _forward(run: Run) -> str:
     if run.data.get("review"):
         return REVIEW
-    return ORDER[ORDER.index(run.step) + 1]
+    following = ORDER[ORDER.index(run.step) + 1]
+    return TITLE if following == DEAL and not _asks_deal(run) else following
+
+
+def _first_step(run: Run) -> str:
+    """Where a flow whose client is known starts."""
+    return DEAL if _asks_deal(run) else TITLE
 
 
 def _has_back(run: Run) -> bool:
     if run.data.get("review"):
         return run.step != REVIEW
-    return run.step not in (ACCOUNT, REVIEW) and not (run.step == TITLE and run.data.get("fixed"))
+    if run.step in (ACCOUNT, REVIEW):
+        return False
+    return not (run.step == _first_step(run) and run.data.get("fixed"))
 
 
 async def back(update: Update, context: KamContext, run: Run) -> Next:
     if not _has_back(run):
         return None
-    return REVIEW if run.data.get("review") else ORDER[ORDER.index(run.step) - 1]
+    if run.data.get("review"):
+        return REVIEW
+    previous = ORDER[ORDER.index(run.step) - 1]
+    return ACCOUNT if previous == DEAL and not _asks_deal(run) else previous
 
 
 async def skip(update: Update, context: KamContext, run: Run) -> Next:
@@ -144,6 +163,71 @@ async def choose_account(update: Update, context: KamContext, run: Run) -> Next:
         run.note = context.t("contract.account_denied")
         return Go.REDRAW
     run.data["account_id"], run.data["account_name"] = account.id, account.name
+    await _offer_deals(context, run)
+    return _forward(run)
+
+
+# --- the won deal it was signed from ---------------------------------------------------------
+
+
+async def _deal_choices(
+    context: KamContext, account_id: int, contract_id: int | None = None
+) -> list[list[Any]]:
+    """The client's won deals without a contract (this contract's own deal included), as the
+    deal step's choices: [id, button label]."""
+    deals = await context.services.storage.deals.won_unlinked(account_id, contract_id=contract_id)
+    choices: list[list[Any]] = []
+    for deal in deals[:DEAL_BUTTONS]:
+        money = c.money_text(context.fmt, deal.amount_minor, deal.currency)
+        choices.append([deal.id, " · ".join(filter(None, (clip(deal.title, 40), money)))])
+    return choices
+
+
+async def _offer_deals(context: KamContext, run: Run) -> None:
+    contract_id = run.data.get("contract_id")
+    run.data["deals"] = await _deal_choices(
+        context,
+        int(run.data["account_id"]),
+        contract_id if isinstance(contract_id, int) else None,
+    )
+    if _deal_label(run, run.data.get("deal_id")) is None:
+        run.data.pop("deal_id", None)  # another client's deal, or one linked meanwhile
+
+
+def _deal_label(run: Run, deal_id: object) -> str | None:
+    return next((str(label) for i, label in run.data.get("deals") or [] if i == deal_id), None)
+
+
+async def ask_deal(update: Update, context: KamContext, run: Run) -> Screen:
+    t, chosen = context.t, run.data.get("deal_id")
+    rows = [
+        [run.button(("✓ " if deal_id == chosen else "🏆 ") + str(label), "deal", deal_id)]
+        for deal_id, label in run.data.get("deals") or []
+    ]
+    unlinked = "deal_id" in run.data and chosen is None  # chosen before, or being edited
+    rows.append([run.button(("✓ " if unlinked else "") + t("contract.deal_none"), "nodeal")])
+    return _screen(context, run, "contract.ask.deal", rows, account=str(run.data["account_name"]))
+
+
+async def choose_deal(update: Update, context: KamContext, run: Run) -> Next:
+    """Links the deal; an empty title or value is filled from it."""
+    deal_id = parse_id(run.arg(0))
+    deal = await context.services.storage.deals.get(deal_id) if deal_id else None
+    offered = deal is not None and _deal_label(run, deal.id) is not None
+    if deal is None or not offered or deal.account_id != run.data["account_id"]:
+        run.note = context.t("contract.deal_gone")
+        await _offer_deals(context, run)
+        return Go.REDRAW
+    run.data["deal_id"] = deal.id
+    if not run.data.get("title"):
+        run.data["title"] = clip(deal.title, LIMITS[TITLE])
+    if run.data.get("amount") is None and deal.amount_minor and deal.currency in c.CURRENCIES:
+        run.data["amount"], run.data["currency"] = deal.amount_minor, deal.currency
+    return _forward(run)
+
+
+async def no_deal(update: Update, context: KamContext, run: Run) -> Next:
+    run.data["deal_id"] = None
     return _forward(run)
 
 
@@ -151,9 +235,24 @@ async def choose_account(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def ask_title(update: Update, context: KamContext, run: Run) -> Screen:
+    """A title already there (from the deal, or being edited) can be kept with a button."""
+    title = str(run.data.get("title") or "")
+    rows = [[run.button(context.t("contract.keep"), "skip")]] if title else None
     return _screen(
-        context, run, "contract.ask.title", account=str(run.data.get("account_name", ""))
+        context,
+        run,
+        "contract.ask.title",
+        rows,
+        current=clip(title, 200) or None,
+        account=str(run.data.get("account_name", "")),
     )
+
+
+async def keep_title(update: Update, context: KamContext, run: Run) -> Next:
+    if not run.data.get("title"):
+        run.note = context.t("contract.need_text")
+        return Go.REDRAW
+    return _forward(run)
 
 
 async def ask_number(update: Update, context: KamContext, run: Run) -> Screen:
@@ -326,6 +425,7 @@ def draft_fields(run: Run) -> rules.ContractFields:
         file_id=data.get("file_id") or None,
         file_name=data.get("file_name") or None,
         notes=data.get("notes") or None,
+        deal_id=data.get("deal_id") if isinstance(data.get("deal_id"), int) else None,
     )
 
 
@@ -351,6 +451,8 @@ def review_text(context: KamContext, run: Run) -> str:
         t("contract.field.file", value=draft.file_name or ("📎" if draft.file_id else "—")),
         t("contract.field.notes", value=clip(draft.notes or "", 600) or "—"),
     ]
+    if draft.deal_id is not None:
+        lines.insert(2, t("contract.field.deal", value=_deal_label(run, draft.deal_id) or "—"))
     text = "\n".join(lines)
     return (run.note + "\n\n" + text) if run.note else text
 
@@ -362,13 +464,16 @@ async def enter_review(update: Update, context: KamContext, run: Run) -> Next:
 
 async def ask_review(update: Update, context: KamContext, run: Run) -> Screen:
     t = context.t
-    edits = [run.button("✏️ " + t(f"contract.edit.{name}"), "ed", name) for name in EDITABLE]
+    names = [name for name in EDITABLE if name != DEAL or _asks_deal(run)]
+    edits = [run.button("✏️ " + t(f"contract.edit.{name}"), "ed", name) for name in names]
     rows = [*grid(edits, 2), [run.button(t("contract.save"), "save")], _nav(context, run)]
     return Screen(review_text(context, run), rows)
 
 
 async def edit_field(update: Update, context: KamContext, run: Run) -> Next:
     name = run.arg(0)
+    if name == DEAL and not _asks_deal(run):
+        return Go.REDRAW
     return name if name in EDITABLE else Go.REDRAW
 
 
@@ -420,8 +525,9 @@ async def start_for_account(update: Update, context: KamContext) -> None:
     if not await authz.require(update, context, Action.CHANGE, target):
         return
     await answer(update)
-    data = {"account_id": account.id, "account_name": account.name, "fixed": True}
-    await CONTRACT.start(update, context, TITLE, data=data)
+    deals = await _deal_choices(context, account.id)
+    data = {"account_id": account.id, "account_name": account.name, "fixed": True, "deals": deals}
+    await CONTRACT.start(update, context, DEAL if deals else TITLE, data=data)
 
 
 async def start_edit(update: Update, context: KamContext) -> None:
@@ -444,6 +550,8 @@ async def start_edit(update: Update, context: KamContext) -> None:
         "file_id": contract.file_id,
         "file_name": contract.file_name,
         "notes": contract.notes,
+        "deal_id": contract.deal_id,
+        "deals": await _deal_choices(context, contract.account_id, contract.id),
     }
     days = ((SIGNED, contract.signed_on), (STARTS, contract.starts_on), (ENDS, contract.ends_on))
     for name, value in days:
@@ -456,7 +564,8 @@ def _steps() -> list[Step]:
     skips = on_button("skip", skip)
     return [
         Step(ACCOUNT, ask_account, [on_button("acc", choose_account), on_text(search_account)]),
-        Step(TITLE, ask_title, [on_text(typed_text)]),
+        Step(DEAL, ask_deal, [on_button("deal", choose_deal), on_button("nodeal", no_deal)]),
+        Step(TITLE, ask_title, [on_text(typed_text), on_button("skip", keep_title)]),
         Step(NUMBER, ask_number, [on_text(typed_text), skips]),
         Step(SIGNED, ask_date, dates),
         Step(STARTS, ask_date, dates),

@@ -89,6 +89,8 @@ def contract_text(context: KamContext, contract: Contract, terms: list[Obligatio
     t, fmt = context.t, context.fmt
     lines = [f"📄 <b>{c.esc(contract.title, 200)}</b>"]
     lines.append(t("contract.field.account", value=clip(contract.account_name, 120)))
+    if contract.deal_title:
+        lines.append(t("contract.field.deal", value=clip(contract.deal_title, 120)))
     if contract.number:
         lines.append(t("contract.field.number", value=clip(contract.number, 60)))
     if contract.signed_on:

@@ -32,6 +32,7 @@ from handlers.ui import (
     callback_id,
     callback_page,
     callback_parts,
+    clip,
     grid,
     keyboard,
     show_screen,
@@ -67,6 +68,8 @@ async def show_deal(
                 button(t("deal.delete_button"), f"deal:del:{deal.id}"),
             ]
         )
+    if deal.contract_id is not None:
+        rows.append([button(t("deal.contract_button"), f"ctr:v:{deal.contract_id}")])
     rows.append(
         [
             button(t("deal.all_button"), f"deal:list:{deal.account_id}:0"),
@@ -74,6 +77,8 @@ async def show_deal(
         ]
     )
     text = (note + "\n\n" if note else "") + card(t, context.fmt, deal)
+    if deal.contract_title is not None:
+        text += "\n" + t("deal.line.contract", title=clip(deal.contract_title, 120))
     await show_screen(update, context, SCREEN, text, keyboard(rows), new_message=new_message)
 
 

@@ -501,3 +501,149 @@ async def test_a_kam_cannot_change_the_status_of_another_kams_contract(
         assert ivan_user.last_alert == denied, data
         assert "Secret supply" not in ivan_user.last_text
     assert (await storage.contracts.contract_status(contract_id)) == "active"
+
+
+async def _won_deal(storage: Storage, clock: FakeClock, account_id: int, title: str) -> int:
+    admin = await storage.managers.by_telegram_id(ADMIN_ID)
+    assert admin is not None
+    values = {"title": title, "stage": "won", "amount_minor": 5_000_000_00, "currency": "RUB"}
+    deal = await storage.deals.create(account_id, values, actor_id=admin.id, now=clock.now())
+    return deal.id
+
+
+async def test_a_contract_signed_from_a_won_deal_takes_its_title_value_and_revenue(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    account_id = await _account(storage, clock)
+    deal_id = await _won_deal(storage, clock, account_id, "Pipes <2027>")
+    await admin.send("/contract")
+    await admin.press("VT-Metal")
+    assert "signed from a won deal" in admin.last_text
+    assert admin.buttons[:2] == ["🏆 Pipes <2027> · 5,000,000\xa0₽", "No, a contract of its own"]
+    await admin.press("🏆 Pipes <2027> · 5,000,000\xa0₽")
+    assert "What is it called?" in admin.last_text and "Now: Pipes <2027>" in admin.last_text
+    assert "&lt;2027&gt;" in admin.last_html
+    await admin.press("Back")  # the deal step again, its choice marked
+    assert "✓ Pipes <2027> · 5,000,000\xa0₽" in admin.buttons
+    await admin.press("✓ Pipes <2027> · 5,000,000\xa0₽")
+    await admin.press("Keep it ✓")
+    assert "Number" in admin.last_text or "number" in admin.last_text
+    await admin.press("Skip")
+    await admin.press("Today")
+    await admin.press("Today")
+    await admin.press("1 year")
+    assert "Now: 5,000,000\xa0₽" in admin.last_text  # the deal's value, kept with Skip
+    await admin.press("Skip")
+    await admin.press("Skip")
+    await admin.press("Skip")
+    assert "From the deal: Pipes <2027>" in admin.last_text
+    await admin.press("Save")
+    assert "From the deal: Pipes <2027>" in admin.last_text
+    [(contract, _)] = await storage.contracts.for_account(account_id)
+    assert contract.deal_id == deal_id and contract.title == "Pipes <2027>"
+    assert contract.amount_minor == 5_000_000_00 and contract.currency == "RUB"
+    # a second contract of the client is no longer offered that deal: no deal step
+    await admin.send("/contract")
+    await admin.press("VT-Metal")
+    assert "What is it called?" in admin.last_text
+    # the contract's edit card can unlink it
+    await admin.send("/cancel")
+    await admin.press_data(f"ctr:edit:{contract.id}")
+    await admin.press("✏️ Deal")
+    await admin.press("No, a contract of its own")
+    assert "From the deal" not in admin.last_text
+    await admin.press("Save")
+    unlinked = await storage.contracts.get(contract.id)
+    assert unlinked is not None and unlinked.deal_id is None
+    await admin.press_data(f"hist:{account_id}:0")
+    assert "won deal: Pipes <2027> → —" in admin.last_text
+
+
+async def test_a_deal_gone_meanwhile_or_forged_is_refused_and_asked_again(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    account_id = await _account(storage, clock)
+    other = await _account(storage, clock, "NRG")
+    deal_id = await _won_deal(storage, clock, account_id, "Pilot")
+    theirs = await _won_deal(storage, clock, other, "Other client's deal")
+    await admin.send("/contract")
+    await admin.press("VT-Metal")
+    pressed = [str(b.get("callback_data")) for b in admin.last_message.buttons]
+    data = next(d for d in pressed if d.endswith(f":deal:{deal_id}"))
+    await admin.press_data(data.replace(f":deal:{deal_id}", f":deal:{theirs}"))
+    assert "can no longer be chosen" in admin.last_text
+    assert "signed from a won deal" in admin.last_text
+    admin_id = (await storage.managers.by_telegram_id(ADMIN_ID)).id  # type: ignore[union-attr]
+    await storage.deals.delete(deal_id, actor_id=admin_id, now=clock.now())
+    await admin.press("🏆 Pilot · 5,000,000\xa0₽")
+    assert "can no longer be chosen" in admin.last_text
+    assert "What is it called?" not in admin.last_text
+    await admin.press("No, a contract of its own")
+    assert "What is it called?" in admin.last_text
+
+
+@pytest.mark.parametrize(
+    ("language", "texts"),
+    [
+        (
+            "zh",
+            {
+                "ask": "已赢得的交易",
+                "none": "不是，单独的合同",
+                "keep": "保留 ✓",
+                "skip": "跳过",
+                "today": "今天",
+                "end": "1年",
+                "field": "来自交易：Pilot",
+                "save": "保存",
+            },
+        ),
+        (
+            "ru",
+            {
+                "ask": "выигранной сделке",
+                "none": "Нет, отдельный договор",
+                "keep": "Оставить ✓",
+                "skip": "Пропустить",
+                "today": "Сегодня",
+                "end": "1 год",
+                "field": "По сделке: Pilot",
+                "save": "Сохранить",
+            },
+        ),
+    ],
+)
+async def test_the_deal_step_in_chinese_and_russian(
+    make_user: MakeUser, storage: Storage, clock: FakeClock, language: str, texts: dict[str, str]
+) -> None:
+    user = await make_user(2001, "Ivan", language_code=language)
+    manager = await add_manager(storage, 2001, "Ivan", now=clock.now(), language=language)
+    account_id = await add_account(storage, manager, "VT-Metal", now=clock.now())
+    won = {"title": "Pilot", "stage": "won", "amount_minor": 100_00, "currency": "CNY"}
+    await storage.deals.create(account_id, won, actor_id=manager.id, now=clock.now())
+    await user.send("/contract")
+    await user.press("VT-Metal")
+    assert texts["ask"] in user.last_text and texts["none"] in user.buttons
+    await user.press(next(b for b in user.buttons if b.startswith("🏆 Pilot")))
+    for label in ("keep", "skip", "today", "today", "end", "skip", "skip", "skip"):
+        await user.press(texts[label])
+    assert texts["field"] in user.last_text
+    await user.press(texts["save"])
+    [(contract, _)] = await storage.contracts.for_account(account_id)
+    assert contract.deal_id is not None and contract.amount_minor == 100_00
+
+
+async def test_the_deal_shows_the_contract_signed_from_it(
+    admin: TelegramUser, storage: Storage, clock: FakeClock
+) -> None:
+    account_id = await _account(storage, clock)
+    deal_id = await _won_deal(storage, clock, account_id, "Pilot")
+    admin_id = (await storage.managers.by_telegram_id(ADMIN_ID)).id  # type: ignore[union-attr]
+    fields = ContractFields("Supply <2027>", deal_id=deal_id)
+    await storage.contracts.create(account_id, fields, actor_id=admin_id, now=clock.now())
+    await admin.send("/deal")
+    await admin.press_data(f"deal:open:{deal_id}")
+    assert "Contract signed: Supply <2027>" in admin.last_text
+    assert "&lt;2027&gt;" in admin.last_html
+    await admin.press("📄 Its contract")
+    assert "📄 Supply <2027>" in admin.last_text and "From the deal: Pilot" in admin.last_text

@@ -84,7 +84,9 @@ async def test_a_lead_sees_the_team_flags_and_assigns_a_prospect(
     await lena_user.send("/portfolio")
     text = lena_user.last_text
     assert "Portfolio · 5 managers" in text and "Zed" not in text and "Hidden" not in text
-    assert "Revenue: contracts in force and deals won in the last 12 months." in text
+    assert (
+        "Revenue: contracts in force, and deals won in the last 12 months that no contract" in text
+    )
     kim_block = text.split("👤 Kim")[1].split("👤")[0]
     assert "4 key accounts" in kim_block and "More than 3 key accounts" in kim_block
     assert "Revenue 10M\xa0₽: more than twice the team's median (2M\xa0₽)" in kim_block
@@ -139,7 +141,7 @@ async def test_an_admin_sees_everyone_and_chinese_reads_naturally(
     assert "客户组合 · 7 位经理" in text and "Zed" in text and "Hidden" in text
     assert "4 个关键客户" in text and "关键客户超过 3 个" in text
     assert "营收合计：1000万卢布" in text
-    assert "近 12 个月赢得的交易" in text
+    assert "近 12 个月赢得且尚未签订合同的交易" in text
 
 
 async def test_a_long_portfolio_is_paged(

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
+import aiosqlite
+
 from domain.clock import FakeClock
+from domain.contracts import ContractFields
 from domain.deals import Closing
 from domain.money import Money
 from domain.portfolio import won_since
 from storage import Storage
 from storage.contracts import insert_contract
+from storage.migrations import apply_migrations, available_migrations
 from tests.reminder_support import add_account, add_manager
 
 
@@ -130,3 +135,96 @@ async def test_portfolio_revenue_scope_and_prospects(storage: Storage, clock: Fa
     assert not await storage.portfolio.assign(prospect.id, lena.id, actor_id=lena.id, now=now)
     owner = await storage.accounts.get(prospect.id)
     assert owner is not None and owner.owner_id == kim.id
+
+
+async def test_a_won_deal_counts_once_its_contract_is_entered(
+    storage: Storage, clock: FakeClock
+) -> None:
+    """Revenue: a won deal counts until a contract is signed from it; then the contract does
+    (not both). Deleting the deal unlinks the contract (audited)."""
+    now = clock.now()
+    kim = await add_manager(storage, 1, "Kim", now=now)
+    vt = await add_account(storage, kim, "VT-Metal", now=now)
+    other = await add_account(storage, kim, "NRG", now=now)
+    won = {"title": "Pilot", "stage": "won", "amount_minor": 500_00, "currency": "RUB"}
+    pilot = await storage.deals.create(vt, won, actor_id=kim.id, now=now)
+    signed = {"title": "Old", "kind": "agreement", "amount_minor": 1_00, "currency": "RUB"}
+    agreement = await storage.deals.create(vt, signed, actor_id=kim.id, now=now)
+    lost = {"title": "Lost", "stage": "lost", "amount_minor": 9_00, "currency": "RUB"}
+    await storage.deals.create(vt, lost, actor_id=kim.id, now=now)
+    offered = await storage.deals.won_unlinked(vt)
+    assert {d.title for d in offered} == {"Pilot", "Old"}
+
+    async def revenue() -> dict[str, int]:
+        [figures] = await storage.portfolio.portfolio(
+            kim.id, sees_all=True, won_since=won_since(now.date())
+        )
+        return next(a.revenue for a in figures.accounts if a.id == vt)
+
+    assert await revenue() == {"RUB": 501_00}
+    fields = ContractFields("Supply", amount_minor=600_00, currency="RUB", deal_id=pilot.id)
+    contract_id = await storage.contracts.create(vt, fields, actor_id=kim.id, now=now)
+    contract = await storage.contracts.get(contract_id)
+    assert contract is not None and contract.deal_id == pilot.id and contract.deal_title == "Pilot"
+    assert await revenue() == {"RUB": 601_00}  # the contract, and the unlinked agreement
+    assert [d.id for d in await storage.deals.won_unlinked(vt)] == [agreement.id]
+    mine = await storage.deals.won_unlinked(vt, contract_id=contract_id)
+    assert {d.id for d in mine} == {pilot.id, agreement.id}  # editing keeps its own deal
+    # A deal of another client, or one already taken, is not linked.
+    second = await storage.contracts.create(
+        other, ContractFields("X", deal_id=agreement.id), actor_id=kim.id, now=now
+    )
+    third = await storage.contracts.create(
+        vt, ContractFields("Y", deal_id=pilot.id), actor_id=kim.id, now=now
+    )
+    for unlinked in (second, third):
+        found = await storage.contracts.get(unlinked)
+        assert found is not None and found.deal_id is None
+    assert await storage.deals.delete(pilot.id, actor_id=kim.id, now=now)
+    contract = await storage.contracts.get(contract_id)
+    assert contract is not None and contract.deal_id is None
+    trail = await storage.audit.for_entity("contract", contract_id)
+    assert any(e.field == "deal_id" and e.old_value == str(pilot.id) for e in trail)
+
+
+async def test_contracts_from_before_the_link_read_unlinked(tmp_path: Path) -> None:
+    """A database migrated from before 0013: its contracts read as signed from no deal, and
+    its won deals still count as revenue."""
+    path = tmp_path / "old.sqlite3"
+    conn = await aiosqlite.connect(path, isolation_level=None)
+    await apply_migrations(conn, [m for m in available_migrations() if m.version < 13])
+    now = "2026-11-01T09:00:00Z"
+    await conn.execute(
+        "INSERT INTO managers (id, telegram_id, full_name, role, language, timezone, created_at,"
+        " updated_at) VALUES (1, 1, 'Anna', 'admin', 'en', 'UTC', ?, ?)",
+        (now, now),
+    )
+    await conn.execute(
+        "INSERT INTO accounts (id, name, status, owner_id, created_at, updated_at)"
+        " VALUES (5, 'VT-Metal', 'active', 1, ?, ?)",
+        (now, now),
+    )
+    await conn.execute(
+        "INSERT INTO contracts (id, account_id, title, status, amount_minor, currency,"
+        " created_by, created_at, updated_at) VALUES (7, 5, 'Supply', 'active', 100, 'RUB', 1,"
+        " ?, ?)",
+        (now, now),
+    )
+    await conn.execute(
+        "INSERT INTO deals (id, account_id, title, stage, amount_minor, currency, closed_on,"
+        " created_at, updated_at) VALUES (9, 5, 'Pilot', 'won', 50, 'RUB', '2026-10-30', ?, ?)",
+        (now, now),
+    )
+    await apply_migrations(conn)
+    await conn.close()
+    storage = await Storage.open(str(path))
+    try:
+        contract = await storage.contracts.get(7)
+        assert contract is not None and contract.deal_id is None and contract.deal_title is None
+        [figures] = await storage.portfolio.portfolio(
+            1, sees_all=True, won_since=won_since(date(2026, 11, 1))
+        )
+        assert figures.accounts[0].revenue == {"RUB": 150}
+        assert [d.id for d in await storage.deals.won_unlinked(5)] == [9]
+    finally:
+        await storage.close()
