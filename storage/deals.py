@@ -147,13 +147,16 @@ class DealRepository:
         )
         return {int(row["id"]): str(row["title"]) for row in rows}
 
-    async def won_unlinked(self, account_id: int, *, contract_id: int | None = None) -> list[Deal]:
-        """The account's won deals that no contract was signed from yet (or only
-        `contract_id`), most recently closed first: what a new contract may come from."""
+    async def won_unlinked(
+        self, account_id: int, *, since: date, contract_id: int | None = None
+    ) -> list[Deal]:
+        """The account's deals won since `since` that no contract was signed from yet, and
+        the one `contract_id` was signed from; most recently closed first: what a contract
+        may come from."""
         rows = await self._db.fetch_all(
-            _SELECT + " WHERE d.account_id = ? AND " + WON + " AND NOT EXISTS"
-            " (SELECT 1 FROM contracts c WHERE c.deal_id = d.id AND c.id IS NOT ?)",
-            (account_id, contract_id),
+            _SELECT + " WHERE d.account_id = :a AND " + WON + " AND (lc.id = :c OR lc.id IS NULL"
+            " AND coalesce(d.closed_on, substr(d.created_at, 1, 10)) >= :since)",
+            {"a": account_id, "since": since.isoformat(), "c": contract_id},
         )
         return sorted((row_to_deal(r) for r in rows), key=listing_key)
 

@@ -21,6 +21,7 @@ from domain import contracts as rules
 from domain.dates import parse_when
 from domain.money import currency_exponent, parse_money
 from domain.policy import Action
+from domain.portfolio import won_since
 from domain.search import Candidate, rank
 from handlers import authz
 from handlers.contracts import common as c
@@ -173,9 +174,12 @@ async def choose_account(update: Update, context: KamContext, run: Run) -> Next:
 async def _deal_choices(
     context: KamContext, account_id: int, contract_id: int | None = None
 ) -> list[list[Any]]:
-    """The client's won deals without a contract (this contract's own deal included), as the
-    deal step's choices: [id, button label]."""
-    deals = await context.services.storage.deals.won_unlinked(account_id, contract_id=contract_id)
+    """The client's deals won in the last 12 months without a contract (and this contract's
+    own deal), as the deal step's choices: [id, button label]."""
+    since = won_since(c.today(context))  # older deals no longer count as revenue
+    deals = await context.services.storage.deals.won_unlinked(
+        account_id, since=since, contract_id=contract_id
+    )
     choices: list[list[Any]] = []
     for deal in deals[:DEAL_BUTTONS]:
         money = c.money_text(context.fmt, deal.amount_minor, deal.currency)

@@ -152,8 +152,11 @@ async def test_a_won_deal_counts_once_its_contract_is_entered(
     agreement = await storage.deals.create(vt, signed, actor_id=kim.id, now=now)
     lost = {"title": "Lost", "stage": "lost", "amount_minor": 9_00, "currency": "RUB"}
     await storage.deals.create(vt, lost, actor_id=kim.id, now=now)
-    offered = await storage.deals.won_unlinked(vt)
-    assert {d.title for d in offered} == {"Pilot", "Old"}
+    years_ago = {"title": "2024", "stage": "won", "amount_minor": 1_00, "currency": "RUB"}
+    await storage.deals.create(vt, years_ago, actor_id=kim.id, now=now - timedelta(days=400))
+    since = won_since(now.date())
+    offered = await storage.deals.won_unlinked(vt, since=since)
+    assert {d.title for d in offered} == {"Pilot", "Old"}  # not lost, not older than a year
 
     async def revenue() -> dict[str, int]:
         [figures] = await storage.portfolio.portfolio(
@@ -167,8 +170,8 @@ async def test_a_won_deal_counts_once_its_contract_is_entered(
     contract = await storage.contracts.get(contract_id)
     assert contract is not None and contract.deal_id == pilot.id and contract.deal_title == "Pilot"
     assert await revenue() == {"RUB": 601_00}  # the contract, and the unlinked agreement
-    assert [d.id for d in await storage.deals.won_unlinked(vt)] == [agreement.id]
-    mine = await storage.deals.won_unlinked(vt, contract_id=contract_id)
+    assert [d.id for d in await storage.deals.won_unlinked(vt, since=since)] == [agreement.id]
+    mine = await storage.deals.won_unlinked(vt, since=since, contract_id=contract_id)
     assert {d.id for d in mine} == {pilot.id, agreement.id}  # editing keeps its own deal
     # A deal of another client, or one already taken, is not linked.
     second = await storage.contracts.create(
@@ -225,6 +228,7 @@ async def test_contracts_from_before_the_link_read_unlinked(tmp_path: Path) -> N
             1, sees_all=True, won_since=won_since(date(2026, 11, 1))
         )
         assert figures.accounts[0].revenue == {"RUB": 150}
-        assert [d.id for d in await storage.deals.won_unlinked(5)] == [9]
+        offered = await storage.deals.won_unlinked(5, since=date(2025, 11, 1))
+        assert [d.id for d in offered] == [9]
     finally:
         await storage.close()
