@@ -534,6 +534,34 @@ async def start_for_account(update: Update, context: KamContext) -> None:
     await CONTRACT.start(update, context, DEAL if deals else TITLE, data=data)
 
 
+async def start_from_deal(update: Update, context: KamContext) -> None:
+    """ctr:deal:<deal>: a won deal's "enter its contract": the client and the deal chosen, the
+    title and value filled from it (Back leads to the deal step)."""
+    deal = await context.services.storage.deals.get(callback_id(update, "ctr:deal"))
+    if deal is None:
+        await c.refuse(update, context, "contract.deal_gone")
+        return
+    target = await authz.contract(context, deal.account_id)
+    if not await authz.require(update, context, Action.CHANGE, target):
+        return
+    deals = await _deal_choices(context, deal.account_id)
+    if not any(deal_id == deal.id for deal_id, _ in deals):
+        await c.refuse(update, context, "contract.deal_gone")  # not won, or already signed
+        return
+    await answer(update)
+    data: dict[str, Any] = {
+        "account_id": deal.account_id,
+        "account_name": deal.account_name,
+        "fixed": True,
+        "deals": deals,
+        "deal_id": deal.id,
+        "title": clip(deal.title, LIMITS[TITLE]),
+    }
+    if deal.amount_minor and deal.currency in c.CURRENCIES:
+        data["amount"], data["currency"] = deal.amount_minor, deal.currency
+    await CONTRACT.start(update, context, TITLE, data=data)
+
+
 async def start_edit(update: Update, context: KamContext) -> None:
     """ctr:edit:<contract>: the review card of a saved contract, prefilled."""
     contract_id = callback_id(update, "ctr:edit")
@@ -606,6 +634,7 @@ CONTRACT = Flow(
         CommandHandler("contract", start),
         CallbackQueryHandler(start_for_account, pattern=r"^ctr:new:"),
         CallbackQueryHandler(start_edit, pattern=r"^ctr:edit:"),
+        CallbackQueryHandler(start_from_deal, pattern=r"^ctr:deal:"),
     ],
     steps=_steps(),
     common=[

@@ -60,7 +60,10 @@ async def show_deal(
     await answer(update)
     t = context.t
     rows: list[list[InlineKeyboardButton]] = []
-    if authz.may(context, Action.CHANGE, await deal_target(context, deal.account_id, deal.id)):
+    changes = authz.may(
+        context, Action.CHANGE, await deal_target(context, deal.account_id, deal.id)
+    )
+    if changes:
         rows += grid(_stage_buttons(context, deal), 3)
         rows.append(
             [
@@ -70,6 +73,8 @@ async def show_deal(
         )
     if deal.contract_id is not None:
         rows.append([button(t("deal.contract_button"), f"ctr:v:{deal.contract_id}")])
+    elif deal.shown_stage == "won" and changes:
+        rows.append([button(t("deal.enter_contract"), f"ctr:deal:{deal.id}")])
     rows.append(
         [
             button(t("deal.all_button"), f"deal:list:{deal.account_id}:0"),

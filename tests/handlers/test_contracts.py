@@ -647,3 +647,40 @@ async def test_the_deal_shows_the_contract_signed_from_it(
     assert "&lt;2027&gt;" in admin.last_html
     await admin.press("📄 Its contract")
     assert "📄 Supply <2027>" in admin.last_text and "From the deal: Pilot" in admin.last_text
+
+
+async def test_a_won_deal_offers_to_enter_its_contract(
+    admin: TelegramUser, make_user: MakeUser, storage: Storage, clock: FakeClock
+) -> None:
+    account_id = await _account(storage, clock)
+    deal_id = await _won_deal(storage, clock, account_id, "Pilot")
+    await admin.send("/deal")
+    await admin.press_data(f"deal:open:{deal_id}")
+    await admin.press("📄 Enter its contract")
+    assert "What is it called?" in admin.last_text and "Now: Pilot" in admin.last_text
+    await admin.press("Back")
+    assert (
+        "signed from a won deal" in admin.last_text and "✓ Pilot · 5,000,000\xa0₽" in admin.buttons
+    )
+    assert "Back" not in admin.buttons  # the client was given: nothing before the deal step
+    await admin.press("✓ Pilot · 5,000,000\xa0₽")
+    await admin.press("Keep it ✓")
+    assert "Its number?" in admin.last_text
+    await admin.send("/cancel")
+    # once a contract is signed from it, the deal opens that contract instead
+    admin_id = (await storage.managers.by_telegram_id(ADMIN_ID)).id  # type: ignore[union-attr]
+    fields = ContractFields("Supply", deal_id=deal_id)
+    await storage.contracts.create(account_id, fields, actor_id=admin_id, now=clock.now())
+    await admin.press_data(f"deal:open:{deal_id}")
+    assert "📄 Enter its contract" not in admin.buttons and "📄 Its contract" in admin.buttons
+    await admin.press_data(f"ctr:deal:{deal_id}")  # an old button: refused, nothing started
+    assert "can no longer be chosen" in (admin.last_alert or "")
+    # another KAM cannot start a contract from it
+    ivan_user = await make_user(2001, "Ivan")
+    ivan = await add_manager(storage, 2001, "Ivan", now=clock.now())
+    theirs = await add_account(storage, ivan, "Ivan's client", now=clock.now())
+    assert theirs
+    await ivan_user.send("/contract")
+    await ivan_user.press_data(f"ctr:deal:{deal_id}")
+    assert ivan_user.last_alert == translator("en")("error.stale_button")
+    assert "Pilot" not in ivan_user.last_text
