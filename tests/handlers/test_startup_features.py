@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.application import KamApplication, build_application
+from bot.application import KamApplication, _publish, build_application
 from bot.config import Settings
 from bot.context import KamApp
 from domain.clock import FakeClock
@@ -126,3 +126,16 @@ async def test_a_bot_whose_features_cannot_be_imported_stops(
     with pytest.raises(ImportError):
         await later.features_ready()
     assert later.features_failed and stopped == [True]
+
+
+async def test_the_command_menus_are_sent_after_the_updates_that_came_first(
+    later: KamApp, fake: FakeTelegram
+) -> None:
+    fake.add_user(ADMIN_ID + 1, "Boris")  # a stranger: refused in one message
+    first = Update.de_json(fake.send_text(ADMIN_ID + 1, "/start"), later.bot)
+    answering = asyncio.create_task(later.process_update(first))
+    await asyncio.sleep(0)  # it waits for the features
+    await _publish(later)
+    await answering
+    methods = [call.method for call in fake.calls() if call.method != "getMe"]
+    assert methods[0] == "sendMessage" and "setMyCommands" in methods, methods
