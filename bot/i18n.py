@@ -50,13 +50,10 @@ _KEYWORDS = frozenset({"msgid", "msgid_plural", "msgstr"})
 Entry = dict[str, list[str]]  # keyword (msgid, msgid_plural, msgstr, msgstr[1]) -> its parts
 
 
-def _unquote(text: str, where: str | int) -> str:
+def _unquote(text: str, where: int) -> str:
     if len(text) < 2 or text[0] != '"' or text[-1] != '"':
         raise ValueError(f"line {where}: expected a quoted string, got {text!r}")
-    inner = text[1:-1]
-    if "\\" not in inner:
-        return inner
-    return _ESCAPE.sub(lambda found: _UNESCAPED.get(found[1], found[1]), inner)
+    return _ESCAPE.sub(lambda found: _UNESCAPED.get(found[1], found[1]), text[1:-1])
 
 
 def _entries(text: str) -> Iterator[Entry]:
@@ -78,7 +75,8 @@ def _entries(text: str) -> Iterator[Entry]:
         elif line[0] == '"':
             if parts is None:
                 raise ValueError(f"line {line_number}: a string outside msgid or msgstr")
-            parts.append(_unquote(line, line_number))
+            simple = line[-1] == '"' and len(line) > 1 and "\\" not in line
+            parts.append(line[1:-1] if simple else _unquote(line, line_number))
         else:
             keyword, _, value = line.partition(" ")
             if keyword == "msgid" and entry:
@@ -87,7 +85,11 @@ def _entries(text: str) -> Iterator[Entry]:
             known = keyword in _KEYWORDS or _PLURAL_STRING.fullmatch(keyword)
             if not known or keyword in entry:
                 raise ValueError(f"line {line_number}: unexpected {keyword!r}")
-            parts = entry[keyword] = [_unquote(value.strip(), line_number)]
+            value = value.strip()
+            simple = value[:1] == '"' and value[-1:] == '"' and len(value) > 1
+            parts = entry[keyword] = [
+                value[1:-1] if simple and "\\" not in value else _unquote(value, line_number)
+            ]
     if entry:
         yield entry
 
@@ -131,7 +133,7 @@ def _read(text: str) -> tuple[str, dict[str, str | tuple[str, ...]]]:
     messages: dict[str, str | tuple[str, ...]] = {}
     for entry in _entries(text):
         key = "".join(entry.get("msgid", ()))
-        if "msgid" not in entry or not any(k.startswith("msgstr") for k in entry):
+        if "msgid" not in entry or len(entry) == 1 + ("msgid_plural" in entry):
             raise ValueError(f"message {key!r} has no msgstr")
         if not key:
             nplurals, plural = _plural_forms("".join(entry.get("msgstr", ())))

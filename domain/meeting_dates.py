@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.dates import day_bounds
 from domain.meeting_draft import iso
 
 PLAN_PRESETS = ("t10", "t15", "a10", "m10")  # tomorrow 10/15, the day after 10, next Monday 10
@@ -25,12 +24,16 @@ def local_today(now: datetime, tz: ZoneInfo) -> date:
 
 def today_and_yesterday(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The starts of today and yesterday (local midnight)."""
+    from domain.dates import day_bounds
+
     today = local_today(now, tz)
     return day_bounds(today, tz)[0], day_bounds(today - timedelta(days=1), tz)[0]
 
 
 def plan_preset(preset: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     """The time of a planning preset button (tomorrow 10:00, ...); None for an unknown one."""
+    from domain.dates import day_bounds
+
     today = local_today(now, tz)
     days_and_hours = {
         "t10": (1, 10),
@@ -47,6 +50,8 @@ def plan_preset(preset: str, now: datetime, tz: ZoneInfo) -> datetime | None:
 
 def day_start(now: datetime, tz: ZoneInfo, days: int) -> datetime:
     """Local midnight `days` days from today."""
+    from domain.dates import day_bounds
+
     return day_bounds(local_today(now, tz) + timedelta(days=days), tz)[0]
 
 
@@ -74,6 +79,8 @@ def due_day_allowed(day: date, now: datetime, tz: ZoneInfo) -> bool:
 
 def picked_due(choice: str, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime | None]:
     """(valid, the due time) of a due button: a preset, "none", or a picked day "d:YYYYMMDD"."""
+    from domain.dates import day_bounds
+
     preset = due_preset(choice, now, tz)
     if preset is not None:
         return True, preset

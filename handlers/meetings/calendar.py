@@ -3,16 +3,20 @@ document, built by domain.calendar_file in the manager's zone and language."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
-from bot.i18n import Translator
 from domain.calendar_file import CalendarMeeting, build_ics, file_name, is_past
 from handlers.contact_names import contact_name
 from handlers.meetings import common as c
 from handlers.ui import answer, button, clip
-from storage.meetings import Meeting
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from bot.i18n import Translator
+    from storage.meetings import Meeting
 
 PREFIX = "mtg:ics"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import KamContext
 from domain.export import DocOutline, DocSection, build_docx
 from domain.profile import FIELDS, SECTIONS, Entity, field_spec, list_groups
 from domain.profile_text import day_text, value_text
@@ -23,9 +23,12 @@ from handlers.profiles.common import (
     visible_account,
 )
 from handlers.ui import answer, callback_parts
-from storage.meetings import Meeting
-from storage.profile import ProfileItem, ProfileSnapshot
-from storage.tasks import Task
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.meetings import Meeting
+    from storage.profile import ProfileItem, ProfileSnapshot
+    from storage.tasks import Task
 
 _TAGS = re.compile(r"<[^>]+>")
 MAX_MEETINGS = 1000

@@ -110,6 +110,25 @@ def test_kam_bot_starts_without_importing_its_features() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+def test_the_features_import_leaves_what_no_handler_needs_to_its_first_use() -> None:
+    """What an update that waited for the start also waits for: importing the features. The
+    report's figures, the quick log (and rapidfuzz), the date reader and the free-text
+    intent are imported when first used."""
+    script = (
+        "import sys\n"
+        "import handlers\n"
+        "handlers.features()\n"
+        "lazy = ('domain.reports', 'handlers.reports.view', 'storage.reports',\n"
+        "        'domain.quick_log', 'rapidfuzz', 'domain.dates', 'domain.intent',\n"
+        "        'domain.date_phrases', 'domain.usecases.reassign', 'babel.messages')\n"
+        "print(sorted(name for name in lazy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
 async def test_a_bot_whose_features_cannot_be_imported_stops(
     later: KamApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from handlers.reminders.digest_view import load_digest, render_digest
 from handlers.reminders.registry import Push, PushInput, renders
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from storage.reminders import Delivery
 
 
 @renders("digest")
