@@ -239,21 +239,21 @@ async def _post_init(application: KamApp) -> None:
 
 
 async def _publish(application: KamApp) -> None:
-    """Once the features are there: the reminder tick, then the command menus (after the
-    answers to the updates that waited for the start: reading three catalogues and five
-    requests must not delay them)."""
+    """Once the features are there and the updates that waited for the start are answered
+    (importing the scheduler, reading three catalogues and five requests must not delay
+    them): the reminder tick, then the command menus."""
     if isinstance(application, KamApplication):
         try:
             await application.features_ready()
         except Exception:  # logged where it happened; every update says so too
             return
-    from bot.scheduler import schedule_reminders  # imports the reminders' feature
+    if isinstance(application, KamApplication):  # the scheduler's imports, the catalogues
+        with contextlib.suppress(TimeoutError):  # and requests come after the answers the
+            async with asyncio.timeout(10):  # start kept waiting
+                await application.early_updates_answered()
+    from bot.scheduler import schedule_reminders  # imports the reminders' storage
 
     schedule_reminders(application)
-    if isinstance(application, KamApplication):  # the menus' catalogues and requests come
-        with contextlib.suppress(TimeoutError):  # after the answers the start kept waiting
-            async with asyncio.timeout(10):
-                await application.early_updates_answered()
     try:
         await publish_commands(application)
     except Exception:  # the bot works without the command menu; do not refuse to start
