@@ -5,6 +5,7 @@ that comes first waits for them."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -127,6 +128,39 @@ def test_the_features_import_leaves_what_no_handler_needs_to_its_first_use() -> 
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_collector_comes_back_on_once_the_features_are_in() -> None:
+    """`kam-bot run` starts with the garbage collector off; loading the features freezes what
+    the start-up built and switches the collector on. One that is on is left alone."""
+    script = (
+        "import asyncio, gc\n"
+        "gc.disable()\n"
+        "from bot.application import KamApplication, build_application\n"
+        "from bot.config import load_settings\n"
+        "from domain.clock import SystemClock\n"
+        "from storage import Storage\n"
+        "from storage.database import Database\n"
+        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
+        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
+        "storage = Storage(Database(':memory:'))\n"
+        "app = build_application(settings, storage, SystemClock(), features_in_background=True)\n"
+        "assert isinstance(app, KamApplication)\n"
+        "before = gc.isenabled()\n"
+        "asyncio.run(app.features_ready())\n"
+        "print(before, gc.isenabled(), gc.get_freeze_count() > 1000, bool(app.handlers))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True"], result.stderr
+
+
+async def test_a_collector_that_is_on_is_left_alone(later: KamApp) -> None:
+    frozen = gc.get_freeze_count()
+    assert isinstance(later, KamApplication)
+    await later.features_ready()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
 
 
 async def test_a_bot_whose_features_cannot_be_imported_stops(
