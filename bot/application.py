@@ -50,7 +50,7 @@ class KamApplication(KamApp):
     _features_registered = False
     _loading_features: asyncio.Task[None] | None = None
     _early = 0  # updates that came before the features and are not answered yet
-    _no_early: asyncio.Event | None = None
+    _early_answered: asyncio.Event | None = None  # set while _early is 0
     features_failed = False  # the features could not be imported: the bot stops (exit 1)
 
     def register_features(self) -> None:
@@ -104,8 +104,9 @@ class KamApplication(KamApp):
     async def start(self) -> None:
         await super().start()
         # Once the bot polls (or its webhook server listens: PTB registers the webhook just
-        # before), the features are imported, then the reminder tick and the command menus
-        # (one setMyCommands per language and per lead, and reading the catalogues) start.
+        # before), the features are imported; once the updates that waited are answered, the
+        # reminder tick and the command menus (setMyCommands per language and per lead, and
+        # reading the catalogues) start.
         self.bot_data[_PUBLISHING] = asyncio.create_task(_publish(self))
 
     async def stop(self) -> None:
@@ -124,7 +125,7 @@ class KamApplication(KamApp):
         early = not self._features_registered
         if early:
             self._early += 1
-            self._answered_early().clear()
+            self._early_event().clear()
         try:
             async with logged(update):  # one INFO line per update: bot/update_log.py
                 await self._process_update(update)
@@ -132,18 +133,18 @@ class KamApplication(KamApp):
             if early:
                 self._early -= 1
                 if not self._early:
-                    self._answered_early().set()
+                    self._early_event().set()
 
-    def _answered_early(self) -> asyncio.Event:
-        if self._no_early is None:
-            self._no_early = asyncio.Event()
-            self._no_early.set()
-        return self._no_early
+    def _early_event(self) -> asyncio.Event:
+        if self._early_answered is None:
+            self._early_answered = asyncio.Event()
+            self._early_answered.set()
+        return self._early_answered
 
     async def early_updates_answered(self) -> None:
         """Waits until the updates that came before the features (those that waited in the
         inbox while the bot was down) are answered."""
-        await self._answered_early().wait()
+        await self._early_event().wait()
 
     async def _process_update(self, update: object) -> None:
         await self.features_ready()  # at once, but for the first updates after a start
@@ -247,9 +248,8 @@ async def _publish(application: KamApp) -> None:
             await application.features_ready()
         except Exception:  # logged where it happened; every update says so too
             return
-    if isinstance(application, KamApplication):  # the scheduler's imports, the catalogues
-        with contextlib.suppress(TimeoutError):  # and requests come after the answers the
-            async with asyncio.timeout(10):  # start kept waiting
+        with contextlib.suppress(TimeoutError):  # at most 10 s under steady traffic
+            async with asyncio.timeout(10):
                 await application.early_updates_answered()
     from bot.scheduler import schedule_reminders  # imports the reminders' storage
 
