@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import warnings
 from typing import Any
@@ -48,6 +49,8 @@ class KamApplication(KamApp):
 
     _features_registered = False
     _loading_features: asyncio.Task[None] | None = None
+    _early = 0  # updates that came before the features and are not answered yet
+    _early_answered: asyncio.Event | None = None  # set while _early is 0
     features_failed = False  # the features could not be imported: the bot stops (exit 1)
 
     def register_features(self) -> None:
@@ -76,6 +79,8 @@ class KamApplication(KamApp):
             self.features_failed = True
             self.stop_running()
             raise
+        finally:
+            _collect_garbage_again()
         self.register_features()
 
     async def initialize(self) -> None:
@@ -99,8 +104,9 @@ class KamApplication(KamApp):
     async def start(self) -> None:
         await super().start()
         # Once the bot polls (or its webhook server listens: PTB registers the webhook just
-        # before), the features are imported, then the reminder tick and the command menus
-        # (one setMyCommands per language and per lead, and reading the catalogues) start.
+        # before), the features are imported; once the updates that waited are answered, the
+        # reminder tick and the command menus (setMyCommands per language and per lead, and
+        # reading the catalogues) start.
         self.bot_data[_PUBLISHING] = asyncio.create_task(_publish(self))
 
     async def stop(self) -> None:
@@ -116,8 +122,29 @@ class KamApplication(KamApp):
             await _services(self).storage.close()
 
     async def process_update(self, update: object) -> None:
-        async with logged(update):  # one INFO line per update: bot/update_log.py
-            await self._process_update(update)
+        early = not self._features_registered
+        if early:
+            self._early += 1
+            self._early_event().clear()
+        try:
+            async with logged(update):  # one INFO line per update: bot/update_log.py
+                await self._process_update(update)
+        finally:
+            if early:
+                self._early -= 1
+                if not self._early:
+                    self._early_event().set()
+
+    def _early_event(self) -> asyncio.Event:
+        if self._early_answered is None:
+            self._early_answered = asyncio.Event()
+            self._early_answered.set()
+        return self._early_answered
+
+    async def early_updates_answered(self) -> None:
+        """Waits until the updates that came before the features (those that waited in the
+        inbox while the bot was down) are answered."""
+        await self._early_event().wait()
 
     async def _process_update(self, update: object) -> None:
         await self.features_ready()  # at once, but for the first updates after a start
@@ -187,6 +214,18 @@ def build_application(
     return application
 
 
+def _collect_garbage_again() -> None:
+    """`kam-bot` starts with the cyclic garbage collector off (bot/cli.py): the start-up and
+    the features' import make long-lived objects (modules, classes, PTB's Application), and
+    collecting meanwhile only walked them again and again (about 0.1 s of CPU). Here they
+    are moved to the collector's permanent generation (`gc.freeze`: later collections do not
+    walk them) and the collector is switched on again. A collector already on (tests, or a
+    host program) is left alone."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
+
+
 def _services(application: KamApp) -> Services:
     services = application.bot_data[SERVICES_KEY]
     assert isinstance(services, Services)
@@ -201,13 +240,18 @@ async def _post_init(application: KamApp) -> None:
 
 
 async def _publish(application: KamApp) -> None:
-    """Once the features are there: the reminder tick, then the command menus."""
+    """Once the features are there and the updates that waited for the start are answered
+    (importing the scheduler, reading three catalogues and five requests must not delay
+    them): the reminder tick, then the command menus."""
     if isinstance(application, KamApplication):
         try:
             await application.features_ready()
         except Exception:  # logged where it happened; every update says so too
             return
-    from bot.scheduler import schedule_reminders  # imports the reminders' feature
+        with contextlib.suppress(TimeoutError):  # at most 10 s under steady traffic
+            async with asyncio.timeout(10):
+                await application.early_updates_answered()
+    from bot.scheduler import schedule_reminders  # imports the reminders' storage
 
     schedule_reminders(application)
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import sys
@@ -71,6 +72,7 @@ async def _migrate(settings: Settings) -> None:
 
 
 def _run_bot(settings: Settings, _: argparse.Namespace) -> int:
+    gc.disable()  # until the features are in (bot.application._collect_garbage_again)
     from bot.application import build_application
 
     lock = hold(settings.database_path)  # held until the process ends

@@ -14,10 +14,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
-from domain.dates import CJK_DATE_CHARACTERS, ParsedWhen, may_start_a_date, parse_when
+if TYPE_CHECKING:
+    from domain.dates import ParsedWhen
+
 
 __all__ = ["DatePhrase", "find_date_phrase", "is_ahead", "tokens"]
 
@@ -78,6 +80,8 @@ def _best_window(
     text: str, now: datetime, tz: ZoneInfo, prefer: Literal["past", "future"]
 ) -> tuple[int, int, ParsedWhen] | None:
     """The window of tokens whose date carries the most characters (earliest among equals)."""
+    from domain.dates import CJK_DATE_CHARACTERS, may_start_a_date, parse_when
+
     spans = tokens(text)
     best: tuple[int, int, ParsedWhen] | None = None
     best_length = 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from domain.dates import day_bounds
 from domain.meeting_draft import iso
 
 PLAN_PRESETS = ("t10", "t15", "a10", "m10")  # tomorrow 10/15, the day after 10, next Monday 10
@@ -23,10 +22,18 @@ def local_today(now: datetime, tz: ZoneInfo) -> date:
     return now.astimezone(tz).date()
 
 
+def _midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The local midnight that starts ``day``, in UTC (domain.dates is imported on first use:
+    importing the meeting flow at start-up does not import the date reader)."""
+    from domain.dates import day_bounds
+
+    return day_bounds(day, tz)[0]
+
+
 def today_and_yesterday(now: datetime, tz: ZoneInfo) -> tuple[datetime, datetime]:
     """The starts of today and yesterday (local midnight)."""
     today = local_today(now, tz)
-    return day_bounds(today, tz)[0], day_bounds(today - timedelta(days=1), tz)[0]
+    return _midnight(today, tz), _midnight(today - timedelta(days=1), tz)
 
 
 def plan_preset(preset: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -41,13 +48,13 @@ def plan_preset(preset: str, now: datetime, tz: ZoneInfo) -> datetime | None:
     if preset not in days_and_hours:
         return None
     days, hour = days_and_hours[preset]
-    start, _ = day_bounds(today + timedelta(days=days), tz)
+    start = _midnight(today + timedelta(days=days), tz)
     return start.astimezone(tz).replace(hour=hour)
 
 
 def day_start(now: datetime, tz: ZoneInfo, days: int) -> datetime:
     """Local midnight `days` days from today."""
-    return day_bounds(local_today(now, tz) + timedelta(days=days), tz)[0]
+    return _midnight(local_today(now, tz) + timedelta(days=days), tz)
 
 
 def due_preset(preset: str, now: datetime, tz: ZoneInfo) -> datetime | None:
@@ -87,7 +94,7 @@ def picked_due(choice: str, now: datetime, tz: ZoneInfo) -> tuple[bool, datetime
         return False, None
     if not due_day_allowed(day, now, tz):
         return False, None
-    return True, day_bounds(day, tz)[0]
+    return True, _midnight(day, tz)
 
 
 def when_choice(choice: str, now: datetime, tz: ZoneInfo) -> tuple[str | None, bool] | None:

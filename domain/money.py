@@ -230,11 +230,16 @@ _MULTIPLIER = (
 )
 _NUMBER = r"\d(?:[\d '.,]*\d)?"
 
-_MONEY_RE = re.compile(
-    r"(?P<neg1>[-−])? ?(?P<pre>" + _CURRENCY + r")? ?(?P<neg2>[-−])? ?"
-    r"(?P<num>" + _NUMBER + r") ?(?P<mult>" + _MULTIPLIER + r")? ?"
-    r"(?P<post>" + _CURRENCY + r")?"
-)
+
+@cache
+def _money_re() -> re.Pattern[str]:
+    """Compiled when an amount is first read (about 5 ms: every `kam-bot` start imports this
+    module, few of them read an amount soon)."""
+    return re.compile(
+        r"(?P<neg1>[-−])? ?(?P<pre>" + _CURRENCY + r")? ?(?P<neg2>[-−])? ?"
+        r"(?P<num>" + _NUMBER + r") ?(?P<mult>" + _MULTIPLIER + r")? ?"
+        r"(?P<post>" + _CURRENCY + r")?"
+    )
 
 
 # --------------------------------------------------------------------------- Chinese numerals
@@ -422,7 +427,7 @@ def parse_money(text: str, *, default_currency: str) -> Money | None:
     if len(text) > _MAX_INPUT_LENGTH:
         return None
     normalised = _chinese_numerals(_normalise(text))
-    match = _MONEY_RE.fullmatch(normalised)
+    match = _money_re().fullmatch(normalised)
     if match is None or match["neg1"] or match["neg2"]:
         return None
     tokens = [t for t in (match["pre"], match["post"]) if t]

@@ -13,7 +13,6 @@ from datetime import date, datetime
 from typing import Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo
 
-from domain.dates import parse_when
 from domain.money import parse_money
 
 FieldKind = Literal["text", "money", "number", "date", "birthday", "choice", "manager", "flag"]
@@ -283,6 +282,8 @@ def parse_value(
     default_currency: str,
 ) -> Parsed | Invalid:
     """Validates what the manager typed for `spec`; buttons-only kinds refuse typing."""
+    from domain.dates import parse_when
+
     value = text.strip()
     if not value:
         return Invalid("profile.invalid.empty", {})
@@ -382,6 +383,8 @@ def same_phone(one: str | None, other: str | None) -> bool:
 
 def parse_birthday(text: str, *, now: datetime, tz: ZoneInfo) -> str | None:
     """'12.03', '12.03.1980', '1980-03-12', '12 March', '3月12日' → 'YYYY-MM-DD' or '--MM-DD'."""
+    from domain.dates import parse_when
+
     value = text.strip()
     found = _DAY_MONTH.match(value)
     iso = _ISO_DAY.match(value)

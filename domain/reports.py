@@ -32,6 +32,8 @@ from zoneinfo import ZoneInfo
 from domain.contracts import obligation_state
 from domain.deals import OPEN_STAGES, REASONS, STAGE_PROBABILITY
 from domain.report_periods import Period, local_midnight
+from domain.weekly_report import weekly_default as weekly_default
+from domain.weekly_report import weekly_on as weekly_on
 
 MEETING_KINDS = ("visit", "office", "call", "video", "event", "negotiation")
 LIVE_CONTRACTS = ("active", "at_risk")
@@ -399,12 +401,3 @@ def compute(rows: ReportRows, period: Period, now: datetime) -> Figures:
     _accounts(figures, rows)
     _contracts(figures, rows, now.astimezone(period.tz).date())
     return figures
-
-
-def weekly_default(role: str) -> bool:
-    """Whether the weekly report is on when the manager never chose: leads and admins yes."""
-    return role in ("lead", "admin")
-
-
-def weekly_on(role: str, notify_weekly: bool | None) -> bool:
-    return weekly_default(role) if notify_weekly is None else notify_weekly

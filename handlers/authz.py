@@ -10,20 +10,23 @@ allowed path costs nothing) and written right after the update by the applicatio
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import KamContext
 from bot.update_log import refused
 from domain.policy import LED_ROLES, Action, Decision, Kind, Relation, Target, decide
 from handlers.ui import answer
 from storage.audit import Denial
-from storage.contracts import ObligationView
-from storage.invites import Invite
-from storage.managers import Manager
-from storage.meetings import Meeting
-from storage.satisfaction import CheckView
-from storage.tasks import Task
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.contracts import ObligationView
+    from storage.invites import Invite
+    from storage.managers import Manager
+    from storage.meetings import Meeting
+    from storage.satisfaction import CheckView
+    from storage.tasks import Task
 
 _LOG = logging.getLogger(__name__)
 STALE = "error.stale_button"  # what a forged or foreign press is told

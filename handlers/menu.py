@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import KeyboardButton, Message, ReplyKeyboardMarkup
 from telegram.ext import filters
 
 from bot.i18n import N_, Translator, all_translations
-from storage.managers import Manager, Role
+
+if TYPE_CHECKING:
+    from storage.managers import Manager, Role
 
 EVERYONE: tuple[Role, ...] = ("admin", "lead", "kam", "bd")
 LEADERS: tuple[Role, ...] = ("admin", "lead")

@@ -5,13 +5,13 @@ unsure the manager chooses, the text kept and the other choice staying on offer.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, MessageHandler, filters
 
 from bot.context import KamApp, KamContext
-from domain.intent import Intent, read_intent
 from domain.search import Candidate
 from domain.text_input import clean
 from handlers.meetings.quick_log import offer_quick_log
@@ -26,6 +26,9 @@ from handlers.ui import (
     show_screen,
 )
 
+if TYPE_CHECKING:
+    from domain.intent import Intent
+
 FLOW = "menu_text"
 _PENDING = "menu_text_pending"  # the text waiting for the manager's choice
 _CHOICES = {"log": "meeting.quick_as_meeting", "find": "meeting.quick_as_search"}
@@ -33,6 +36,8 @@ _CHOICES = {"log": "meeting.quick_as_meeting", "find": "meeting.quick_as_search"
 
 async def read_menu_intent(context: KamContext, text: str) -> Intent:
     """Search, meeting note or unsure, against the clients this manager sees."""
+    from domain.intent import read_intent  # with its date phrases: on the first free text
+
     manager = context.require_manager()
     accounts = await context.visible_accounts()
     candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import html
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain.money import Money
 from domain.paging import paginate
@@ -39,8 +39,11 @@ from handlers.ui import (
     parse_id,
     show_screen,
 )
-from storage.managers import Manager
-from storage.portfolio import AccountFigures, ManagerFigures
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.managers import Manager
+    from storage.portfolio import AccountFigures, ManagerFigures
 
 _LOG = logging.getLogger(__name__)
 SCREEN = "portfolio"

@@ -9,12 +9,12 @@ returns to it after each change. A new manager is registered before the first st
 from __future__ import annotations
 
 from datetime import time
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler, MessageHandler, filters
 
 from bot.commands import publish_manager_commands
-from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain.digest_days import describe_days
 from domain.languages import LANGUAGES, babel_locale
@@ -46,7 +46,10 @@ from handlers.registration import register_stranger
 from handlers.reminders import settings as reminder_settings
 from handlers.reminders.settings import save_manager
 from handlers.ui import StaleButton, answer, close_screen, grid, retire_screen
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.managers import Manager
 
 FLOW = "prefs"
 MENU, LANGUAGE, TIMEZONE, DIGEST = "menu", "language", "timezone", "digest"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
 from bot.commands import publish_manager_commands
-from bot.context import KamContext
 from domain.languages import language_from_telegram
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
 _PROBLEM_MESSAGES = {

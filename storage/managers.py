@@ -10,7 +10,7 @@ from typing import Any, Literal
 import aiosqlite
 
 from domain import policy
-from domain.reports import weekly_on
+from domain.weekly_report import weekly_on
 from storage import audit
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db
 from storage.database import Database

@@ -27,7 +27,7 @@ from domain.digest import (
     TaskItem,
     TeamTask,
 )
-from domain.reports import weekly_on
+from domain.weekly_report import weekly_on
 from storage.codec import dt_from_db, dt_to_db, opt_dt_from_db, opt_dt_to_db
 from storage.database import Database
 from storage.managers import led_by

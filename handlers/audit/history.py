@@ -12,11 +12,11 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import KamApp, KamContext
 from bot.i18n import N_
 from domain.audit_view import (
     FLAG_FIELDS,
@@ -42,7 +42,10 @@ from handlers.ui import (
     shorten,
     show_screen,
 )
-from storage.audit import HistoryEntry
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.audit import HistoryEntry
 
 PER_PAGE = 12
 REFUSED = "audit.history.not_allowed"

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import html
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import KamContext
 from bot.i18n import N_, Translator
 from domain import contracts as rules
-from domain.formatting import Formats
 from domain.policy import Action
 from domain.profile_text import amount_text
 from handlers import authz
 from handlers.dialog import Go, Next, Run
 from handlers.ui import answer, button, clip, keyboard, show_screen
-from storage.contracts import CardSummary, Contract, ObligationView
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from domain.formatting import Formats
+    from storage.contracts import CardSummary, Contract, ObligationView
 
 SCREEN = "profile"  # the contract screens share the profile card's one message
 IDLE_AFTER = timedelta(minutes=30)

@@ -8,10 +8,11 @@ ctr:odel:<obligation>[:yes]. A contract's status and its deletion: handlers.cont
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from domain import contracts as rules
 from domain.policy import Action
 from handlers import authz
@@ -19,7 +20,10 @@ from handlers.contracts import common as c
 from handlers.reminders.common import formatter
 from handlers.reminders.kinds.obligation import obligation_answer_rows
 from handlers.ui import answer, button, callback_id, callback_parts, clip, keyboard, show_screen
-from storage.contracts import Contract, ObligationView
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.contracts import Contract, ObligationView
 
 MAX_TERM_BUTTONS = 12
 

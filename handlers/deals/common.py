@@ -4,15 +4,19 @@ asking whether the manager may work an account's deals."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 
-from bot.context import KamContext
 from domain.policy import Action, Kind, Target
 from handlers import authz
 from handlers.profiles.common import FLOW as PROFILE_SCREEN
 from handlers.ui import answer
-from storage.accounts import Account
-from storage.deals import Deal
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.accounts import Account
+    from storage.deals import Deal
 
 SCREEN = PROFILE_SCREEN  # the card, its sections and the deal screens share one message
 NOT_FOUND = "deal.not_found"

@@ -12,12 +12,11 @@ deal:del:<deal>              "Delete this deal?"; deal:delyes:<deal> deletes it
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from domain.deals import OPEN_STAGES, STAGES, forecast, needs_reason
 from domain.money import Money
 from domain.policy import Action
@@ -37,7 +36,10 @@ from handlers.ui import (
     keyboard,
     show_screen,
 )
-from storage.deals import Deal
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.deals import Deal
 
 PAGE = 8
 

@@ -3,16 +3,20 @@ document, built by domain.calendar_file in the manager's zone and language."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
-from bot.i18n import Translator
-from domain.calendar_file import CalendarMeeting, build_ics, file_name, is_past
 from handlers.contact_names import contact_name
 from handlers.meetings import common as c
 from handlers.ui import answer, button, clip
-from storage.meetings import Meeting
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from bot.i18n import Translator
+    from domain.calendar_file import CalendarMeeting
+    from storage.meetings import Meeting
 
 PREFIX = "mtg:ics"
 
@@ -20,6 +24,8 @@ PREFIX = "mtg:ics"
 def calendar_meeting(context: KamContext, meeting: Meeting) -> CalendarMeeting:
     """What the calendar shows: client and kind, the place, the agenda and the people, an alarm
     at the meeting's own lead (else the manager's). Plain text: nothing is escaped."""
+    from domain.calendar_file import CalendarMeeting
+
     t, manager = context.t, context.require_manager()
     people = [
         contact_name(t, p.name) + (f" ({p.position})" if p.position else "")
@@ -55,6 +61,8 @@ def calendar_button(t: Translator, meeting_id: int) -> InlineKeyboardButton:
 
 def calendar_row(context: KamContext, meeting: Meeting) -> list[InlineKeyboardButton]:
     """The "Add to calendar" row of a meeting's screen: for a planned one not yet over."""
+    from domain.calendar_file import is_past
+
     if meeting.status != "planned" or is_past(calendar_meeting(context, meeting), c.now(context)):
         return []
     return [calendar_button(context.t, meeting.id)]
@@ -62,6 +70,8 @@ def calendar_row(context: KamContext, meeting: Meeting) -> list[InlineKeyboardBu
 
 async def send_calendar_file(update: Update, context: KamContext) -> None:
     """mtg:ics:<id>: the .ics of an upcoming planned meeting the manager may see."""
+    from domain.calendar_file import build_ics, file_name, is_past
+
     meeting = await c.meeting_from(update, context, PREFIX, with_deleted=True)
     if meeting is None:
         return

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from telegram import InlineKeyboardButton, Update
@@ -21,8 +22,10 @@ from domain.policy import Action
 from handlers import authz
 from handlers.dialog import Go, Next, Run, Screen
 from handlers.ui import answer, callback_id
-from storage.accounts import Account
-from storage.meetings import Meeting
+
+if TYPE_CHECKING:
+    from storage.accounts import Account
+    from storage.meetings import Meeting
 
 FLOW = "meeting"
 DRAFT_KEY = "meeting_draft"

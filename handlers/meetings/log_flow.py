@@ -6,12 +6,11 @@ enters the step named by `run.data["then"]`, the rest of the run's data its para
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import KamApp, KamContext
 from domain import meeting_steps as ms
 from domain.meeting_draft import IDLE_AFTER, MeetingDraft, iso
 from domain.policy import Action
@@ -28,7 +27,6 @@ from handlers.dialog import (
     on_message,
     on_text,
 )
-from handlers.dialog.model import InputCallback
 from handlers.meetings import common as c
 from handlers.meetings import quick_log
 from handlers.meetings import screens as s
@@ -37,7 +35,11 @@ from handlers.meetings.common import on_draft
 from handlers.meetings.saving import save_draft, show_saved
 from handlers.menu import menu_button
 from handlers.ui import answer, callback_id
-from storage.meetings import Meeting
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from handlers.dialog.model import InputCallback
+    from storage.meetings import Meeting
 
 # --- entries -----------------------------------------------------------------------------
 

@@ -8,23 +8,29 @@ asking about an older unsaved meeting if there is one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 
-from bot.context import KamContext
 from domain import meeting_steps as ms
 from domain.meeting_draft import MeetingDraft
-from domain.quick_log import QuickGuess, guess, prefill
 from domain.search import Candidate
 from handlers.dialog import Address, Flow, Go, Next, Run, Screen, Step, go, on_button
-from handlers.dialog.model import InputCallback
 from handlers.meetings import common as c
 from handlers.meetings.review import render_card_text
 from handlers.meetings.saving import save_draft, show_saved
 from handlers.ui import answer, clip
 
+if TYPE_CHECKING:  # domain.quick_log (and rapidfuzz) on the first free text, not at start-up
+    from bot.context import KamContext
+    from domain.quick_log import QuickGuess
+    from handlers.dialog.model import InputCallback
+
 
 async def _read(context: KamContext, text: str) -> tuple[QuickGuess, dict[int, str]]:
     """What the text says (client, people, when, follow-ups), and the visible clients' names."""
+    from domain.quick_log import guess
+
     storage, now, tz = context.services.storage, c.now(context), c.zone(context)
     accounts = await context.visible_accounts()
     candidates = [Candidate(a.id, a.name, (a.name, *a.alias_list)) for a in accounts]
@@ -40,6 +46,8 @@ async def _read(context: KamContext, text: str) -> tuple[QuickGuess, dict[int, s
 
 async def offer_quick_log(update: Update, context: KamContext, text: str) -> None:
     """Reads ``text`` as a held meeting and offers its review card (Save / Edit / Cancel)."""
+    from domain.quick_log import prefill
+
     found, names = await _read(context, text)
     draft = c.new_draft(context, "held")
     prefill(draft, text, found, names, c.now(context))

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton
 
-from bot.context import KamContext
 from bot.i18n import Html
 from domain.meeting_draft import MeetingDraft, from_iso, place
-from handlers.dialog import Run
 from handlers.meetings import common as c
 from handlers.ui import clip, grid
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from handlers.dialog import Run
 
 SUMMARY_PREVIEW = 600
 

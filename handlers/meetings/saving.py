@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 
-from bot.context import KamContext
-from domain.entities import MeetingIn
-from domain.meeting_draft import MeetingDraft
 from domain.usecases.meetings import plan_save
 from handlers.meetings import common as c
 from handlers.meetings.calendar import calendar_button
 from handlers.ui import button, forget_screen, keyboard, show_screen
-from storage.meetings import SaveResult
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from domain.entities import MeetingIn
+    from domain.meeting_draft import MeetingDraft
+    from storage.meetings import SaveResult
 
 
 def meeting_in(context: KamContext, draft: MeetingDraft) -> MeetingIn:

@@ -6,12 +6,11 @@ import html
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from functools import partial
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.context import KamContext
 from domain import meeting_dates as dates
-from domain.dates import day_bounds
 from domain.meeting_draft import (
     KINDS,
     OUTCOMES,
@@ -21,12 +20,15 @@ from domain.meeting_draft import (
     from_iso,
 )
 from domain.search import Candidate, rank
-from handlers.dialog import Run, Screen
 from handlers.meetings import common as c
 from handlers.meetings.common import Rows, View, draft_screen
 from handlers.meetings.review import next_lines, render_review
 from handlers.profiles.common import account_labels
 from handlers.ui import clip, grid
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from handlers.dialog import Run, Screen
 
 ACCOUNT_BUTTONS = 8
 TEAM_BUTTONS = 12
@@ -248,6 +250,8 @@ async def next_due(context: KamContext, run: Run, draft: MeetingDraft) -> View:
 
 @draft_screen
 async def pick_date(context: KamContext, run: Run, draft: MeetingDraft) -> View:
+    from domain.dates import day_bounds
+
     tz = c.zone(context)
     choices = [
         run.button(

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Message
 
-from bot.context import KamContext
 from domain import meeting_dates as dates
 from domain import meeting_steps as ms
-from domain.dates import parse_when
 from domain.meeting_draft import (
     KINDS,
     MAX_LINE,
@@ -26,13 +26,15 @@ from domain.meeting_draft import (
     looks_like_a_person,
     split_name_and_position,
 )
-from domain.quick_log import next_step
 from domain.search import Candidate, is_sure_match, rank
 from domain.text_input import clean
 from handlers.dialog import Go, Next, Run
 from handlers.meetings import common as c
 from handlers.meetings.common import on_draft
 from handlers.ui import clip, parse_id, parse_number
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
 
 
 def _typed(run: Run) -> str:
@@ -142,6 +144,8 @@ def _when_note(context: KamContext, draft: MeetingDraft) -> str:
 
 @on_draft
 async def type_when(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    from domain.dates import parse_when
+
     planned = draft.mode == "planned"
     now, tz = c.now(context), c.zone(context)
     parsed = parse_when(run.text, now=now, tz=tz, prefer="future" if planned else "past")
@@ -345,6 +349,8 @@ async def type_reason(context: KamContext, run: Run, draft: MeetingDraft) -> Nex
 
 @on_draft
 async def type_next_step(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    from domain.quick_log import next_step  # and rapidfuzz: on first use, not at start-up
+
     text = _typed(run)
     if not text or len(draft.next_steps) >= MAX_NEXT_STEPS:
         run.note = context.t("meeting.too_many" if text else "meeting.need_text")
@@ -383,6 +389,8 @@ async def choose_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next
 
 @on_draft
 async def type_due(context: KamContext, run: Run, draft: MeetingDraft) -> Next:
+    from domain.dates import parse_when
+
     now, tz = c.now(context), c.zone(context)
     parsed = parse_when(run.text, now=now, tz=tz, prefer="future")
     if parsed is None:

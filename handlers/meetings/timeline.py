@@ -3,10 +3,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler
 
-from bot.context import KamApp, KamContext
 from domain.search import Candidate, is_confident, rank
 from handlers.contact_names import contact_name
 from handlers.meetings import common as c
@@ -22,7 +23,10 @@ from handlers.ui import (
     keyboard,
     show_screen,
 )
-from storage.meetings import Meeting
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.meetings import Meeting
 
 TIMELINE = "timeline"
 PER_PAGE = 5

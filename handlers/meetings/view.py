@@ -6,12 +6,12 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Message, Update
 from telegram.error import TelegramError
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from bot.i18n import Html
 from domain.meeting_draft import place
 from domain.paging import split_parts
@@ -29,7 +29,10 @@ from handlers.ui import (
     parse_number,
     show_screen,
 )
-from storage.meetings import Attachment, Meeting
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.meetings import Attachment, Meeting
 
 _LOG = logging.getLogger(__name__)
 VIEW = "mtgview"

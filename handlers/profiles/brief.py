@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from telegram import Update
 
-from bot.context import KamContext
 from bot.i18n import N_, Html, Translator
 from domain.brief import birthdays_this_month, key_people, next_plan_step
-from domain.formatting import Formats
 from domain.profile import satisfaction_trend
 from domain.profile_text import day_text
 from handlers.profiles.card import TREND_MARKS, ago_words, opportunity_line
@@ -22,7 +20,11 @@ from handlers.profiles.common import (
     visible_account,
 )
 from handlers.ui import answer, button, callback_parts, clip, keyboard, show_screen
-from storage.profile import ProfileSnapshot
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from domain.formatting import Formats
+    from storage.profile import ProfileSnapshot
 
 OUTCOME_MARKS = {"positive": "🟢", "neutral": "🟡", "negative": "🔴"}
 ATTITUDE_MARKS = {"supporter": "👍", "neutral": "😐", "opponent": "👎"}

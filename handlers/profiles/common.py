@@ -5,20 +5,22 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 
-from bot.context import KamContext
 from bot.i18n import N_
 from domain.account_labels import AccountTag, distinct_labels, needs_tags
 from domain.policy import Action
 from handlers import authz
-from handlers.dialog import Next, Run
-from handlers.dialog.model import InputCallback
 from handlers.menu import main_menu
 from handlers.ui import answer, clip, parse_number
-from storage.accounts import Account
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from handlers.dialog import Next, Run
+    from handlers.dialog.model import InputCallback
+    from storage.accounts import Account
 
 FLOW = "profile"  # the card, its sections and the edit steps share one message
 STATE_KEY = "profile"  # user_data: the last opened account (for shared contact cards)

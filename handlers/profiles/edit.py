@@ -9,12 +9,11 @@ section, entity and item_id (what is edited), field, adding (a list kind), pendi
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler, filters
 
-from bot.context import KamContext
 from bot.i18n import N_
 from domain.policy import Action, Kind, Target
 from domain.profile import (
@@ -49,7 +48,6 @@ from handlers.dialog import (
     on_message,
     on_text,
 )
-from handlers.dialog.model import Input, InputCallback
 from handlers.profiles.card import show_card
 from handlers.profiles.common import (
     FLOW,
@@ -77,6 +75,10 @@ from handlers.ui import (
     parse_id,
 )
 from storage.profile import ITEM_KINDS, ItemKind, ProfileItem
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from handlers.dialog.model import Input, InputCallback
 
 SECTIONS_STEP, FIELDS_STEP, ITEM = "sections", "fields", "item"
 VALUE, CONFIRM, REMOVE = "value", "confirm", "remove"

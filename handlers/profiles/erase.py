@@ -11,10 +11,11 @@ domain.policy: a forged or replayed press by anyone but an admin is refused and 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamContext
 from domain.policy import Action, Kind, Target
 from handlers import authz
 from handlers.dialog import Address, Flow, Go, Next, Run, Screen, Step, on_button
@@ -23,7 +24,10 @@ from handlers.profiles.edit import EDIT, ITEM
 from handlers.profiles.sections import show_section
 from handlers.ui import StaleButton, answer, callback_id, callback_parts, clip
 from storage.data_export import erase_contact
-from storage.profile import ProfileItem
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.profile import ProfileItem
 
 CONFIRM = "confirm"
 SECTION = "contacts"

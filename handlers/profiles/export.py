@@ -5,11 +5,10 @@ from __future__ import annotations
 import asyncio
 import html
 import re
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import KamContext
-from domain.export import DocOutline, DocSection, build_docx
 from domain.profile import FIELDS, SECTIONS, Entity, field_spec, list_groups
 from domain.profile_text import day_text, value_text
 from handlers.contact_names import contact_name
@@ -23,9 +22,13 @@ from handlers.profiles.common import (
     visible_account,
 )
 from handlers.ui import answer, callback_parts
-from storage.meetings import Meeting
-from storage.profile import ProfileItem, ProfileSnapshot
-from storage.tasks import Task
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from domain.export import DocSection
+    from storage.meetings import Meeting
+    from storage.profile import ProfileItem, ProfileSnapshot
+    from storage.tasks import Task
 
 _TAGS = re.compile(r"<[^>]+>")
 MAX_MEETINGS = 1000
@@ -57,6 +60,8 @@ def _profile_sections(
     context: KamContext, snap: ProfileSnapshot, names: dict[int, str]
 ) -> list[DocSection]:
     """The seven sections; each list of a section under its own sub-heading."""
+    from domain.export import DocSection
+
     t = context.t
     values = dict(vars(snap.account))
     sections: list[DocSection] = []
@@ -110,6 +115,8 @@ def _meeting_lines(context: KamContext, meeting: Meeting, steps: list[Task]) -> 
 
 async def _timeline_section(context: KamContext, account_id: int) -> DocSection:
     """Every meeting of the account, newest first."""
+    from domain.export import DocSection
+
     storage = context.services.storage
     found = await storage.meetings.timeline(account_id, page=0, per_page=MAX_MEETINGS)
     steps = await storage.profile.meeting_steps(account_id)
@@ -121,6 +128,8 @@ async def _timeline_section(context: KamContext, account_id: int) -> DocSection:
 
 
 async def on_export(update: Update, context: KamContext) -> None:
+    from domain.export import DocOutline, build_docx
+
     account_id = int_part(callback_parts(update, "acc:export"), 0)
     if account_id is None or await visible_account(context, account_id) is None:
         await refuse_missing(update, context)

@@ -8,6 +8,8 @@ the answer is empty with a button that opens the chat with the bot.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import (
     InlineQuery,
     InlineQueryResultArticle,
@@ -17,12 +19,14 @@ from telegram import (
 )
 from telegram.constants import ChatType, ParseMode
 
-from bot.context import KamContext
 from domain.text_input import clean
 from handlers import authz
 from handlers.profiles.card import header_lines
 from handlers.profiles.common import STATUS_LABELS, esc, manager_names
-from storage.accounts import Account
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.accounts import Account
 
 MAX_RESULTS = 20
 CARD_CHAT_TYPES = frozenset({ChatType.SENDER, ChatType.PRIVATE})

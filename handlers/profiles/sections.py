@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.context import KamContext
 from domain.paging import paginate, split_text
 from domain.policy import Action, Kind, Target
 from domain.profile import (
@@ -29,7 +28,10 @@ from handlers.profiles.common import (
     open_account,
 )
 from handlers.ui import StaleButton, answer, button, callback_parts, clip, keyboard, show_screen
-from storage.profile import ProfileItem, ProfileSnapshot
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.profile import ProfileItem, ProfileSnapshot
 
 PAGE_CHARS = 1600  # a phone screen or two; Telegram's limit is 4096
 

@@ -5,17 +5,20 @@ from __future__ import annotations
 import html
 import logging
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardMarkup, Update
 from telegram.error import BadRequest
 
-from bot.context import KamContext
 from bot.i18n import Translator, translator
 from domain.formatting import Formats
 from domain.profile import is_overdue
 from domain.reminders import zone_of
 from handlers.ui import answer, clip, edit_pressed_message, shorten
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
@@ -13,8 +14,10 @@ from domain.policy import Action, Kind, Target, decide
 from domain.reminders import local_moment
 from handlers.reminders.common import Formatter, esc
 from handlers.ui import button, clip, grid, keyboard
-from storage import Storage
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from storage import Storage
+    from storage.managers import Manager
 
 MAX_BUTTONS = 24
 MEETING_KINDS = {

@@ -12,17 +12,20 @@ Callback data: rem:missed (the "while I was offline" list again, in place).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from handlers.reminders import today
 from handlers.reminders.common import edit_pressed, formatter, refuse
 from handlers.reminders.pushes import catch_up_message
 from handlers.reminders.registry import Push, PushInput, render
 from handlers.ui import answer, button, is_current_screen
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.reminders import Delivery
 
 TASKS_FLOW = "tasks"
 TASKS = "task:list"

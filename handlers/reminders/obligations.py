@@ -7,10 +7,11 @@ obl:<id>:to:<yyyymmdd>. Only the account's owner answers; a resolved obligation 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from domain.policy import Action
 from domain.reminders import parse_day
 from domain.usecases import obligations as usecase
@@ -19,7 +20,10 @@ from handlers.reminders import lists
 from handlers.reminders.common import Formatter, edit_pressed, formatter, refuse
 from handlers.reminders.kinds.obligation import obligation_answer_rows
 from handlers.ui import answer, button, callback_parts, keyboard, parse_number
-from storage.contracts import ObligationView
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.contracts import ObligationView
 
 STATUS_KEYS = {
     "pending": "reminders.obligation.status_pending",

@@ -4,11 +4,15 @@ kind says is in handlers/reminders/kinds/, looked up by handlers.reminders.regis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardMarkup
 
-from handlers.reminders.common import Formatter
-from handlers.reminders.registry import Push
 from handlers.ui import keyboard
+
+if TYPE_CHECKING:
+    from handlers.reminders.common import Formatter
+    from handlers.reminders.registry import Push
 
 
 def catch_up_message(

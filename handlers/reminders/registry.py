@@ -19,14 +19,17 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from domain.reminder_kinds import switched_off
 from handlers.reminders.common import Formatter
-from storage import Storage
-from storage.managers import Manager
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from storage import Storage
+    from storage.managers import Manager
+    from storage.reminders import Delivery
 
 _LOG = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class PushInput:
         return cls(manager, Formatter(manager), sources, now, listing)
 
 
-Renderer = Callable[[PushInput, Delivery], Awaitable[Push | None]]
+Renderer = Callable[[PushInput, "Delivery"], Awaitable[Push | None]]
 _RENDERERS: dict[str, Renderer] = {}
 
 

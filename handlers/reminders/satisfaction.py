@@ -6,10 +6,11 @@ digest), sat:cmt:<check_id> (add a comment: the next text message is the comment
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import Update
 from telegram.ext import CallbackQueryHandler
 
-from bot.context import KamApp, KamContext
 from bot.i18n import translator
 from domain.policy import Action
 from domain.usecases.satisfaction import is_low, is_open, recovery_due
@@ -18,7 +19,10 @@ from handlers.dialog import Go, Next, Run, Screen, prompt
 from handlers.reminders.common import edit_pressed, formatter, refuse
 from handlers.reminders.kinds.satisfaction import satisfaction_question, score_buttons
 from handlers.ui import answer, button, callback_parts, keyboard, parse_number
-from storage.satisfaction import CheckView
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.satisfaction import CheckView
 
 MAX_COMMENT = 1000
 

@@ -8,17 +8,19 @@ from __future__ import annotations
 
 from datetime import time
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram import InlineKeyboardButton, Update
 
-from bot.context import KamContext
 from bot.i18n import N_
 from domain.digest_days import EVERY_DAY, WORKDAYS, day_names, describe_days
 from domain.reminders import parse_hhmm
 from handlers.dialog import Go, Next, Run, Screen, Step, on_button
 from handlers.ui import StaleButton, answer, grid
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.managers import Manager
 
 STATE, DAYS, QUIET = "reminders", "reminder_days", "reminder_quiet"
 SCREENS = (STATE, DAYS, QUIET)  # each opens with the flow's "open" button

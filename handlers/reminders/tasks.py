@@ -10,11 +10,11 @@ A task opened from a list keeps a way back to it (handlers.reminders.lists).
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 
-from bot.context import KamApp, KamContext
 from domain import reminders as rules
 from domain.policy import Action
 from domain.usecases import tasks as usecase
@@ -33,7 +33,10 @@ from handlers.ui import (
     parse_number,
     show_screen,
 )
-from storage.tasks import Task
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from storage.tasks import Task
 
 FLOW = "tasks"
 PER_PAGE = 8

@@ -8,7 +8,6 @@ from telegram.ext import CallbackQueryHandler, CommandHandler, MessageHandler
 from bot.context import KamApp, KamContext
 from handlers.menu import menu_button
 from handlers.reminders.common import edit_pressed, formatter
-from handlers.reminders.digest_view import load_digest, render_digest
 from handlers.ui import answer, show_screen
 
 FLOW = "today"
@@ -31,6 +30,11 @@ async def redraw(update: Update, context: KamContext) -> None:
 
 
 async def _screen(context: KamContext) -> tuple[str, InlineKeyboardMarkup | None]:
+    from handlers.reminders.digest_view import (  # the digest's code on its first use
+        load_digest,
+        render_digest,
+    )
+
     now = context.services.clock.now()
     digest = await load_digest(context.services.storage, context.require_manager(), now)
     return render_digest(digest, formatter(context), now, on_demand=True)

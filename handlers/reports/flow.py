@@ -10,16 +10,14 @@ step; a typed day that makes no sense is explained and asked again.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.ext import CommandHandler, filters
 
-from bot.context import KamApp, KamContext
-from domain.dates import parse_when
 from domain.policy import Action, Kind, Relation, Target
 from domain.reminders import zone_of
 from domain.report_periods import NAMED, Period, PeriodKind, custom_period, named_period
-from domain.reports import Scope
 from handlers import authz, dialog
 from handlers.dialog import (
     Flow,
@@ -34,8 +32,11 @@ from handlers.dialog import (
     on_message,
     on_text,
 )
-from handlers.reports.view import build, manager_scope, period_range, send_files
 from handlers.ui import StaleButton, answer, clip, grid
+
+if TYPE_CHECKING:
+    from bot.context import KamApp, KamContext
+    from domain.reports import Scope
 
 FLOW = "report"
 PERIOD, FROM, TO, SCOPE, ACCOUNT = "period", "from", "to", "scope", "account"
@@ -69,6 +70,8 @@ def _period(context: KamContext, run: Run) -> Period:
 
 
 def _period_label(context: KamContext, run: Run) -> str:
+    from handlers.reports.view import period_range  # the report's code on its first use
+
     return period_range(context.fmt, _period(context, run))
 
 
@@ -144,6 +147,8 @@ async def chose_period(update: Update, context: KamContext, run: Run) -> Next:
 
 def _typed_day(context: KamContext, run: Run) -> date | None:
     """The day typed (in the manager's zone); None, with the reason in the note, if none."""
+    from domain.dates import parse_when
+
     manager = context.require_manager()
     tz = zone_of(manager)
     parsed = parse_when(run.text, now=context.services.clock.now(), tz=tz, prefer="past")
@@ -193,6 +198,8 @@ async def not_text(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def chose_scope(update: Update, context: KamContext, run: Run) -> Next:
+    from handlers.reports.view import manager_scope
+
     manager = context.require_manager()
     choice = run.arg(0)
     if choice == "account":
@@ -213,6 +220,8 @@ async def chose_scope(update: Update, context: KamContext, run: Run) -> Next:
 
 
 async def chose_account(update: Update, context: KamContext, run: Run) -> Next:
+    from domain.reports import Scope
+
     account_id = run.arg_id(0)
     target = await authz.account(context, account_id)
     if not await authz.require(update, context, Action.SEE, target):
@@ -228,6 +237,8 @@ async def _produce(
     update: Update, context: KamContext, run: Run, scope: Scope, heading: str
 ) -> Next:
     """The report in place of the flow's message, then its chart and its spreadsheet."""
+    from handlers.reports.view import build, send_files
+
     await answer(update, context.t("report.preparing"))
     output = await build(
         context.services.storage,

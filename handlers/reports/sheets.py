@@ -4,13 +4,16 @@ translated headers and typed values (domain.report_workbook writes the XLSX)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.i18n import Translator
-from domain.formatting import Formats
 from domain.money import currency_exponent
-from domain.report_periods import Period
 from domain.report_workbook import Cell, Column, ColumnType, Sheet
 from domain.reports import ReportRows, RiskyContract, contract_status, weighted_minor
+
+if TYPE_CHECKING:
+    from bot.i18n import Translator
+    from domain.formatting import Formats
+    from domain.report_periods import Period
 
 
 def _major(minor: int | None, currency: str | None) -> float | None:

@@ -14,15 +14,14 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 
 from bot.i18n import Html, Translator
 from domain.deals import OPEN_STAGES
-from domain.formatting import Formats
 from domain.money import Money
 from domain.report_chart import ChartInput, build_chart
-from domain.report_periods import Period
 from domain.report_workbook import Sheet, build_workbook
 from domain.reports import (
     Amounts,
@@ -35,8 +34,12 @@ from domain.reports import (
 )
 from handlers.reports.sheets import contract_reason, workbook_sheets
 from handlers.ui import clip, shorten
-from storage import Storage
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from domain.formatting import Formats
+    from domain.report_periods import Period
+    from storage import Storage
+    from storage.managers import Manager
 
 MAX_NAMES = 8  # accounts without a meeting, listed by name
 MAX_CLOSED = 5  # won or lost deals listed with their reason

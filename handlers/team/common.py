@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from telegram import Update
 
-from bot.context import KamContext
 from domain.policy import Action, Kind, Target, sees_all
 from handlers import authz
 from handlers.invites import ROLE_LABELS, refuse_stale
 from handlers.ui import StaleButton, clip
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.managers import Manager
 
 FLOW = "team"
 REFUSED = "team.not_allowed"

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 
 from bot.commands import publish_manager_commands
-from bot.context import KamContext
 from domain.policy import LED_ROLES, Action, Kind, sees_all
 from handlers import authz
 from handlers.invites import ROLE_LABELS, close_if_current
@@ -31,7 +32,10 @@ from handlers.ui import (
     show_screen,
 )
 from storage.managers import ROLES, Manager
-from storage.team import Member
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.team import Member
 
 PAGE = 8
 

@@ -5,15 +5,14 @@ inherited."""
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from telegram import InlineKeyboardButton, Update
 from telegram.error import TelegramError
 
 from bot.commands import publish_manager_commands
-from bot.context import KamContext
 from bot.i18n import translator
 from domain.policy import Action, Kind, Target
-from domain.usecases.reassign import ReassignPlan
 from handlers import authz
 from handlers.team.common import FLOW, candidates, label, may_list, member, pressed, require
 from handlers.team.members import show_member
@@ -30,7 +29,11 @@ from handlers.ui import (
     parse_id,
     show_screen,
 )
-from storage.managers import Manager
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from domain.usecases.reassign import ReassignPlan
+    from storage.managers import Manager
 
 _LOG = logging.getLogger(__name__)
 ACCOUNTS_PAGE = 10

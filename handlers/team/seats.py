@@ -4,9 +4,10 @@ to another manager."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton, Update
 
-from bot.context import KamContext
 from bot.i18n import Html
 from domain.policy import Action
 from handlers import authz
@@ -22,9 +23,12 @@ from handlers.ui import (
     parse_id,
     show_screen,
 )
-from storage.accounts import Account
-from storage.managers import Manager
-from storage.team import TeamSeat
+
+if TYPE_CHECKING:
+    from bot.context import KamContext
+    from storage.accounts import Account
+    from storage.managers import Manager
+    from storage.team import TeamSeat
 
 
 async def _account(context: KamContext, account_id: int) -> Account:

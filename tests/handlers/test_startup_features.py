@@ -5,6 +5,7 @@ that comes first waits for them."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import subprocess
 import sys
 from collections.abc import AsyncIterator
@@ -13,7 +14,7 @@ from typing import Any
 import pytest
 from telegram import Update
 
-from bot.application import KamApplication, build_application
+from bot.application import KamApplication, _publish, build_application
 from bot.config import Settings
 from bot.context import KamApp
 from domain.clock import FakeClock
@@ -110,6 +111,58 @@ def test_kam_bot_starts_without_importing_its_features() -> None:
     assert result.stdout.strip() == "[]", result.stderr
 
 
+def test_the_features_import_leaves_what_no_handler_needs_to_its_first_use() -> None:
+    """What an update that waited for the start also waits for: importing the features. The
+    report's figures, the quick log (and rapidfuzz), the date reader and the free-text
+    intent are imported when first used."""
+    script = (
+        "import sys\n"
+        "import handlers\n"
+        "handlers.features()\n"
+        "lazy = ('domain.reports', 'handlers.reports.view', 'storage.reports',\n"
+        "        'domain.quick_log', 'rapidfuzz', 'domain.dates', 'domain.intent',\n"
+        "        'domain.date_phrases', 'domain.usecases.reassign', 'babel.messages')\n"
+        "print(sorted(name for name in lazy if name in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_the_collector_comes_back_on_once_the_features_are_in() -> None:
+    """`kam-bot run` starts with the garbage collector off; loading the features freezes what
+    the start-up built and switches the collector on. One that is on is left alone."""
+    script = (
+        "import asyncio, gc\n"
+        "gc.disable()\n"
+        "from bot.application import KamApplication, build_application\n"
+        "from bot.config import load_settings\n"
+        "from domain.clock import SystemClock\n"
+        "from storage import Storage\n"
+        "from storage.database import Database\n"
+        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
+        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
+        "storage = Storage(Database(':memory:'))\n"
+        "app = build_application(settings, storage, SystemClock(), features_in_background=True)\n"
+        "assert isinstance(app, KamApplication)\n"
+        "before = gc.isenabled()\n"
+        "asyncio.run(app.features_ready())\n"
+        "print(before, gc.isenabled(), gc.get_freeze_count() > 1000, bool(app.handlers))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert result.stdout.split() == ["False", "True", "True", "True"], result.stderr
+
+
+async def test_a_collector_that_is_on_is_left_alone(later: KamApp) -> None:
+    frozen = gc.get_freeze_count()
+    assert isinstance(later, KamApplication)
+    await later.features_ready()
+    assert gc.isenabled() and gc.get_freeze_count() == frozen
+
+
 async def test_a_bot_whose_features_cannot_be_imported_stops(
     later: KamApp, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -126,3 +179,16 @@ async def test_a_bot_whose_features_cannot_be_imported_stops(
     with pytest.raises(ImportError):
         await later.features_ready()
     assert later.features_failed and stopped == [True]
+
+
+async def test_the_command_menus_are_sent_after_the_updates_that_came_first(
+    later: KamApp, fake: FakeTelegram
+) -> None:
+    fake.add_user(ADMIN_ID + 1, "Boris")  # a stranger: refused in one message
+    first = Update.de_json(fake.send_text(ADMIN_ID + 1, "/start"), later.bot)
+    answering = asyncio.create_task(later.process_update(first))
+    await asyncio.sleep(0)  # it waits for the features
+    await _publish(later)
+    await answering
+    methods = [call.method for call in fake.calls() if call.method != "getMe"]
+    assert methods[0] == "sendMessage" and "setMyCommands" in methods, methods

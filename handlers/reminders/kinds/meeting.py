@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from domain import reminder_kinds as kinds
 from handlers.meetings.calendar import calendar_button
 from handlers.profiles.brief import brief_text
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from storage.reminders import Delivery
 
 _LOG = logging.getLogger(__name__)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton
 
 from domain import reminder_kinds as kinds
 from domain import reminders as rules
-from handlers.reminders.common import Formatter
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
-from storage.contracts import ObligationView
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from handlers.reminders.common import Formatter
+    from storage.contracts import ObligationView
+    from storage.reminders import Delivery
 
 _NEAR = {
     "d7": "reminders.obligation.in_week",

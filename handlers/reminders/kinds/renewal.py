@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from domain import reminder_kinds as kinds
 from domain.contracts import days_left
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from storage.reminders import Delivery
 
 
 @renders("renewal")

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from telegram import InlineKeyboardButton
 
 from domain import reminder_kinds as kinds
-from handlers.reminders.common import Formatter
 from handlers.reminders.registry import Push, PushInput, renders
 from handlers.ui import button, clip, keyboard
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from handlers.reminders.common import Formatter
+    from storage.reminders import Delivery
 
 
 def task_buttons(

@@ -4,24 +4,28 @@ for a KAM who turned it on) and its chart, Monday at the digest time."""
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from domain.policy import Action, Kind, Target, decide
 from domain.report_chart import build_chart
 from domain.report_periods import named_period
 from handlers.reminders.registry import Push, PushInput, renders
-from handlers.reports.view import (
-    chart_input,
-    load_report,
-    manager_scope,
-    period_range,
-    report_text,
-)
 from handlers.ui import shorten
-from storage.reminders import Delivery
+
+if TYPE_CHECKING:
+    from storage.reminders import Delivery
 
 
 @renders("weekly")
 async def weekly_push(push_input: PushInput, delivery: Delivery) -> Push | None:
+    from handlers.reports.view import (  # the report's code on its first use
+        chart_input,
+        load_report,
+        manager_scope,
+        period_range,
+        report_text,
+    )
+
     manager, fmt = push_input.manager, push_input.fmt
     t = fmt.t
     period = named_period("last_week", delivery.due_at, fmt.tz)  # the week before that Monday
