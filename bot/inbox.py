@@ -82,7 +82,8 @@ class UpdatesRequest(HTTPXRequest):
         super().__init__(**kwargs)
         self._queue = queue
 
-    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]
+    # PTB's is a staticmethod, called on the request object: overriding it with a method is safe
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]  # see above
         answer = super().parse_json_payload(payload)
         self._queue.received(answer)
         return answer
