@@ -275,6 +275,7 @@ class ManagerRepository:
         at = now or blocked_at
         if at is None:
             raise ValueError("the time a manager came back is needed: pass now")
+        self.forget_cached(manager_id)  # else the gate sees the old mark for up to a minute
         async with self._db.transaction() as conn:
             row = await fetch_manager_row(conn, manager_id)
             new = None if blocked_at is None else dt_to_db(blocked_at)

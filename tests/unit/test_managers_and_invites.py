@@ -78,6 +78,9 @@ async def test_a_change_forgets_only_that_managers_cached_row(
     await storage.managers.update(kam.id, actor_id=admin_id, now=clock.now(), active=False)
     changed = await storage.managers.by_telegram_id(101)
     assert changed is not None and not changed.active and changed.full_name == "Kim K"
+    await storage.managers.set_blocked(admin_id, clock.now())  # the bot was blocked (403)
+    blocked = await storage.managers.by_telegram_id(100)
+    assert blocked is not None and blocked.blocked_at == clock.now()
 
 
 async def test_invite_registers_once(storage: Storage, clock: FakeClock) -> None:
