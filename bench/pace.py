@@ -8,11 +8,16 @@ users are registered managers on its settings screen (Language / Back); the bare
 (bench/bare_bot.py) answers and edits the same way with the same rate limiter.
 
 Reports per bot: presses answered, sends per second, latency p50/p95/p99 (press to edit),
-the bot's CPU per update (from /proc), start-up time to the first getUpdates, and RSS.
+the bot's CPU per update (from /proc), start-up time to the first getUpdates, and RSS. With
+``--rounds N`` the bots run in turn N times (the order rotated each round, so neither always
+follows the other); the table pools every round's presses, and each ratio is given as the
+median of the rounds' ratios with their range: one round's p99 at 10 users is one or two
+presses, and the machine's load changes between rounds.
 
     .venv/bin/python bench/pace.py                    # 10 users at 1/s, then 50 flat out
     .venv/bin/python bench/pace.py --short            # 5 s per run
-    .venv/bin/python bench/pace.py --users 10 --pace 1 --seconds 30
+    .venv/bin/python bench/pace.py --users 10 --pace 1 --seconds 10 --rounds 8
+    .venv/bin/python bench/pace.py --before /tmp/main-copy   # also kam-bot from that tree
     .venv/bin/python bench/pace.py --starts 9        # only the start-up, 9 starts each
 """
 
@@ -128,9 +133,18 @@ def drive(fake: FakeTelegram, chat_id: int, until: float, pace: float, result: R
             time.sleep(max(0.0, pace - (time.monotonic() - started)))
 
 
+BARE = "bare PTB"
+KAM = "kam-bot"
+BEFORE = "kam-bot before"
+BEFORE_TREE: list[str] = []  # --before: the source tree "kam-bot before" runs from
+
+
 def _launch(name: str, fake: FakeTelegram, server: FakeBotApiServer, tmp: str, users: int) -> Any:
-    """Starts one bot as a process against the fake (kam-bot on a database of `users`)."""
+    """Starts one bot as a process against the fake (kam-bot on a database of `users`;
+    "kam-bot before" with its modules from the --before tree)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
+    if name == BEFORE:
+        env["PYTHONPATH"] = BEFORE_TREE[0]
     env.update(
         {
             "BOT_TOKEN": fake.token,
@@ -141,7 +155,7 @@ def _launch(name: str, fake: FakeTelegram, server: FakeBotApiServer, tmp: str, u
             "LOG_LEVEL": "WARNING",
         }
     )
-    if name == "kam-bot":
+    if name != BARE:
         seed(Path(tmp) / "kam.sqlite3", users)
         command = [KAM_BOT]
     else:
@@ -162,7 +176,7 @@ def run_bot(name: str, users: int, pace: float, seconds: float) -> Result:
         try:
             fake.wait_for(lambda f: f.waiting_polls > 0, timeout=60)
             result.startup = time.monotonic() - started
-            first = "/settings" if name == "kam-bot" else "/start"
+            first = "/start" if name == BARE else "/settings"
             for chat in chats:
                 fake.send_text(chat, first)
             fake.wait_for(
@@ -197,7 +211,7 @@ def start_once(name: str, *, waiting: bool) -> tuple[float, float]:
     fake = FakeTelegram()
     fake.add_user(FIRST_USER, "User")
     if waiting:
-        fake.send_text(FIRST_USER, "/settings" if name == "kam-bot" else "/start")
+        fake.send_text(FIRST_USER, "/start" if name == BARE else "/settings")
     with tempfile.TemporaryDirectory() as tmp, FakeBotApiServer(fake) as server:
         started = time.monotonic()
         proc = _launch(name, fake, server, tmp, 1)
@@ -216,7 +230,7 @@ def starts(count: int) -> None:
     """Starts both bots `count` times in turn for each figure; prints medians and ratios."""
     figures = ((False, "the first getUpdates"), (True, "answering a message sent before it"))
     for waiting, figure in figures:
-        times: dict[str, list[tuple[float, float]]] = {"bare PTB": [], "kam-bot": []}
+        times: dict[str, list[tuple[float, float]]] = {BARE: [], KAM: []}
         for _ in range(count):
             for name, runs in times.items():
                 runs.append(start_once(name, waiting=waiting))
@@ -229,7 +243,7 @@ def starts(count: int) -> None:
                 f"| {name} | {statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f}) | "
                 f"{statistics.median(cpu for _, cpu in runs):.2f} |"
             )
-        bare, ours = times["bare PTB"], times["kam-bot"]
+        bare, ours = times[BARE], times[KAM]
         pairs = [k[0] / b[0] for b, k in zip(bare, ours, strict=True)]
         cpu = statistics.median(k[1] for k in ours) / statistics.median(b[1] for b in bare)
         print(
@@ -252,28 +266,78 @@ def _cpu_ms(result: Result) -> float:
     return result.cpu_seconds * 1000 / max(len(result.latencies), 1)
 
 
-def report(users: int, pace: float, results: list[Result]) -> None:
+def _pooled(runs: list[Result]) -> Result:
+    pooled = Result(runs[0].name)
+    for r in runs:
+        pooled.latencies += r.latencies
+        pooled.timeouts += r.timeouts
+        pooled.cpu_seconds += r.cpu_seconds
+        pooled.seconds += r.seconds
+        pooled.rate_limited += r.rate_limited
+    pooled.startup = statistics.median(r.startup for r in runs)
+    pooled.rss_mib = max(r.rss_mib for r in runs)
+    return pooled
+
+
+def _spread(values: list[float]) -> str:
+    if len(values) == 1:
+        return f"{values[0]:.2f}x"
+    return f"{statistics.median(values):.2f}x ({min(values):.2f}-{max(values):.2f})"
+
+
+def _ratios(ours: list[Result], bare: list[Result]) -> str:
+    """kam-bot / bare: medians (and ranges) of the rounds' ratios, and of the pooled presses."""
+
+    def per_round(figure: Any) -> list[float]:
+        return [figure(k) / figure(b) for k, b in zip(ours, bare, strict=True)]
+
+    pooled_k, pooled_b = _pooled(ours), _pooled(bare)
+    p99_pooled = percentile(pooled_k.latencies, 0.99) / percentile(pooled_b.latencies, 0.99)
+    return (
+        f"p50 {_spread(per_round(lambda r: percentile(r.latencies, 0.5)))},"
+        f" p99 {_spread(per_round(lambda r: percentile(r.latencies, 0.99)))}"
+        f" (pooled {p99_pooled:.2f}x),"
+        f" CPU {_spread(per_round(_cpu_ms))},"
+        f" start-up {_spread(per_round(lambda r: r.startup))},"
+        f" RSS {pooled_k.rss_mib / pooled_b.rss_mib:.2f}x;"
+        f" 429 answers: {pooled_b.name} {pooled_b.rate_limited},"
+        f" {pooled_k.name} {pooled_k.rate_limited}"
+    )
+
+
+def report(users: int, pace: float, results: dict[str, list[Result]]) -> None:
     mode = f"{users} users, one press every {pace:g} s" if pace else f"{users} users, flat out"
-    print(f"\n{mode}")
+    rounds = len(results[BARE])
+    print(f"\n{mode}; {rounds} round(s), load {os.getloadavg()[0]:.1f}")
     print(
         "| bot | presses | edits/s | p50 ms | p95 ms | p99 ms | CPU ms/update | start s | RSS MiB |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
-    for r in results:
+    for runs in results.values():
+        r = _pooled(runs)
         n = len(r.latencies)
         print(
             f"| {r.name} | {n} (timeouts {r.timeouts}) | {n / r.seconds:.1f} | "
             f"{_ms(r.latencies, 0.5)} | {_ms(r.latencies, 0.95)} | {_ms(r.latencies, 0.99)} | "
             f"{_cpu_ms(r):.2f} | {r.startup:.2f} | {r.rss_mib:.0f} |"
         )
-    bare, ours = results
-    p50 = percentile(ours.latencies, 0.5) / percentile(bare.latencies, 0.5)
-    p99 = percentile(ours.latencies, 0.99) / percentile(bare.latencies, 0.99)
-    print(
-        f"kam-bot / bare: p50 {p50:.2f}x, p99 {p99:.2f}x, CPU {_cpu_ms(ours) / _cpu_ms(bare):.2f}x,"
-        f" start-up {ours.startup / bare.startup:.2f}x, RSS {ours.rss_mib / bare.rss_mib:.2f}x;"
-        f" 429 answers: bare {bare.rate_limited}, kam-bot {ours.rate_limited}"
-    )
+    for name, runs in results.items():
+        if name != BARE:
+            per_round = " ".join(f"{_cpu_ms(r):.1f}" for r in runs)
+            print(f"{name} / bare: {_ratios(runs, results[BARE])}; CPU ms by round {per_round}")
+    if BEFORE in results:
+        print(f"kam-bot / kam-bot before: {_ratios(results[KAM], results[BEFORE])}")
+
+
+def run_rounds(users: int, pace: float, seconds: float, rounds: int) -> dict[str, list[Result]]:
+    """Each bot once per round, in turn; the order rotates from round to round."""
+    names = [BARE, KAM] + ([BEFORE] if BEFORE_TREE else [])
+    results: dict[str, list[Result]] = {name: [] for name in names}
+    for round_no in range(rounds):
+        shift = round_no % len(names)
+        for name in names[shift:] + names[:shift]:
+            results[name].append(run_bot(name, users, pace, seconds))
+    return results
 
 
 def main() -> int:
@@ -283,7 +347,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=None)
     parser.add_argument("--short", action="store_true", help="5 s per run (make bench)")
     parser.add_argument("--starts", type=int, default=0, help="only time this many starts each")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each bot, in turn")
+    parser.add_argument(
+        "--before", help="also run kam-bot from this source tree (compiled; same venv)"
+    )
     args = parser.parse_args()
+    if args.before:
+        BEFORE_TREE.append(str(Path(args.before).resolve()))
     compile_project()  # start from bytecode, as installed (bench/bytecode.py)
     if args.starts:
         starts(args.starts)
@@ -295,8 +365,7 @@ def main() -> int:
         else [(10, 1.0), (50, 0.0)]
     )
     for users, pace in runs:
-        results = [run_bot(name, users, pace, seconds) for name in ("bare PTB", "kam-bot")]
-        report(users, pace, results)
+        report(users, pace, run_rounds(users, pace, seconds, args.rounds))
     return 0
 
 

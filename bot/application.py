@@ -12,7 +12,7 @@ from typing import Any
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest
 from telegram.warnings import PTBUserWarning
 
 import handlers
@@ -20,7 +20,7 @@ from bot.backups import schedule_backups
 from bot.commands import publish_commands
 from bot.config import Settings
 from bot.context import SERVICES_KEY, KamApp, KamContext
-from bot.inbox import InboxQueue, requeue_unfinished
+from bot.inbox import InboxQueue, UpdatesRequest, requeue_unfinished
 from bot.persistence import SQLitePersistence
 from bot.processing import PerUserProcessor
 from bot.rate_limit import ReplyFirstRateLimiter
@@ -181,6 +181,7 @@ def build_application(
     """The Application; its features' handlers are registered here, or with
     `features_in_background` imported in a thread once it starts (`kam-bot` does that: it
     polls about 0.3 s sooner, see docs/benchmarks.md "Start-up, lazy imports")."""
+    queue = InboxQueue(storage.inbox, clock)
     builder: Any = (
         ApplicationBuilder()
         .application_class(KamApplication)
@@ -195,7 +196,7 @@ def build_application(
         )
         .context_types(ContextTypes(context=KamContext))
         .persistence(SQLitePersistence(storage.bot_state, clock))
-        .update_queue(InboxQueue(storage.inbox, clock))
+        .update_queue(queue)
         .concurrent_updates(PerUserProcessor())
         .post_init(_post_init)
     )
@@ -205,7 +206,7 @@ def build_application(
     # Two connections for getUpdates: the long poll, and the confirming call PTB makes while
     # stopping (with PTB's default of one, a stop during a long poll logs a pool time-out).
     builder = builder.get_updates_request(
-        get_updates_request or HTTPXRequest(connection_pool_size=2)
+        get_updates_request or UpdatesRequest(queue, connection_pool_size=2)
     )
     application: KamApp = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)

@@ -8,7 +8,9 @@ for the next ones (confirming these) only once they are on disk. The persistence
 stores what handling an update changed marks it done in the same transaction
 (bot.persistence). At start-up, :func:`requeue_unfinished` puts back what a crash interrupted,
 ahead of anything new; an update Telegram delivers again (stored, not yet confirmed) is
-recognised by its id and not handled twice.
+recognised by its id and not handled twice. :class:`UpdatesRequest` (the getUpdates connection,
+``ApplicationBuilder().get_updates_request``) hands the queue each update's JSON as Telegram
+sent it, so that it is stored without serialising PTB's Update object again.
 """
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from typing import Any
 
 from telegram import Bot, Update
+from telegram.request import HTTPXRequest
 
 from domain.clock import Clock
 from storage.inbox import InboxRepository
@@ -33,6 +37,19 @@ class InboxQueue(asyncio.Queue[object]):
         self._inbox = inbox
         self._clock = clock
         self._unsettled: set[int] = set()
+        self._received: dict[int, str] = {}  # the JSON of the last getUpdates answer's updates
+
+    def received(self, answer: Any) -> None:
+        """A getUpdates answer arrived (its JSON parsed): keeps each update's JSON until its
+        :meth:`put`. PTB puts an answer's updates before it asks for the next ones."""
+        result = answer.get("result") if isinstance(answer, dict) else None
+        if not isinstance(result, list):
+            return
+        self._received = {
+            update["update_id"]: json.dumps(update, ensure_ascii=False)
+            for update in result
+            if isinstance(update, dict) and isinstance(update.get("update_id"), int)
+        }
 
     def settle(self, update_id: int) -> bool:
         """Whether the update came through the inbox (and still has to be marked done there);
@@ -44,7 +61,8 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            stored = await self._inbox.add(item.update_id, item.to_json(), self._clock.now())
+            data = self._received.pop(item.update_id, None) or item.to_json()
+            stored = await self._inbox.add(item.update_id, data, self._clock.now())
             if not stored:
                 _LOG.info("update %s was received before; not handled again", item.update_id)
                 return
@@ -55,6 +73,20 @@ class InboxQueue(asyncio.Queue[object]):
         """Puts back an update stored before a crash (without storing it again)."""
         self._unsettled.add(update.update_id)
         self.put_nowait(update)
+
+
+class UpdatesRequest(HTTPXRequest):
+    """The getUpdates connection: hands each answer's parsed JSON to the inbox queue."""
+
+    def __init__(self, queue: InboxQueue, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._queue = queue
+
+    # PTB's is a staticmethod, called on the request object: overriding it with a method is safe
+    def parse_json_payload(self, payload: bytes) -> dict[str, Any]:  # type: ignore[override]  # see above
+        answer = super().parse_json_payload(payload)
+        self._queue.received(answer)
+        return answer
 
 
 async def requeue_unfinished(queue: InboxQueue, inbox: InboxRepository, bot: Bot) -> int:

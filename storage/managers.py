@@ -137,8 +137,9 @@ def _to_db_value(value: Any) -> Any:
 
 CACHE_SECONDS = 60.0
 """How long a manager read for the access gate is served from memory. Every change made
-through this repository empties the cache at once; the time limit only bounds how long a
-change made by another process (a `kam-bot` command) takes to be seen."""
+through this repository forgets the changed manager at once (adding a manager, or a team
+change, empties the whole cache); the time limit only bounds how long a change made by another
+process (a `kam-bot` command) takes to be seen."""
 
 
 def led_by(lead: str, alias: str = "") -> str:
@@ -151,16 +152,21 @@ def led_by(lead: str, alias: str = "") -> str:
 
 class ManagerRepository:
     """Managers. :meth:`by_telegram_id` (asked on every update by the access gate) is served
-    from memory; every write here empties that cache, so a deactivated manager is refused on
-    their very next update."""
+    from memory; every write here forgets the written manager's cached row, so a deactivated
+    manager is refused on their very next update."""
 
     def __init__(self, db: Database) -> None:
         self._db = db
         self._by_telegram_id: dict[int, tuple[float, Manager]] = {}
 
-    def forget_cached(self) -> None:
-        """Empties the cache (called by every write to managers)."""
-        self._by_telegram_id.clear()
+    def forget_cached(self, manager_id: int | None = None) -> None:
+        """Forgets one manager's cached row (a write to that row), or every one."""
+        if manager_id is None:
+            self._by_telegram_id.clear()
+            return
+        for telegram_id, (_, manager) in list(self._by_telegram_id.items()):
+            if manager.id == manager_id:
+                del self._by_telegram_id[telegram_id]
 
     async def by_telegram_id(self, telegram_id: int) -> Manager | None:
         cached = self._by_telegram_id.get(telegram_id)
@@ -219,11 +225,11 @@ class ManagerRepository:
         unknown = set(changes) - PREFERENCE_FIELDS - ADMIN_FIELDS - {"onboarded_at"}
         if unknown:
             raise ValueError(f"not updatable: {sorted(unknown)}")
-        self.forget_cached()
+        self.forget_cached(manager_id)
         try:
             return await self._update(manager_id, actor_id=actor_id, now=now, changes=changes)
         finally:  # also after the write: no read in between may cache the old row
-            self.forget_cached()
+            self.forget_cached(manager_id)
 
     async def _update(
         self, manager_id: int, *, actor_id: int, now: datetime, changes: dict[str, Any]
@@ -236,8 +242,8 @@ class ManagerRepository:
             }
             if diff:
                 assignments = ", ".join(f"{key} = ?" for key in diff)
-                await conn.execute(
-                    f"UPDATE managers SET {assignments}, updated_at = ? WHERE id = ?",
+                (row,) = await conn.execute_fetchall(
+                    f"UPDATE managers SET {assignments}, updated_at = ? WHERE id = ? RETURNING *",
                     (*(new for _, new in diff.values()), dt_to_db(now), manager_id),
                 )
                 audited = {k: v for k, v in diff.items() if k != "onboarded_at"}
@@ -251,7 +257,6 @@ class ManagerRepository:
                         action="update",
                         changes=audited,
                     )
-            row = await fetch_manager_row(conn, manager_id)
         return row_to_manager(row)
 
     async def seen(self, manager_id: int, now: datetime) -> None:
@@ -259,7 +264,7 @@ class ManagerRepository:
         await self._db.execute(
             "UPDATE managers SET last_seen_at = ? WHERE id = ?", (dt_to_db(now), manager_id)
         )
-        self.forget_cached()
+        self.forget_cached(manager_id)
 
     async def set_blocked(
         self, manager_id: int, blocked_at: datetime | None, *, now: datetime | None = None
@@ -270,6 +275,7 @@ class ManagerRepository:
         at = now or blocked_at
         if at is None:
             raise ValueError("the time a manager came back is needed: pass now")
+        self.forget_cached(manager_id)  # else the gate sees the old mark for up to a minute
         async with self._db.transaction() as conn:
             row = await fetch_manager_row(conn, manager_id)
             new = None if blocked_at is None else dt_to_db(blocked_at)
@@ -288,12 +294,10 @@ class ManagerRepository:
 
 
 async def fetch_manager_row(conn: aiosqlite.Connection, manager_id: int) -> aiosqlite.Row:
-    row = await (
-        await conn.execute("SELECT * FROM managers WHERE id = ?", (manager_id,))
-    ).fetchone()
-    if row is None:
-        raise LookupError(f"manager {manager_id} not found")
-    return row
+    rows = await conn.execute_fetchall("SELECT * FROM managers WHERE id = ?", (manager_id,))
+    for row in rows:  # one call to the database thread (execute, then fetchone, is two)
+        return row
+    raise LookupError(f"manager {manager_id} not found")
 
 
 async def insert_manager(

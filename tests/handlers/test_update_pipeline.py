@@ -14,7 +14,7 @@ from telegram import Update
 from bot.application import build_application
 from bot.config import Settings
 from bot.context import KamApp
-from bot.inbox import InboxQueue
+from bot.inbox import InboxQueue, UpdatesRequest
 from domain.clock import FakeClock
 from storage import Storage
 from storage.managers import Manager
@@ -133,3 +133,25 @@ def test_start_up_does_not_import_what_only_some_updates_need() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
     )
     assert result.stdout.strip() == "[]", result.stderr
+
+
+async def test_an_update_is_stored_as_telegram_sent_it(
+    app: KamApp, fake: FakeTelegram, storage: Storage, clock: FakeClock
+) -> None:
+    """The getUpdates connection hands the answer's JSON to the inbox: no Update.to_json."""
+    fake.add_user(7001, "Eve")
+    sent = fake.send_text(7001, "привет")
+    queue = InboxQueue(storage.inbox, clock)
+    answer = UpdatesRequest(queue).parse_json_payload(
+        json.dumps({"ok": True, "result": [sent]}).encode()
+    )
+    assert answer == {"ok": True, "result": [sent]}  # PTB reads the answer as before
+    await queue.put(Update.de_json(sent, app.bot))
+    assert await storage.inbox.pending() == [
+        (sent["update_id"], json.dumps(sent, ensure_ascii=False))
+    ]
+    # an update that came another way (a webhook, a test) is stored from PTB's object
+    other = Update.de_json(fake.send_text(7001, "hello"), app.bot)
+    await queue.put(other)
+    stored = dict(await storage.inbox.pending())
+    assert Update.de_json(json.loads(stored[other.update_id]), app.bot) == other

@@ -52,6 +52,37 @@ async def test_an_unchanged_value_writes_no_audit_row(storage: Storage, clock: F
     assert [e.action for e in entries] == ["create"]
 
 
+async def test_a_change_forgets_only_that_managers_cached_row(
+    storage: Storage, clock: FakeClock
+) -> None:
+    admin_id = await _admin(storage, clock)
+    kam = await storage.managers.create(
+        telegram_id=101,
+        full_name="Kim",
+        username=None,
+        role="kam",
+        language="en",
+        timezone="UTC",
+        now=clock.now(),
+    )
+    for telegram_id in (100, 101):
+        assert await storage.managers.by_telegram_id(telegram_id) is not None  # now cached
+    # changed behind the repository's back (as by another process): not seen yet
+    await storage.db.execute("UPDATE managers SET full_name = 'Kim K' WHERE id = ?", (kam.id,))
+    await storage.managers.update(admin_id, actor_id=admin_id, now=clock.now(), language="ru")
+    await storage.managers.seen(admin_id, clock.now())
+    admin = await storage.managers.by_telegram_id(100)
+    assert admin is not None and admin.language == "ru" and admin.last_seen_at == clock.now()
+    cached = await storage.managers.by_telegram_id(101)
+    assert cached is not None and cached.full_name == "Kim"  # still served from memory
+    await storage.managers.update(kam.id, actor_id=admin_id, now=clock.now(), active=False)
+    changed = await storage.managers.by_telegram_id(101)
+    assert changed is not None and not changed.active and changed.full_name == "Kim K"
+    await storage.managers.set_blocked(admin_id, clock.now())  # the bot was blocked (403)
+    blocked = await storage.managers.by_telegram_id(100)
+    assert blocked is not None and blocked.blocked_at == clock.now()
+
+
 async def test_invite_registers_once(storage: Storage, clock: FakeClock) -> None:
     admin_id = await _admin(storage, clock)
     invite = await storage.invites.create(
