@@ -211,7 +211,7 @@ async def test_resembling_names_include_close_spellings(
 
 
 @pytest.mark.parametrize(
-    "name", ["_KAM_ROWS", "_KAM_TYPO_NAMES", "_kam_typo_rows", "_KAM_TYPO_MATCHED"]
+    "name", ["_KAM_ROWS", "_KAM_TYPO_NAMES", "_kam_typo_rows", "_kam_typo_rows listed"]
 )
 async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
     storage: Storage, name: str
@@ -221,21 +221,105 @@ async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
     rare trigrams, the rowids an FTS5 MATCH lists (`m`, from its trigram lists, no rows)."""
     import storage.search as search_module
 
-    found = getattr(search_module, name)
     rare = ["abc", "bcd", "cde", "def"]
-    sql = str(found(rare) if callable(found) else found)
+    if name.startswith("_kam_typo_rows"):
+        sql = search_module._kam_typo_rows(rare, listed=name.endswith("listed"))
+    else:
+        sql = str(getattr(search_module, name))
     params = {"manager_id": 1, "match": '"abc"', **{f"t{n}": f"%{g}%" for n, g in enumerate(rare)}}
     async with storage.db.reading() as conn:
         plan = [
             str(row[3]) for row in await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
         ]
     allowed = r"SCAN (v|\(subquery-\d+\))"
-    if name == "_KAM_TYPO_MATCHED":
+    if name.endswith("listed"):
         allowed = r"SCAN (v|m|\(subquery-\d+\)|search_index VIRTUAL TABLE INDEX 0:M\d*)"
     scans = [step for step in plan if step.startswith("SCAN")]
     assert "SCAN v" in scans, plan
     assert all(re.fullmatch(allowed, step) for step in scans), plan
     assert any("SEARCH x USING INTEGER PRIMARY KEY" in step for step in plan), plan
+
+
+async def _contacts(storage: Storage, kam: Manager, now: datetime) -> None:
+    """Contacts whose names and e-mails share trigrams in every way (for the typo pass)."""
+    account = await storage.accounts.create(
+        name="Petrovich Trade", owner_id=kam.id, actor_id=kam.id, now=now
+    )
+    people = [
+        ("Ivan Petrov", "person1@petrov.com"),
+        ("Olga Pertova", "olga@client.com"),
+        ("Пётр Петров", "petrov@client.ru"),
+        ("Anna Smith", "ivan.petrov@client.com"),
+        ("Petra Ivanova", None),
+    ]
+    for name, email in people:
+        contact = await storage.contacts.create(
+            account_id=account.id, full_name=name, position=None, actor_id=kam.id, now=now
+        )
+        if email:
+            await storage.contacts.update(contact.id, actor_id=kam.id, now=now, email=email)
+
+
+@pytest.mark.parametrize(
+    "rare",
+    [["pet", "etr", "tro", "rov"], ["per", "ert"], ["iva", "van"], ["пет", "етр", "тро", "ров"],
+     ["cli", "lie", "ien", "ent", "com"], ["pet"]],
+)  # fmt: skip
+async def test_a_kams_typo_contacts_are_the_same_listed_or_tested(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock, rare: list[str]
+) -> None:
+    """Whether the contacts come from the index's lists of the trigrams (rare ones) or from
+    testing each of the KAM's contacts (common ones), the rows are the same: the contacts
+    whose name holds the trigrams (an e-mail does not count)."""
+    import storage.search as search_module
+
+    _, kam, _ = portfolio
+    await _contacts(storage, kam, clock.now())
+    params = {
+        "manager_id": kam.id,
+        "match": search_module._typo_match(rare),
+        **{f"t{n}": search_module._pattern(g, fold_yo=False) for n, g in enumerate(rare)},
+    }
+    found = []
+    for listed in (True, False):
+        sql = search_module._kam_typo_rows(rare, listed=listed)
+        found.append([tuple(row) for row in await storage.db.fetch_all(sql, params)])
+    assert found[0] == found[1]
+    names = {row[0].strip() for row in found[0] if row[1] == "contact"}
+    expected = {
+        ("pet", "etr", "tro", "rov"): {"Ivan Petrov", "Petra Ivanova"},
+        ("per", "ert"): {"Olga Pertova"},
+        ("iva", "van"): {"Ivan Petrov", "Petra Ivanova"},
+        ("пет", "етр", "тро", "ров"): {"Пётр Петров"},
+        ("cli", "lie", "ien", "ent", "com"): set(),
+        ("pet",): {"Ivan Petrov", "Petra Ivanova"},
+    }
+    assert names == expected[tuple(rare)]
+
+
+async def test_trigram_counts_are_exact_up_to_the_threshold(
+    storage: Storage,
+    portfolio: tuple[Manager, Manager, Manager],
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The typo pass's trigram counts equal FTS5's vocabulary up to `_FEW_ROWS`, and are
+    `_FEW_ROWS + 1` past it (a common trigram's list is not read to its end)."""
+    import storage.search as search_module
+
+    _, kam, _ = portfolio
+    await _contacts(storage, kam, clock.now())
+    monkeypatch.setattr(search_module, "_FEW_ROWS", 2)
+    grams = ["pet", "etr", "per", "cli", "com", "ива", "zzz", "ура", "met"]
+    counts = await storage.search._doc_counts(grams)
+    async with storage.db.reading() as conn:
+        await conn.execute(
+            "CREATE VIRTUAL TABLE temp.check_vocab USING fts5vocab(main, 'search_index', 'row')"
+        )
+        rows = await conn.execute_fetchall("SELECT term, doc FROM temp.check_vocab")
+    vocab = {str(term): int(doc) for term, doc in rows}
+    assert counts == {gram: min(vocab.get(gram, 0), 3) for gram in grams}
+    assert counts["pet"] == 3 and counts["zzz"] == 0 and counts["ура"] == 1
 
 
 @pytest.mark.parametrize("query", ["vt", "metal", "华信", "severstal", "huaxin", "урал"])
