@@ -101,74 +101,58 @@ _SELECT = (
     "SELECT f.text, f.kind, f.account_id, a.name, a.status"
     " FROM search_index f JOIN accounts a ON a.id = f.account_id"
 )
-# A KAM sees a handful of accounts: the index rows of those accounts only are read, by rowid
-# (account id * 4, contact id * 4 + 1, organisation id * 4 + 2; migration 0003) from the
-# index's own text table, FTS5's `search_index_content` (columns c0 text, c1 account_id,
-# c2 kind), and filtered there: no row of another manager's account is read, and the phone
-# digits are not recomputed. Archived contacts have no index row.
-_KAM_KEYS = {
-    "account": "SELECT id * 4 FROM v",
-    "contact": "SELECT c.id * 4 + 1 FROM contacts c WHERE c.account_id IN v",
-    "related": "SELECT o.id * 4 + 2 FROM related_organisations o WHERE o.account_id IN v",
-}
-
-
-_KAM_ROWS = (
-    f"WITH v(id) AS ({VISIBLE_IDS}), k(rid) AS ({' UNION ALL '.join(_KAM_KEYS.values())})"
-    " SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-    " FROM k CROSS JOIN search_index_content x ON x.id = k.rid JOIN accounts a ON a.id = x.c1"
+# A KAM sees a handful of accounts: only the search rows of those accounts are read, from
+# `search_rows` (migration 0012: the index's rows, rid = its rowid, clustered by account), one
+# range per account, and filtered there: no row of another manager's account is read, and
+# the phone digits are not recomputed. Archived contacts have no row. The rows come in the
+# order accounts, contacts, organisations (each by account), which the ranking's ties and
+# the limits below keep to.
+_KAM_FROM = (
+    f"WITH v(id) AS ({VISIBLE_IDS}) SELECT {{text}} AS text, x.kind, x.account_id, a.name,"
+    " a.status FROM v CROSS JOIN search_rows x ON x.account_id = v.id"
+    " JOIN accounts a ON a.id = x.account_id WHERE a.archived_at IS NULL"
 )
-"""The KAM's index rows (to be filtered by a WHERE on `x.c0`, the text, and `a`)."""
+_KAM_ORDER = "ORDER BY x.rid % 4, x.account_id, x.rid"
+_KAM_ROWS = _KAM_FROM.format(text="x.text")
+"""The KAM's search rows (to be filtered by more of a WHERE on `x.text`, then ordered)."""
 _FUZZY_ROWS = 300
-# Typo tolerance for a KAM, in one statement: every name row of the KAM's accounts (at most
-# 300: accounts and organisations), and the KAM's contacts whose names hold the query's
-# rarest trigrams (`_kam_typo_rows`).
-_KAM_NAMES = (
-    "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-    " FROM kn CROSS JOIN search_index_content x ON x.id = kn.rid"
-    f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL LIMIT {_FUZZY_ROWS})"
-)
 _KAM_CONTACT_ROWS = 1000
-_KAM_CONTACT_NAME = "substr(x.c0, 1, instr(x.c0, char(10)))"
+_KAM_CONTACT_NAME = "substr(x.text, 1, instr(x.text, char(10)))"
+_KAM_TYPO_NAMES = (
+    f"SELECT * FROM ({_KAM_ROWS} AND x.kind != 'contact' {_KAM_ORDER} LIMIT {_FUZZY_ROWS})"
+)
+"""Typo tolerance for a KAM: every name row of the KAM's accounts (at most 300: accounts and
+organisations; all ranked, they are few)."""
 
 
 def _kam_typo_rows(rare: Sequence[str], *, listed: bool) -> str:
-    """The KAM's names, and their contacts whose name (the first line, the only one a typo
-    is looked for in) holds two of the `rare` trigrams (one when there are fewer than
-    four), each tested with LIKE or GLOB (parameters :t0, :t1, ...). `listed`: the trigrams
-    are rare enough (`_FEW_ROWS`) for the contacts to be taken from the index rows holding
-    them (`m`, an FTS5 MATCH, rowids only, :match), of which only the KAM's are read; else
-    every contact of the KAM is tested (an FTS5 MATCH of common trigrams would list most of
-    the company's contacts). Both give the same rows."""
+    """`_KAM_TYPO_NAMES`, and the KAM's contacts whose name (the first line, the only one a
+    typo is looked for in) holds two of the `rare` trigrams (one when there are fewer than
+    four), each tested with LIKE or GLOB (parameters :t0, :t1, ...), in one statement.
+    `listed`: the trigrams are rare enough (`_FEW_ROWS`) for only the KAM's contacts among
+    the index rows holding them (`m`, an FTS5 MATCH :match, rowids only) to be tested; else
+    every contact of the KAM is. Both give the same rows."""
     held = " + ".join(
         f"({_contains(_KAM_CONTACT_NAME, gram, f't{n}')})" for n, gram in enumerate(rare)
     )
-    keys, listing, only_kams = "kc", "", ""
+    listing, among = "", ""
     if listed:
-        keys, only_kams = "m", "m.rid IN kc AND "
         listing = (
-            ", m(rid) AS MATERIALIZED"
-            " (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
+            "WITH m(rid) AS MATERIALIZED"
+            " (SELECT rowid FROM search_index WHERE search_index MATCH :match) "
         )
+        among = " AND +x.rid IN m"  # tested row by row (not a key list per account)
     return (
-        f"WITH v(id) AS ({VISIBLE_IDS}),"
-        f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
-        f" kc(rid) AS ({_KAM_KEYS['contact']}){listing}"
-        f" {_KAM_NAMES} UNION ALL"
-        f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text,"
-        f" x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-        f" FROM {keys} CROSS JOIN search_index_content x ON x.id = {keys}.rid"
-        f" JOIN accounts a ON a.id = x.c1 WHERE {only_kams}a.archived_at IS NULL"
-        f" AND {held} >= {2 if len(rare) >= 4 else 1}"
+        f"{listing}{_KAM_TYPO_NAMES} UNION ALL"
+        f" SELECT * FROM ({_KAM_FROM.format(text=_KAM_CONTACT_NAME)} AND x.kind = 'contact'"
+        f"{among} AND {held} >= {2 if len(rare) >= 4 else 1} {_KAM_ORDER}"
         f" LIMIT {_KAM_CONTACT_ROWS})"
     )
 
 
-_KAM_TYPO_NAMES = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}) {_KAM_NAMES}"
-)
 _FEW_ROWS = 5000
+"""Trigrams in more index rows than this are all as common (`_doc_counts`); a KAM's typo
+pass takes the contacts from the index's lists of the rare trigrams up to this many."""
 _MAX_PREFIX_TERMS = 300
 
 
@@ -182,15 +166,17 @@ class SearchRepository:
     ) -> list[Any]:
         where = ["a.archived_at IS NULL"]
         params: dict[str, Any] = {"manager_id": manager_id, "limit": _ROWS}
-        column = "(f.text || '')" if sees_all else "x.c0"
+        column = "(f.text || '')" if sees_all else "x.text"
         if sees_all and match:
             where.append("search_index MATCH :match")
             params["match"] = match
         for number, word in enumerate(substrings):
             where.append(_contains(column, word, f"g{number}"))
             params[f"g{number}"] = _pattern(word)
-        source = _SELECT if sees_all else _KAM_ROWS
-        sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
+        if sees_all:
+            sql = f"{_SELECT} WHERE {' AND '.join(where)} LIMIT :limit"
+        else:
+            sql = f"{_KAM_ROWS} AND {' AND '.join(where[1:]) or 1} {_KAM_ORDER} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
     async def _vocab(self, sql: str, params: Sequence[str]) -> list[Any]:
@@ -297,17 +283,16 @@ class SearchRepository:
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
         rare, listed = await self._rare_trigrams(wanted)
-        fuzzy = _typo_match(rare)
         if not sees_all:
             if not rare:
                 return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
-            params: dict[str, Any] = {"manager_id": manager_id, "match": fuzzy}
+            params: dict[str, Any] = {"manager_id": manager_id, "match": _typo_match(rare)}
             params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
             sql = _kam_typo_rows(rare, listed=listed <= _FEW_ROWS)
             return await self._db.fetch_all(sql, params)
         if not rare:
             return []
-        # A contact's row is the one whose rowid is 1 modulo 4 (see _KAM_KEYS): told from the
+        # A contact's row is the one whose rowid is 1 modulo 4 (migration 0003): told from the
         # rowid, the other kind's matches are passed over without reading their text.
         kinds = ("!=", "=") if contacts else ("!=",)
         sql = " UNION ALL ".join(
@@ -315,11 +300,11 @@ class SearchRepository:
             f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
             for operator in kinds
         )
-        return await self._db.fetch_all(sql, {"match": fuzzy})
+        return await self._db.fetch_all(sql, {"match": _typo_match(rare)})
 
     async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
-        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters, and
-        how many index rows hold them (the sum of their counts)."""
+        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters, and how
+        many index rows hold them (the sum of their counts)."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)

@@ -216,9 +216,9 @@ async def test_resembling_names_include_close_spellings(
 async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
     storage: Storage, name: str
 ) -> None:
-    """Every table a KAM's search reads is searched by the KAM's ids (no scan of the index
-    or of other managers' accounts); only the list of the KAM's own ids is scanned, and, for
-    rare trigrams, the rowids an FTS5 MATCH lists (`m`, from its trigram lists, no rows)."""
+    """Every table a KAM's search reads is searched by the KAM's ids (no scan of the index,
+    of `search_rows` or of other managers' accounts); only the list of the KAM's own ids is
+    scanned, and, for rare trigrams, the rowids an FTS5 MATCH lists (`m`, no rows)."""
     import storage.search as search_module
 
     rare = ["abc", "bcd", "cde", "def"]
@@ -231,13 +231,12 @@ async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
         plan = [
             str(row[3]) for row in await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
         ]
-    allowed = r"SCAN (v|\(subquery-\d+\))"
-    if name.endswith("listed"):
-        allowed = r"SCAN (v|m|\(subquery-\d+\)|search_index VIRTUAL TABLE INDEX 0:M\d*)"
     scans = [step for step in plan if step.startswith("SCAN")]
     assert "SCAN v" in scans, plan
+    allowed = r"SCAN (v|m|\(subquery-\d+\)|search_index VIRTUAL TABLE INDEX 0:M\d*)"
     assert all(re.fullmatch(allowed, step) for step in scans), plan
-    assert any("SEARCH x USING INTEGER PRIMARY KEY" in step for step in plan), plan
+    assert any("SEARCH x USING PRIMARY KEY (account_id=?)" in step for step in plan), plan
+    assert any("SEARCH a USING INTEGER PRIMARY KEY" in step for step in plan), plan
 
 
 async def _contacts(storage: Storage, kam: Manager, now: datetime) -> None:
@@ -265,12 +264,12 @@ async def _contacts(storage: Storage, kam: Manager, now: datetime) -> None:
     [["pet", "etr", "tro", "rov"], ["per", "ert"], ["iva", "van"], ["пет", "етр", "тро", "ров"],
      ["cli", "lie", "ien", "ent", "com"], ["pet"]],
 )  # fmt: skip
-async def test_a_kams_typo_contacts_are_the_same_listed_or_tested(
+async def test_a_kams_typo_contacts_are_those_whose_name_holds_the_trigrams(
     storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock, rare: list[str]
 ) -> None:
-    """Whether the contacts come from the index's lists of the trigrams (rare ones) or from
-    testing each of the KAM's contacts (common ones), the rows are the same: the contacts
-    whose name holds the trigrams (an e-mail does not count)."""
+    """A contact is a typo candidate when its name (not its e-mail) holds the trigrams;
+    the same rows whether the contacts come from the index's lists of the trigrams (rare
+    ones) or from testing each of the KAM's contacts (common ones)."""
     import storage.search as search_module
 
     _, kam, _ = portfolio
@@ -285,7 +284,8 @@ async def test_a_kams_typo_contacts_are_the_same_listed_or_tested(
         sql = search_module._kam_typo_rows(rare, listed=listed)
         found.append([tuple(row) for row in await storage.db.fetch_all(sql, params)])
     assert found[0] == found[1]
-    names = {row[0].strip() for row in found[0] if row[1] == "contact"}
+    rows = found[0]
+    names = {row[0].strip() for row in rows if row[1] == "contact"}
     expected = {
         ("pet", "etr", "tro", "rov"): {"Ivan Petrov", "Petra Ivanova"},
         ("per", "ert"): {"Olga Pertova"},
@@ -295,6 +295,14 @@ async def test_a_kams_typo_contacts_are_the_same_listed_or_tested(
         ("pet",): {"Ivan Petrov", "Petra Ivanova"},
     }
     assert names == expected[tuple(rare)]
+    assert {row[0] for row in rows if row[1] != "contact"} == {
+        "VT-Metal\nВТ-Металл\nVT Metal\n",
+        "华信物流\nHuaxin Logistics\n",
+        "Metalurg\n\n",
+        "Metal\n\n",
+        "Petrovich Trade\n\n",
+        "Severstal Trading\n",
+    }
 
 
 async def test_trigram_counts_are_exact_up_to_the_threshold(
@@ -380,5 +388,102 @@ async def test_the_migration_indexes_old_names_with_yo(tmp_path: Path) -> None:
     try:
         hits = await storage.search.search("семга", manager_id=1, sees_all=True)
         assert [h.name for h in hits] == ["Сёмга"]
+    finally:
+        await storage.close()
+
+
+async def _search_rows(conn: aiosqlite.Connection) -> tuple[list[tuple[object, ...]], ...]:
+    """`search_rows` and the index's own rows, as (account_id, rid, kind, text), sorted."""
+    mine = await conn.execute_fetchall(
+        "SELECT account_id, rid, kind, text FROM search_rows ORDER BY rid"
+    )
+    index = await conn.execute_fetchall(
+        "SELECT c1, id, c2, c0 FROM search_index_content ORDER BY id"
+    )
+    return [tuple(row) for row in mine], [tuple(row) for row in index]
+
+
+async def test_search_rows_follow_the_index_through_every_change(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock
+) -> None:
+    """The KAM's copy of the search texts (migration 0012) holds exactly the index's rows
+    after creating, renaming, moving, archiving and deleting accounts, contacts and
+    organisations."""
+    _, kam, _ = portfolio
+    now = clock.now()
+    await _contacts(storage, kam, now)
+    account = await storage.accounts.create(name="Ёлка", owner_id=kam.id, actor_id=kam.id, now=now)
+    await storage.accounts.update(account.id, actor_id=kam.id, now=now, aliases="Yolka\nЁлочка")
+    contact = await storage.contacts.create(
+        account_id=account.id, full_name="Семён Ёжиков", position=None, actor_id=kam.id, now=now
+    )
+    await storage.contacts.update(contact.id, actor_id=kam.id, now=now, phone="+7 916 000-11-22")
+    async with storage.db.transaction() as conn:
+        await conn.execute(
+            "UPDATE contacts SET account_id = (SELECT min(id) FROM accounts) WHERE id = ?",
+            (contact.id,),
+        )
+        await conn.execute(
+            "UPDATE related_organisations SET name = 'Сёверсталь', account_id = ?",
+            (account.id,),
+        )
+        await conn.execute("UPDATE contacts SET archived_at = 'x' WHERE full_name LIKE 'Olga%'")
+        await conn.execute("DELETE FROM contacts WHERE full_name = 'Anna Smith'")
+    await storage.accounts.update(account.id, actor_id=kam.id, now=now, name="Ель")
+    async with storage.db.reading() as conn:
+        mine, index = await _search_rows(conn)
+    assert mine == index and len(mine) > 10
+    async with storage.db.transaction() as conn:
+        await conn.execute("UPDATE contacts SET archived_at = NULL")
+        await conn.execute("DELETE FROM related_organisations")
+        await conn.execute("DELETE FROM contacts")
+        await conn.execute("DELETE FROM account_team")
+        await conn.execute("DELETE FROM accounts WHERE id = ?", (account.id,))
+    async with storage.db.reading() as conn:
+        mine, index = await _search_rows(conn)
+    assert mine == index and mine
+
+
+async def test_the_migration_copies_the_index_rows_for_kams(tmp_path: Path) -> None:
+    """A database at migration 0011 gets `search_rows` with every index row, and a KAM's
+    search finds its clients, contacts and organisations afterwards."""
+    conn = await aiosqlite.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    await apply_migrations(conn, [m for m in available_migrations() if m.version <= 11])
+    now = "2026-11-01T09:00:00Z"
+    await conn.execute(
+        "INSERT INTO managers (id, telegram_id, full_name, role, language, timezone, created_at,"
+        " updated_at) VALUES (1, 1, 'Anna', 'kam', 'ru', 'UTC', ?, ?),"
+        " (2, 2, 'Boris', 'kam', 'ru', 'UTC', ?, ?)",
+        (now, now, now, now),
+    )
+    for number, (name, owner) in enumerate([("Сёмга", 1), ("Nordic Steel", 1), ("Other", 2)]):
+        await conn.execute(
+            "INSERT INTO accounts (id, name, status, owner_id, created_at, updated_at)"
+            " VALUES (?, ?, 'active', ?, ?, ?)",
+            (number + 1, name, owner, now, now),
+        )
+    await conn.execute(
+        "INSERT INTO contacts (account_id, full_name, email, phone, created_at, updated_at)"
+        " VALUES (2, 'Пётр Орлов', 'po@nordic.com', '+7 916 123-45-67', ?, ?)",
+        (now, now),
+    )
+    await conn.execute(
+        "INSERT INTO related_organisations (account_id, kind, name, created_at)"
+        " VALUES (1, 'competitor', 'Rival Fish', ?)",
+        (now,),
+    )
+    await apply_migrations(conn)
+    mine, index = await _search_rows(conn)
+    assert mine == index and len(mine) == 5
+    await conn.close()
+    storage = await Storage.open(str(tmp_path / "old.sqlite3"))
+    try:
+        nordic = "Nordic Steel"
+        expected = [("семга", "Сёмга"), ("петр", nordic), ("79161234567", nordic),
+                    ("rival", "Сёмга"), ("nordik", nordic), ("орлв", nordic)]  # fmt: skip
+        for query, found in expected:
+            hits = await storage.search.search(query, manager_id=1, sees_all=False)
+            assert [h.name for h in hits] == [found], query
+        assert await storage.search.search("other", manager_id=1, sees_all=False) == []
     finally:
         await storage.close()
