@@ -117,7 +117,7 @@ _KAM_ROWS = _KAM_FROM.format(text="x.text")
 """The KAM's search rows (to be filtered by more of a WHERE on `x.text`, then ordered)."""
 _FUZZY_ROWS = 300
 _KAM_CONTACT_ROWS = 1000
-_KAM_CONTACT_NAME = "substr(x.text, 1, instr(x.text, char(10)))"
+_KAM_CONTACT_NAME = "x.first_line"
 _KAM_TYPO_NAMES = (
     f"SELECT * FROM ({_KAM_ROWS} AND x.kind != 'contact' {_KAM_ORDER} LIMIT {_FUZZY_ROWS})"
 )
@@ -125,34 +125,22 @@ _KAM_TYPO_NAMES = (
 organisations; all ranked, they are few)."""
 
 
-def _kam_typo_rows(rare: Sequence[str], *, listed: bool) -> str:
+def _kam_typo_rows(rare: Sequence[str]) -> str:
     """`_KAM_TYPO_NAMES`, and the KAM's contacts whose name (the first line, the only one a
     typo is looked for in) holds two of the `rare` trigrams (one when there are fewer than
-    four), each tested with LIKE or GLOB (parameters :t0, :t1, ...), in one statement.
-    `listed`: the trigrams are rare enough (`_FEW_ROWS`) for only the KAM's contacts among
-    the index rows holding them (`m`, an FTS5 MATCH :match, rowids only) to be tested; else
-    every contact of the KAM is. Both give the same rows."""
+    four), each tested with LIKE or GLOB (parameters :t0, :t1, ...), in one statement."""
     held = " + ".join(
         f"({_contains(_KAM_CONTACT_NAME, gram, f't{n}')})" for n, gram in enumerate(rare)
     )
-    listing, among = "", ""
-    if listed:
-        listing = (
-            "WITH m(rid) AS MATERIALIZED"
-            " (SELECT rowid FROM search_index WHERE search_index MATCH :match) "
-        )
-        among = " AND +x.rid IN m"  # tested row by row (not a key list per account)
     return (
-        f"{listing}{_KAM_TYPO_NAMES} UNION ALL"
-        f" SELECT * FROM ({_KAM_FROM.format(text=_KAM_CONTACT_NAME)} AND x.kind = 'contact'"
-        f"{among} AND {held} >= {2 if len(rare) >= 4 else 1} {_KAM_ORDER}"
+        f"{_KAM_TYPO_NAMES} UNION ALL SELECT * FROM ({_KAM_FROM.format(text=_KAM_CONTACT_NAME)}"
+        f" AND x.kind = 'contact' AND {held} >= {2 if len(rare) >= 4 else 1} {_KAM_ORDER}"
         f" LIMIT {_KAM_CONTACT_ROWS})"
     )
 
 
 _FEW_ROWS = 5000
-"""Trigrams in more index rows than this are all as common (`_doc_counts`); a KAM's typo
-pass takes the contacts from the index's lists of the rare trigrams up to this many."""
+"""Trigrams in more index rows than this are all as common (`_doc_counts`)."""
 _MAX_PREFIX_TERMS = 300
 
 
@@ -282,14 +270,13 @@ class SearchRepository:
         """
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
-        rare, listed = await self._rare_trigrams(wanted)
+        rare = await self._rare_trigrams(wanted)
         if not sees_all:
             if not rare:
                 return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
-            params: dict[str, Any] = {"manager_id": manager_id, "match": _typo_match(rare)}
+            params: dict[str, Any] = {"manager_id": manager_id}
             params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
-            sql = _kam_typo_rows(rare, listed=listed <= _FEW_ROWS)
-            return await self._db.fetch_all(sql, params)
+            return await self._db.fetch_all(_kam_typo_rows(rare), params)
         if not rare:
             return []
         # A contact's row is the one whose rowid is 1 modulo 4 (migration 0003): told from the
@@ -302,14 +289,12 @@ class SearchRepository:
         )
         return await self._db.fetch_all(sql, {"match": _typo_match(rare)})
 
-    async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
-        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters, and how
-        many index rows hold them (the sum of their counts)."""
+    async def _rare_trigrams(self, wanted: str) -> list[str]:
+        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)
-        rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
-        return rare, sum(counts[g] for g in rare)
+        return sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
 
     @staticmethod
     def _rank(

@@ -2,6 +2,7 @@
 -- FTS5's own text table (`search_index_content`) by rowid: about 1,300 rows scattered over
 -- the whole table for a KAM with 200 accounts (2.5-3 ms). `search_rows` holds the same rows
 -- (rid = the index's rowid, kind, text) clustered by account: one range per account (0.7 ms).
+-- `first_line` is the name (a typo is looked for in a contact's name only), kept at hand.
 -- The triggers write a row here first and copy it into the index, so both always hold the
 -- same text (tests/unit/test_lookup_search.py checks it).
 
@@ -10,6 +11,7 @@ CREATE TABLE search_rows (
     rid INTEGER NOT NULL,
     kind TEXT NOT NULL,
     text TEXT NOT NULL,
+    first_line TEXT GENERATED ALWAYS AS (substr(text, 1, instr(text, char(10)))) STORED,
     PRIMARY KEY (account_id, rid)
 ) WITHOUT ROWID;
 

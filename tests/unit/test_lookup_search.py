@@ -210,31 +210,26 @@ async def test_resembling_names_include_close_spellings(
     assert await storage.search.resembling("Zzyzx Holdings") == []
 
 
-@pytest.mark.parametrize(
-    "name", ["_KAM_ROWS", "_KAM_TYPO_NAMES", "_kam_typo_rows", "_kam_typo_rows listed"]
-)
+@pytest.mark.parametrize("name", ["_KAM_ROWS", "_KAM_TYPO_NAMES", "_kam_typo_rows"])
 async def test_a_kams_search_reads_only_their_accounts_rows_by_key(
     storage: Storage, name: str
 ) -> None:
     """Every table a KAM's search reads is searched by the KAM's ids (no scan of the index,
     of `search_rows` or of other managers' accounts); only the list of the KAM's own ids is
-    scanned, and, for rare trigrams, the rowids an FTS5 MATCH lists (`m`, no rows)."""
+    scanned."""
     import storage.search as search_module
 
     rare = ["abc", "bcd", "cde", "def"]
-    if name.startswith("_kam_typo_rows"):
-        sql = search_module._kam_typo_rows(rare, listed=name.endswith("listed"))
-    else:
-        sql = str(getattr(search_module, name))
-    params = {"manager_id": 1, "match": '"abc"', **{f"t{n}": f"%{g}%" for n, g in enumerate(rare)}}
+    found = getattr(search_module, name)
+    sql = str(found(rare) if callable(found) else found)
+    params = {"manager_id": 1, **{f"t{n}": f"%{g}%" for n, g in enumerate(rare)}}
     async with storage.db.reading() as conn:
         plan = [
             str(row[3]) for row in await conn.execute_fetchall(f"EXPLAIN QUERY PLAN {sql}", params)
         ]
     scans = [step for step in plan if step.startswith("SCAN")]
     assert "SCAN v" in scans, plan
-    allowed = r"SCAN (v|m|\(subquery-\d+\)|search_index VIRTUAL TABLE INDEX 0:M\d*)"
-    assert all(re.fullmatch(allowed, step) for step in scans), plan
+    assert all(re.fullmatch(r"SCAN (v|\(subquery-\d+\))", step) for step in scans), plan
     assert any("SEARCH x USING PRIMARY KEY (account_id=?)" in step for step in plan), plan
     assert any("SEARCH a USING INTEGER PRIMARY KEY" in step for step in plan), plan
 
@@ -267,24 +262,16 @@ async def _contacts(storage: Storage, kam: Manager, now: datetime) -> None:
 async def test_a_kams_typo_contacts_are_those_whose_name_holds_the_trigrams(
     storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock, rare: list[str]
 ) -> None:
-    """A contact is a typo candidate when its name (not its e-mail) holds the trigrams;
-    the same rows whether the contacts come from the index's lists of the trigrams (rare
-    ones) or from testing each of the KAM's contacts (common ones)."""
+    """A contact is a typo candidate when its name (not its e-mail) holds the trigrams."""
     import storage.search as search_module
 
     _, kam, _ = portfolio
     await _contacts(storage, kam, clock.now())
     params = {
         "manager_id": kam.id,
-        "match": search_module._typo_match(rare),
         **{f"t{n}": search_module._pattern(g, fold_yo=False) for n, g in enumerate(rare)},
     }
-    found = []
-    for listed in (True, False):
-        sql = search_module._kam_typo_rows(rare, listed=listed)
-        found.append([tuple(row) for row in await storage.db.fetch_all(sql, params)])
-    assert found[0] == found[1]
-    rows = found[0]
+    rows = await storage.db.fetch_all(search_module._kam_typo_rows(rare), params)
     names = {row[0].strip() for row in rows if row[1] == "contact"}
     expected = {
         ("pet", "etr", "tro", "rov"): {"Ivan Petrov", "Petra Ivanova"},
