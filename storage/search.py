@@ -253,8 +253,8 @@ class SearchRepository:
                 else:
                     clauses.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
             match = " AND ".join(clauses) or None
-        else:
-            substrings = words
+        else:  # LIKE (ASCII) words first: a row they rule out is not tested with GLOB
+            substrings = sorted(words, key=lambda word: not word.isascii())
         return await self._rows(
             match=match, substrings=substrings, manager_id=manager_id, sees_all=sees_all
         )
