@@ -139,7 +139,7 @@ def _kam_typo_rows(rare: Sequence[str]) -> str:
     )
 
 
-_FEW_ROWS = 5000
+_COUNTED_ROWS = 5000
 """Trigrams in more index rows than this are all as common (`_doc_counts`)."""
 _MAX_PREFIX_TERMS = 300
 
@@ -152,7 +152,7 @@ class SearchRepository:
     async def _rows(
         self, *, match: str | None, substrings: Sequence[str], manager_id: int, sees_all: bool
     ) -> list[Any]:
-        where = ["a.archived_at IS NULL"]
+        where = []
         params: dict[str, Any] = {"manager_id": manager_id, "limit": _ROWS}
         column = "(f.text || '')" if sees_all else "x.text"
         if sees_all and match:
@@ -162,9 +162,10 @@ class SearchRepository:
             where.append(_contains(column, word, f"g{number}"))
             params[f"g{number}"] = _pattern(word)
         if sees_all:
+            where.insert(0, "a.archived_at IS NULL")
             sql = f"{_SELECT} WHERE {' AND '.join(where)} LIMIT :limit"
-        else:
-            sql = f"{_KAM_ROWS} AND {' AND '.join(where[1:]) or 1} {_KAM_ORDER} LIMIT :limit"
+        else:  # _KAM_ROWS has the WHERE (the archived accounts)
+            sql = f"{_KAM_ROWS} AND {' AND '.join(where or ['1'])} {_KAM_ORDER} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
     async def _vocab(self, sql: str, params: Sequence[str]) -> list[Any]:
@@ -179,7 +180,7 @@ class SearchRepository:
             return list(await conn.execute_fetchall(sql, tuple(params)))
 
     async def _doc_counts(self, grams: Sequence[str]) -> dict[str, int]:
-        """How many index rows hold each trigram, counted up to `_FEW_ROWS + 1`: exact for
+        """How many index rows hold each trigram, counted up to `_COUNTED_ROWS + 1`: exact for
         the rare ones, and a trigram past that is as common as any other (its order among
         them is the query's). Counting stops there (a MATCH reads the trigram's list only so
         far; FTS5's vocabulary reads all of it: about 2 ms for 50,000 rows)."""
@@ -187,7 +188,7 @@ class SearchRepository:
             return {}
         sql = " UNION ALL ".join(
             f"SELECT {number}, count(*) FROM (SELECT rowid FROM search_index"
-            f" WHERE search_index MATCH ? LIMIT {_FEW_ROWS + 1})"
+            f" WHERE search_index MATCH ? LIMIT {_COUNTED_ROWS + 1})"
             for number in range(len(grams))
         )
         rows = await self._db.fetch_all(sql, [_phrase(gram) for gram in grams])

@@ -298,13 +298,13 @@ async def test_trigram_counts_are_exact_up_to_the_threshold(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The typo pass's trigram counts equal FTS5's vocabulary up to `_FEW_ROWS`, and are
-    `_FEW_ROWS + 1` past it (a common trigram's list is not read to its end)."""
+    """The typo pass's trigram counts equal FTS5's vocabulary up to `_COUNTED_ROWS`, and are
+    `_COUNTED_ROWS + 1` past it (a common trigram's list is not read to its end)."""
     import storage.search as search_module
 
     _, kam, _ = portfolio
     await _contacts(storage, kam, clock.now())
-    monkeypatch.setattr(search_module, "_FEW_ROWS", 2)
+    monkeypatch.setattr(search_module, "_COUNTED_ROWS", 2)
     grams = ["pet", "etr", "per", "cli", "com", "ива", "zzz", "ура", "met"]
     counts = await storage.search._doc_counts(grams)
     async with storage.db.reading() as conn:
