@@ -139,8 +139,32 @@ def _kam_typo_rows(rare: Sequence[str]) -> str:
     )
 
 
+def _typo_rows(*, contacts: bool, listed: bool) -> str:
+    """A lead's or an admin's typo rows: those holding the rare trigrams (:match, an FTS5
+    MATCH), names and contacts limited apart. A contact's row is the one whose rowid is 1
+    modulo 4 (migration 0003): told from the rowid, the other kind's matches are passed over
+    without reading their text. `listed`: the trigrams are rare enough (`_COUNTED_ROWS`) for
+    the MATCH's rowids to be listed once (`m`) and the rows read by rowid, rather than the
+    MATCH run for each kind, which stops at its limit (common trigrams); the same rows."""
+    kinds = ("!=", "=") if contacts else ("!=",)
+    if not listed:
+        return " UNION ALL ".join(
+            f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
+            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
+            for operator in kinds
+        )
+    listing = "WITH m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index"
+    return f"{listing} MATCH :match) " + " UNION ALL ".join(
+        "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+        " FROM m CROSS JOIN search_index_content x ON x.id = m.rid JOIN accounts a ON a.id = x.c1"
+        f" WHERE a.archived_at IS NULL AND m.rid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
+        for operator in kinds
+    )
+
+
 _COUNTED_ROWS = 5000
-"""Trigrams in more index rows than this are all as common (`_doc_counts`)."""
+"""Trigrams in more index rows than this are all as common (`_doc_counts`); a lead's or an
+admin's typo rows are listed once when the rare trigrams hold at most this many."""
 _MAX_PREFIX_TERMS = 300
 
 
@@ -271,7 +295,7 @@ class SearchRepository:
         """
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
-        rare = await self._rare_trigrams(wanted)
+        rare, listed = await self._rare_trigrams(wanted)
         if not sees_all:
             if not rare:
                 return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
@@ -280,22 +304,17 @@ class SearchRepository:
             return await self._db.fetch_all(_kam_typo_rows(rare), params)
         if not rare:
             return []
-        # A contact's row is the one whose rowid is 1 modulo 4 (migration 0003): told from the
-        # rowid, the other kind's matches are passed over without reading their text.
-        kinds = ("!=", "=") if contacts else ("!=",)
-        sql = " UNION ALL ".join(
-            f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
-            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
-            for operator in kinds
-        )
+        sql = _typo_rows(contacts=contacts, listed=listed <= _COUNTED_ROWS)
         return await self._db.fetch_all(sql, {"match": _typo_match(rare)})
 
-    async def _rare_trigrams(self, wanted: str) -> list[str]:
-        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters."""
+    async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
+        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters, and how
+        many index rows hold them (the sum of their counts)."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)
-        return sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        rare = sorted((g for g in grams if counts.get(g)), key=lambda g: counts[g])[:5]
+        return rare, sum(counts[g] for g in rare)
 
     @staticmethod
     def _rank(

@@ -292,6 +292,33 @@ async def test_a_kams_typo_contacts_are_those_whose_name_holds_the_trigrams(
     }
 
 
+@pytest.mark.parametrize(
+    "rare",
+    [["pet", "etr", "tro", "rov"], ["per", "ert"], ["met", "eta", "tal"], ["ета", "тал", "алл"],
+     ["cli", "lie", "ien", "ent", "com"], ["zzz"]],
+)  # fmt: skip
+async def test_a_leads_typo_rows_are_the_same_listed_once_or_matched_per_kind(
+    storage: Storage, portfolio: tuple[Manager, Manager, Manager], clock: FakeClock, rare: list[str]
+) -> None:
+    """The rows a lead's typo pass ranks do not depend on how they are read (the MATCH's
+    rowids listed once for rare trigrams, or the MATCH run per kind up to its limit)."""
+    import storage.search as search_module
+
+    _, kam, _ = portfolio
+    await _contacts(storage, kam, clock.now())
+    params = {"match": search_module._typo_match(rare)}
+    for contacts in (True, False):
+        found = [
+            [tuple(row) for row in await storage.db.fetch_all(sql, params)]
+            for sql in (
+                search_module._typo_rows(contacts=contacts, listed=True),
+                search_module._typo_rows(contacts=contacts, listed=False),
+            )
+        ]
+        assert found[0] == found[1]
+        assert rare[0] != "met" or len(found[0]) == 4  # VT-Metal, Metalurg, Metal, Severstal
+
+
 async def test_trigram_counts_are_exact_up_to_the_threshold(
     storage: Storage,
     portfolio: tuple[Manager, Manager, Manager],
