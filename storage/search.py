@@ -74,10 +74,37 @@ def _contains(column: str, word: str, name: str) -> str:
     return f"{column} LIKE :{name}" if word.isascii() else f"{column} GLOB :{name}"
 
 
-def _pattern(word: str, *, fold_yo: bool = True) -> str:
-    """The LIKE or GLOB pattern of `_contains`; `fold_yo=False`: е does not match ё (as in
-    the FTS5 index)."""
-    return f"%{word}%" if word.isascii() else _glob_word(word, fold_yo=fold_yo)
+_RUSSIAN = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
+def _folds(word: str, *, fold_yo: bool = True) -> bool:
+    """Whether LIKE finds a (normalized) word in `search_rows.folded` (Russian capitals and ё
+    as small letters, ё as е; migration 0012) exactly where `_glob_word` finds it in the
+    text: each letter ASCII (LIKE ignores its case), caseless, or a small Russian letter (е
+    only when ё is folded too, `fold_yo`)."""
+    return all(
+        ch.isascii()
+        or (ch in _RUSSIAN and (fold_yo or ch != "е"))
+        or ch.lower() == ch == ch.upper()
+        for ch in word
+    )
+
+
+def _kam_contains(word: str, name: str, *, name_only: bool = False, fold_yo: bool = True) -> str:
+    """`_contains` on a KAM's `search_rows`, in the text or (`name_only`) its first line: LIKE
+    on the folded copy for a word that `_folds`, three times faster than GLOB on the text;
+    the pattern is `_pattern(..., kam=True)`'s."""
+    if not word.isascii() and _folds(word, fold_yo=fold_yo):
+        return f"x.folded{'_name' if name_only else ''} LIKE :{name}"
+    return _contains(_KAM_CONTACT_NAME if name_only else "x.text", word, name)
+
+
+def _pattern(word: str, *, fold_yo: bool = True, kam: bool = False) -> str:
+    """The LIKE or GLOB pattern of `_contains` and `_kam_contains`; `fold_yo=False`: е does
+    not match ё (as in the FTS5 index)."""
+    if word.isascii() or (kam and _folds(word, fold_yo=fold_yo)):
+        return f"%{word}%"
+    return _glob_word(word, fold_yo=fold_yo)
 
 
 def _typo_match(rare: Sequence[str]) -> str:
@@ -130,7 +157,8 @@ def _kam_typo_rows(rare: Sequence[str]) -> str:
     typo is looked for in) holds two of the `rare` trigrams (one when there are fewer than
     four), each tested with LIKE or GLOB (parameters :t0, :t1, ...), in one statement."""
     held = " + ".join(
-        f"({_contains(_KAM_CONTACT_NAME, gram, f't{n}')})" for n, gram in enumerate(rare)
+        f"({_kam_contains(gram, f't{n}', name_only=True, fold_yo=False)})"
+        for n, gram in enumerate(rare)
     )
     return (
         f"{_KAM_TYPO_NAMES} UNION ALL SELECT * FROM ({_KAM_FROM.format(text=_KAM_CONTACT_NAME)}"
@@ -178,13 +206,16 @@ class SearchRepository:
     ) -> list[Any]:
         where = []
         params: dict[str, Any] = {"manager_id": manager_id, "limit": _ROWS}
-        column = "(f.text || '')" if sees_all else "x.text"
         if sees_all and match:
             where.append("search_index MATCH :match")
             params["match"] = match
         for number, word in enumerate(substrings):
-            where.append(_contains(column, word, f"g{number}"))
-            params[f"g{number}"] = _pattern(word)
+            name = f"g{number}"
+            test = (
+                _contains("(f.text || '')", word, name) if sees_all else _kam_contains(word, name)
+            )
+            where.append(test)
+            params[name] = _pattern(word, kam=not sees_all)
         if sees_all:
             where.insert(0, "a.archived_at IS NULL")
             sql = f"{_SELECT} WHERE {' AND '.join(where)} LIMIT :limit"
@@ -278,8 +309,8 @@ class SearchRepository:
                 else:
                     clauses.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
             match = " AND ".join(clauses) or None
-        else:  # LIKE (ASCII) words first: a row they rule out is not tested with GLOB
-            substrings = sorted(words, key=lambda word: not word.isascii())
+        else:  # LIKE words first: a row they rule out is not tested with GLOB
+            substrings = sorted(words, key=lambda word: not _folds(word))
         return await self._rows(
             match=match, substrings=substrings, manager_id=manager_id, sees_all=sees_all
         )
@@ -300,7 +331,9 @@ class SearchRepository:
             if not rare:
                 return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
             params: dict[str, Any] = {"manager_id": manager_id}
-            params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
+            params.update(
+                {f"t{n}": _pattern(g, fold_yo=False, kam=True) for n, g in enumerate(rare)}
+            )
             return await self._db.fetch_all(_kam_typo_rows(rare), params)
         if not rare:
             return []

@@ -2,7 +2,11 @@
 -- FTS5's own text table (`search_index_content`) by rowid: about 1,300 rows scattered over
 -- the whole table for a KAM with 200 accounts (2.5-3 ms). `search_rows` holds the same rows
 -- (rid = the index's rowid, kind, text) clustered by account: one range per account (0.7 ms).
--- `first_line` is the name (a typo is looked for in a contact's name only), kept at hand.
+-- `first_line` is the name (a typo is looked for in a contact's name only), kept at hand;
+-- `folded` is the text with Russian capitals, ё and Ё as small letters (е for ё; in three
+-- steps, `folded_1` and `folded_2` computed on the way: SQLite's parser nests only so deep), and
+-- `folded_name` its first line: a word of Russian, ASCII and caseless letters is found there
+-- with LIKE, as GLOB with a character class per letter finds it in `text`, three times faster.
 -- The triggers write a row here first and copy it into the index, so both always hold the
 -- same text (tests/unit/test_lookup_search.py checks it).
 
@@ -12,6 +16,22 @@ CREATE TABLE search_rows (
     kind TEXT NOT NULL,
     text TEXT NOT NULL,
     first_line TEXT GENERATED ALWAYS AS (substr(text, 1, instr(text, char(10)))) STORED,
+    folded_1 TEXT GENERATED ALWAYS AS (
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(text,
+        'А', 'а'), 'Б', 'б'), 'В', 'в'), 'Г', 'г'), 'Д', 'д'), 'Е', 'е'), 'Ж', 'ж'), 'З', 'з'),
+        'И', 'и'), 'Й', 'й'), 'К', 'к'), 'Л', 'л')
+    ) VIRTUAL,
+    folded_2 TEXT GENERATED ALWAYS AS (
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(folded_1,
+        'М', 'м'), 'Н', 'н'), 'О', 'о'), 'П', 'п'), 'Р', 'р'), 'С', 'с'), 'Т', 'т'), 'У', 'у'),
+        'Ф', 'ф'), 'Х', 'х'), 'Ц', 'ц'), 'Ч', 'ч')
+    ) VIRTUAL,
+    folded TEXT GENERATED ALWAYS AS (
+        replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(folded_2,
+        'Ш', 'ш'), 'Щ', 'щ'), 'Ъ', 'ъ'), 'Ы', 'ы'), 'Ь', 'ь'), 'Э', 'э'), 'Ю', 'ю'), 'Я', 'я'),
+        'Ё', 'е'), 'ё', 'е')
+    ) STORED,
+    folded_name TEXT GENERATED ALWAYS AS (substr(folded, 1, instr(folded, char(10)))) STORED,
     PRIMARY KEY (account_id, rid)
 ) WITHOUT ROWID;
 

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from domain.clock import FakeClock
+from domain.search import normalize
 from storage import Storage
 from storage.managers import Manager
 from storage.migrations import apply_migrations, available_migrations
@@ -501,3 +505,44 @@ async def test_the_migration_copies_the_index_rows_for_kams(tmp_path: Path) -> N
         assert await storage.search.search("other", manager_id=1, sees_all=False) == []
     finally:
         await storage.close()
+
+
+def _search_rows_table() -> sqlite3.Connection:
+    """An in-memory `search_rows` as migration 0012 creates it."""
+    sql = next(m.sql for m in available_migrations() if m.version == 12)
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(sql[: sql.index("INSERT INTO search_rows")])
+    return conn
+
+
+_LETTERS = "аеёжяАЕЁЖЯіІéÉkKK华 -\n"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(st.text(alphabet=_LETTERS, max_size=12), min_size=1, max_size=8),
+    word=st.text(alphabet="аеёжяіék华", min_size=1, max_size=3).map(normalize),
+    fold_yo=st.booleans(),
+)
+def test_like_on_the_folded_text_finds_what_glob_finds(
+    texts: list[str], word: str, fold_yo: bool
+) -> None:
+    """For a word that `_folds`, LIKE on `search_rows.folded` (and `folded_name`) finds the
+    rows GLOB with a character class per letter finds in the text (and its first line)."""
+    import storage.search as search_module
+
+    assume(word and search_module._folds(word, fold_yo=fold_yo))
+    conn = _search_rows_table()
+    conn.executemany(
+        "INSERT INTO search_rows (account_id, rid, kind, text) VALUES (1, ?, 'contact', ?)",
+        [(number, text + "\n") for number, text in enumerate(texts)],
+    )
+    for column, folded in (("x.text", "x.folded"), ("x.first_line", "x.folded_name")):
+        glob = search_module._glob_word(word, fold_yo=fold_yo)
+        found = [
+            sorted(
+                row[0] for row in conn.execute(f"SELECT rid FROM search_rows x WHERE {test}", (p,))
+            )
+            for test, p in ((f"{column} GLOB ?", glob), (f"{folded} LIKE ?", f"%{word}%"))
+        ]
+        assert found[0] == found[1], (word, column)
