@@ -13,8 +13,8 @@ hundred candidates; `domain.search` ranks them (exact, then prefix, then fuzzy).
   every word with LIKE or GLOB;
 * a phone number typed with or without +, spaces and dashes: its digits;
 * typos: when nothing matched as written, the rows sharing two of the five rarest trigrams
-  of the longer words (a KAM's: all their names, and such contacts), ranked by rapidfuzz
-  in batches.
+  of the longer words (a KAM's: all their names, and the contacts whose name holds them),
+  ranked by rapidfuzz in batches. A trigram's rows are counted up to 5,001 only.
 
 Visibility: a KAM finds only accounts they own or are on the team of; leads/admins all.
 """
@@ -74,10 +74,37 @@ def _contains(column: str, word: str, name: str) -> str:
     return f"{column} LIKE :{name}" if word.isascii() else f"{column} GLOB :{name}"
 
 
-def _pattern(word: str, *, fold_yo: bool = True) -> str:
-    """The LIKE or GLOB pattern of `_contains`; `fold_yo=False`: е does not match ё (as in
-    the FTS5 index)."""
-    return f"%{word}%" if word.isascii() else _glob_word(word, fold_yo=fold_yo)
+_RUSSIAN = frozenset("абвгдежзийклмнопрстуфхцчшщъыьэюя")
+
+
+def _folds(word: str, *, fold_yo: bool = True) -> bool:
+    """Whether LIKE finds a (normalized) word in `search_rows.folded` (Russian capitals and ё
+    as small letters, ё as е; migration 0012) exactly where `_glob_word` finds it in the
+    text: each letter ASCII (LIKE ignores its case), caseless, or a small Russian letter (е
+    only when ё is folded too, `fold_yo`)."""
+    return all(
+        ch.isascii()
+        or (ch in _RUSSIAN and (fold_yo or ch != "е"))
+        or ch.lower() == ch == ch.upper()
+        for ch in word
+    )
+
+
+def _kam_contains(word: str, name: str, *, name_only: bool = False, fold_yo: bool = True) -> str:
+    """`_contains` on a KAM's `search_rows`, in the text or (`name_only`) its first line: LIKE
+    on the folded copy for a word that `_folds`, three times faster than GLOB on the text;
+    the pattern is `_pattern(..., kam=True)`'s."""
+    if not word.isascii() and _folds(word, fold_yo=fold_yo):
+        return f"x.folded{'_name' if name_only else ''} LIKE :{name}"
+    return _contains(_KAM_CONTACT_NAME if name_only else "x.text", word, name)
+
+
+def _pattern(word: str, *, fold_yo: bool = True, kam: bool = False) -> str:
+    """The LIKE or GLOB pattern of `_contains` and `_kam_contains`; `fold_yo=False`: е does
+    not match ё (as in the FTS5 index)."""
+    if word.isascii() or (kam and _folds(word, fold_yo=fold_yo)):
+        return f"%{word}%"
+    return _glob_word(word, fold_yo=fold_yo)
 
 
 def _typo_match(rare: Sequence[str]) -> str:
@@ -101,76 +128,71 @@ _SELECT = (
     "SELECT f.text, f.kind, f.account_id, a.name, a.status"
     " FROM search_index f JOIN accounts a ON a.id = f.account_id"
 )
-# A KAM sees a handful of accounts: the index rows of those accounts only are read, by rowid
-# (account id * 4, contact id * 4 + 1, organisation id * 4 + 2; migration 0003) from the
-# index's own text table, FTS5's `search_index_content` (columns c0 text, c1 account_id,
-# c2 kind), and filtered there: no row of another manager's account is read, and the phone
-# digits are not recomputed. Archived contacts have no index row.
-_KAM_KEYS = {
-    "account": "SELECT id * 4 FROM v",
-    "contact": "SELECT c.id * 4 + 1 FROM contacts c WHERE c.account_id IN v",
-    "related": "SELECT o.id * 4 + 2 FROM related_organisations o WHERE o.account_id IN v",
-}
-
-
-_KAM_ROWS = (
-    f"WITH v(id) AS ({VISIBLE_IDS}), k(rid) AS ({' UNION ALL '.join(_KAM_KEYS.values())})"
-    " SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-    " FROM k CROSS JOIN search_index_content x ON x.id = k.rid JOIN accounts a ON a.id = x.c1"
+# A KAM sees a handful of accounts: only the search rows of those accounts are read, from
+# `search_rows` (migration 0012: the index's rows, rid = its rowid, clustered by account), one
+# range per account, and filtered there: no row of another manager's account is read, and
+# the phone digits are not recomputed. Archived contacts have no row. The rows come in the
+# order accounts, contacts, organisations (each by account), which the ranking's ties and
+# the limits below keep to.
+_KAM_FROM = (
+    f"WITH v(id) AS ({VISIBLE_IDS}) SELECT {{text}} AS text, x.kind, x.account_id, a.name,"
+    " a.status FROM v CROSS JOIN search_rows x ON x.account_id = v.id"
+    " JOIN accounts a ON a.id = x.account_id WHERE a.archived_at IS NULL"
 )
-"""The KAM's index rows (to be filtered by a WHERE on `x.c0`, the text, and `a`)."""
+_KAM_ORDER = "ORDER BY x.rid % 4, x.account_id, x.rid"
+_KAM_ROWS = _KAM_FROM.format(text="x.text")
+"""The KAM's search rows (to be filtered by more of a WHERE on `x.text`, then ordered)."""
 _FUZZY_ROWS = 300
-# Typo tolerance for a KAM, in one statement: every name row of the KAM's accounts (at most
-# 300: accounts and organisations), and the KAM's contacts whose rows hold the query's rarest
-# trigrams (`_kam_typo_rows`).
-_KAM_NAMES = (
-    "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-    " FROM kn CROSS JOIN search_index_content x ON x.id = kn.rid"
-    f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL LIMIT {_FUZZY_ROWS})"
-)
 _KAM_CONTACT_ROWS = 1000
-_KAM_CONTACT_NAME = "substr(x.c0, 1, instr(x.c0, char(10)))"
+_KAM_CONTACT_NAME = "x.first_line"
+_KAM_TYPO_NAMES = (
+    f"SELECT * FROM ({_KAM_ROWS} AND x.kind != 'contact' {_KAM_ORDER} LIMIT {_FUZZY_ROWS})"
+)
+"""Typo tolerance for a KAM: every name row of the KAM's accounts (at most 300: accounts and
+organisations; all ranked, they are few)."""
 
 
 def _kam_typo_rows(rare: Sequence[str]) -> str:
-    """The KAM's names, and their contacts holding two of the `rare` trigrams (one when there
-    are fewer than four), as `_typo_match` finds them: each trigram tested with LIKE or GLOB
-    (parameters :t0, :t1, ...) on the KAM's own contacts only, for common trigrams, which an
-    FTS5 MATCH would list for most of the company's contacts. Of a contact, only the name
-    (the first line) is returned: a typo is looked for there only."""
-    held = " + ".join(f"({_contains('x.c0', gram, f't{n}')})" for n, gram in enumerate(rare))
+    """`_KAM_TYPO_NAMES`, and the KAM's contacts whose name (the first line, the only one a
+    typo is looked for in) holds two of the `rare` trigrams (one when there are fewer than
+    four), each tested with LIKE or GLOB (parameters :t0, :t1, ...), in one statement."""
+    held = " + ".join(
+        f"({_kam_contains(gram, f't{n}', name_only=True, fold_yo=False)})"
+        for n, gram in enumerate(rare)
+    )
     return (
-        f"WITH v(id) AS ({VISIBLE_IDS}),"
-        f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
-        f" kc(rid) AS ({_KAM_KEYS['contact']})"
-        f" {_KAM_NAMES} UNION ALL"
-        f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text,"
-        " x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
-        " FROM kc CROSS JOIN search_index_content x ON x.id = kc.rid"
-        f" JOIN accounts a ON a.id = x.c1 WHERE a.archived_at IS NULL"
-        f" AND {held} >= {2 if len(rare) >= 4 else 1} LIMIT {_KAM_CONTACT_ROWS})"
+        f"{_KAM_TYPO_NAMES} UNION ALL SELECT * FROM ({_KAM_FROM.format(text=_KAM_CONTACT_NAME)}"
+        f" AND x.kind = 'contact' AND {held} >= {2 if len(rare) >= 4 else 1} {_KAM_ORDER}"
+        f" LIMIT {_KAM_CONTACT_ROWS})"
     )
 
 
-_KAM_TYPO_NAMES = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}) {_KAM_NAMES}"
-)
-_KAM_TYPO_MATCHED = (
-    f"WITH v(id) AS ({VISIBLE_IDS}),"
-    f" kn(rid) AS ({_KAM_KEYS['account']} UNION ALL {_KAM_KEYS['related']}),"
-    f" kc(rid) AS ({_KAM_KEYS['contact']}),"
-    " m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index MATCH :match)"
-    f" {_KAM_NAMES} UNION ALL"
-    f" SELECT * FROM (SELECT {_KAM_CONTACT_NAME} AS text, x.c2 AS kind, x.c1 AS account_id,"
-    " a.name, a.status FROM m CROSS JOIN search_index_content x ON x.id = m.rid"
-    " JOIN accounts a ON a.id = x.c1"
-    f" WHERE m.rid IN kc AND a.archived_at IS NULL LIMIT {_KAM_CONTACT_ROWS})"
-)
-"""`_kam_typo_rows` when the rare trigrams are rare enough (`_FEW_ROWS`): the index rows
-holding them (`m`: an FTS5 MATCH, rowids only, from the trigrams' lists), of which only the
-KAM's contacts (`kc`) are read."""
-_FEW_ROWS = 5000
+def _typo_rows(*, contacts: bool, listed: bool) -> str:
+    """A lead's or an admin's typo rows: those holding the rare trigrams (:match, an FTS5
+    MATCH), names and contacts limited apart. A contact's row is the one whose rowid is 1
+    modulo 4 (migration 0003): told from the rowid, the other kind's matches are passed over
+    without reading their text. `listed`: the trigrams are rare enough (`_COUNTED_ROWS`) for
+    the MATCH's rowids to be listed once (`m`) and the rows read by rowid, rather than the
+    MATCH run for each kind, which stops at its limit (common trigrams); the same rows."""
+    kinds = ("!=", "=") if contacts else ("!=",)
+    if not listed:
+        return " UNION ALL ".join(
+            f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
+            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
+            for operator in kinds
+        )
+    listing = "WITH m(rid) AS MATERIALIZED (SELECT rowid FROM search_index WHERE search_index"
+    return f"{listing} MATCH :match) " + " UNION ALL ".join(
+        "SELECT * FROM (SELECT x.c0 AS text, x.c2 AS kind, x.c1 AS account_id, a.name, a.status"
+        " FROM m CROSS JOIN search_index_content x ON x.id = m.rid JOIN accounts a ON a.id = x.c1"
+        f" WHERE a.archived_at IS NULL AND m.rid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
+        for operator in kinds
+    )
+
+
+_COUNTED_ROWS = 5000
+"""Trigrams in more index rows than this are all as common (`_doc_counts`); a lead's or an
+admin's typo rows are listed once when the rare trigrams hold at most this many."""
 _MAX_PREFIX_TERMS = 300
 
 
@@ -182,17 +204,23 @@ class SearchRepository:
     async def _rows(
         self, *, match: str | None, substrings: Sequence[str], manager_id: int, sees_all: bool
     ) -> list[Any]:
-        where = ["a.archived_at IS NULL"]
+        where = []
         params: dict[str, Any] = {"manager_id": manager_id, "limit": _ROWS}
-        column = "(f.text || '')" if sees_all else "x.c0"
         if sees_all and match:
             where.append("search_index MATCH :match")
             params["match"] = match
         for number, word in enumerate(substrings):
-            where.append(_contains(column, word, f"g{number}"))
-            params[f"g{number}"] = _pattern(word)
-        source = _SELECT if sees_all else _KAM_ROWS
-        sql = f"{source} WHERE {' AND '.join(where)} LIMIT :limit"
+            name = f"g{number}"
+            test = (
+                _contains("(f.text || '')", word, name) if sees_all else _kam_contains(word, name)
+            )
+            where.append(test)
+            params[name] = _pattern(word, kam=not sees_all)
+        if sees_all:
+            where.insert(0, "a.archived_at IS NULL")
+            sql = f"{_SELECT} WHERE {' AND '.join(where)} LIMIT :limit"
+        else:  # _KAM_ROWS has the WHERE (the archived accounts)
+            sql = f"{_KAM_ROWS} AND {' AND '.join(where or ['1'])} {_KAM_ORDER} LIMIT :limit"
         return await self._db.fetch_all(sql, params)
 
     async def _vocab(self, sql: str, params: Sequence[str]) -> list[Any]:
@@ -207,13 +235,19 @@ class SearchRepository:
             return list(await conn.execute_fetchall(sql, tuple(params)))
 
     async def _doc_counts(self, grams: Sequence[str]) -> dict[str, int]:
+        """How many index rows hold each trigram, counted up to `_COUNTED_ROWS + 1`: exact for
+        the rare ones, and a trigram past that is as common as any other (its order among
+        them is the query's). Counting stops there (a MATCH reads the trigram's list only so
+        far; FTS5's vocabulary reads all of it: about 2 ms for 50,000 rows)."""
         if not grams:
             return {}
-        # One equality lookup per trigram (fts5vocab has no IN optimisation), one round trip.
         sql = " UNION ALL ".join(
-            "SELECT term, doc FROM temp.search_vocab WHERE term = ?" for _ in grams
+            f"SELECT {number}, count(*) FROM (SELECT rowid FROM search_index"
+            f" WHERE search_index MATCH ? LIMIT {_COUNTED_ROWS + 1})"
+            for number in range(len(grams))
         )
-        return {str(row[0]): int(row[1]) for row in await self._vocab(sql, grams)}
+        rows = await self._db.fetch_all(sql, [_phrase(gram) for gram in grams])
+        return {grams[int(row[0])]: int(row[1]) for row in rows}
 
     async def _prefix_terms(self, word: str) -> list[str] | None:
         """Trigrams starting with a 2-character word; None when too many to list."""
@@ -275,8 +309,8 @@ class SearchRepository:
                 else:
                     clauses.append("(" + " OR ".join(_phrase(t) for t in terms) + ")")
             match = " AND ".join(clauses) or None
-        else:
-            substrings = words
+        else:  # LIKE words first: a row they rule out is not tested with GLOB
+            substrings = sorted(words, key=lambda word: not _folds(word))
         return await self._rows(
             match=match, substrings=substrings, manager_id=manager_id, sees_all=sees_all
         )
@@ -293,32 +327,22 @@ class SearchRepository:
         if not any(len(word) >= 4 for word in wanted.split()):
             return []
         rare, listed = await self._rare_trigrams(wanted)
-        fuzzy = _typo_match(rare)
         if not sees_all:
-            params: dict[str, Any] = {"manager_id": manager_id, "match": fuzzy}
             if not rare:
-                sql = _KAM_TYPO_NAMES
-            elif listed <= _FEW_ROWS:
-                sql = _KAM_TYPO_MATCHED
-            else:  # common trigrams: test the KAM's contacts rather than list everyone's
-                sql = _kam_typo_rows(rare)
-                params.update({f"t{n}": _pattern(g, fold_yo=False) for n, g in enumerate(rare)})
-            return await self._db.fetch_all(sql, params)
+                return await self._db.fetch_all(_KAM_TYPO_NAMES, {"manager_id": manager_id})
+            params: dict[str, Any] = {"manager_id": manager_id}
+            params.update(
+                {f"t{n}": _pattern(g, fold_yo=False, kam=True) for n, g in enumerate(rare)}
+            )
+            return await self._db.fetch_all(_kam_typo_rows(rare), params)
         if not rare:
             return []
-        # A contact's row is the one whose rowid is 1 modulo 4 (see _KAM_KEYS): told from the
-        # rowid, the other kind's matches are passed over without reading their text.
-        kinds = ("!=", "=") if contacts else ("!=",)
-        sql = " UNION ALL ".join(
-            f"SELECT * FROM ({_SELECT} WHERE a.archived_at IS NULL AND search_index MATCH :match"
-            f" AND f.rowid % 4 {operator} 1 LIMIT {_FUZZY_ROWS})"
-            for operator in kinds
-        )
-        return await self._db.fetch_all(sql, {"match": fuzzy})
+        sql = _typo_rows(contacts=contacts, listed=listed <= _COUNTED_ROWS)
+        return await self._db.fetch_all(sql, {"match": _typo_match(rare)})
 
     async def _rare_trigrams(self, wanted: str) -> tuple[list[str], int]:
-        """The five rarest trigrams (FTS5's vocabulary) of the words of 4+ characters, and
-        how many index rows hold them (the sum of their counts)."""
+        """The five rarest trigrams (`_doc_counts`) of the words of 4+ characters, and how
+        many index rows hold them (the sum of their counts)."""
         fuzzy_words = [w for w in wanted.split() if len(w) >= 4]
         grams = list(dict.fromkeys(g for w in fuzzy_words for g in _trigrams(w)))[:24]
         counts = await self._doc_counts(grams)
