@@ -283,8 +283,8 @@ async def command(update: Update, context: KamContext) -> None:
         await show_history(update, context, matches[0].id, 0)
         return
     if query and not matches:
-        await authz.search_refused(context, query)
         await update.effective_message.reply_text(t("audit.history.no_match", text=query))
+        await authz.search_refused(context, query)  # after the answer, which it does not change
         return
     choices = [(m.id, m.label) for m in matches[:8]] or [(a.id, a.name) for a in accounts[:8]]
     if not choices:

@@ -30,7 +30,6 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
         await show_card(update, context, hits[0].account_id, new_message=True)
         return
     if not hits:
-        await authz.search_refused(context, query)
         text = t("profile.find.nothing", query=clip(query, 100))
         rows = [[button(t("profile.find.create", name=clip(query, 30)), "ncl:fromfind")]]
     else:
@@ -43,6 +42,8 @@ async def find_and_show(update: Update, context: KamContext, text: str) -> None:
             label += f" · {clip(hit.via, 24)}"
         rows.append([button(label, f"acc:open:{hit.account_id}")])
     await show_screen(update, context, FLOW, text, keyboard(rows), new_message=True)
+    if not hits:  # the answer does not depend on it: the manager is not kept waiting
+        await authz.search_refused(context, query)
 
 
 async def find_command(update: Update, context: KamContext) -> None:
