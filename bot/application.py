@@ -9,6 +9,7 @@ import logging
 import warnings
 from typing import Any
 
+import httpx
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import ApplicationBuilder, ContextTypes, Defaults
@@ -202,11 +203,15 @@ def build_application(
     )
     if rate_limiter:
         builder = builder.rate_limiter(ReplyFirstRateLimiter(max_retries=3))
-    builder = builder.request(request or RetryingRequest(connection_pool_size=16))
+    # One TLS context (httpx's default verification, the CA bundle read once) for both
+    # connection pools: each would otherwise read it again, about 50 ms of the start-up.
+    tls = httpx.create_ssl_context() if request is None or get_updates_request is None else None
+    builder = builder.request(request or RetryingRequest(connection_pool_size=16, ssl_context=tls))
     # Two connections for getUpdates: the long poll, and the confirming call PTB makes while
     # stopping (with PTB's default of one, a stop during a long poll logs a pool time-out).
     builder = builder.get_updates_request(
-        get_updates_request or UpdatesRequest(queue, connection_pool_size=2)
+        get_updates_request
+        or UpdatesRequest(queue, connection_pool_size=2, httpx_kwargs={"verify": tls})
     )
     application: KamApp = builder.build()
     application.bot_data[SERVICES_KEY] = Services(settings=settings, storage=storage, clock=clock)
