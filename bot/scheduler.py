@@ -365,15 +365,11 @@ async def _after_sent(application: KamApp, delivery: Delivery) -> None:
 class TickGuard:
     """Keeps ticks from overlapping. A tick that waits out Telegram's 429 answers may outlast
     the interval; that is normal, so the runs due meanwhile end at once, and the log says so
-    once per long tick (APScheduler's own refusal would log a warning every interval).
-
-    Before the first tick, it puts back what a bot that died was sending: the only bot on a
-    database (bot.run_lock) sends it now rather than after the lease."""
+    once per long tick (APScheduler's own refusal would log a warning every interval)."""
 
     def __init__(self) -> None:
         self.running = False
         self.skipped = 0  # runs skipped during the current long tick
-        self.started = False
 
     async def run(self, application: KamApp) -> None:
         if self.running:
@@ -383,18 +379,9 @@ class TickGuard:
             return
         self.running, self.skipped = True, 0
         try:
-            if not self.started:
-                await _requeue_interrupted(application)
-                self.started = False
             await tick(application)
         finally:
             self.running = False
-
-
-async def _requeue_interrupted(application: KamApp) -> None:
-    count = await _services(application).storage.reminders.requeue_interrupted()
-    if count:
-        _LOG.info("%d reminder(s) interrupted by the last stop are sent again now", count)
 
 
 def _job(application: KamApp) -> Callable[[KamContext], Coroutine[Any, Any, None]]:

@@ -306,18 +306,6 @@ class ReminderRepository:
             [{"at": stamp, "id": i} for i in ids],
         )
 
-    async def requeue_interrupted(self) -> int:
-        """Puts back every delivery left 'sending' by a bot that died between sending and
-        confirming, so that it goes out at the first tick instead of after SEND_LEASE. Only for
-        the bot that holds the database's run lock (bot.run_lock): no other process can be
-        sending then. Returns how many."""
-        async with self._db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE reminder_deliveries SET status = 'pending', claimed_at = NULL"
-                " WHERE status = 'sending'"
-            )
-            return int(cursor.rowcount)
-
     async def hold(self, ids: list[int], *, until: datetime, catch_up: bool = False) -> None:
         """Quiet hours hold claimed deliveries until `until`, their end as set now
         (`catch_up`: they go in the catch-up message). :meth:`retime_holds` brings the hold

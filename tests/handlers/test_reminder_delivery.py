@@ -10,7 +10,7 @@ import pytest
 from telegram.ext import Application
 
 from bot.i18n import translator
-from bot.scheduler import TickGuard, tick
+from bot.scheduler import tick
 from domain.clock import FakeClock
 from storage import Storage
 from storage.managers import Manager
@@ -71,26 +71,6 @@ async def test_a_task_arrives_once_at_its_time_and_done_works(
     task = await storage.tasks.get(task_id)
     assert task is not None and task.status == "done"
     await run_until(app, clock, due + timedelta(hours=2), timedelta(minutes=15))
-    assert len(user.bot_texts()) == 1
-
-
-async def test_a_reminder_a_crash_cut_off_arrives_at_the_first_tick_after_the_start(
-    app: App, make_user: MakeUser, storage: Storage, clock: FakeClock
-) -> None:
-    """Claimed by a bot that died before Telegram confirmed it: the next bot's first tick
-    sends it (not 10 minutes later), once."""
-    user, manager = await kam(make_user, storage, clock)
-    due = clock.now() + timedelta(minutes=1)
-    await add_task(storage, manager, "Call Ivan", due, now=clock.now())
-    await tick(app)
-    clock.advance(timedelta(minutes=2))
-    await storage.reminders.materialize(clock.now())
-    assert len(await storage.reminders.claim(clock.now())) == 1  # ...and that bot dies
-    guard = TickGuard()  # the new bot's repeating tick
-    await guard.run(app)
-    assert len(user.bot_texts()) == 1 and "Call Ivan" in user.last_text
-    await guard.run(app)
-    await run_until(app, clock, clock.now() + timedelta(minutes=20), timedelta(minutes=1))
     assert len(user.bot_texts()) == 1
 
 

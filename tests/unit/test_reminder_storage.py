@@ -52,25 +52,6 @@ async def test_a_claim_that_never_got_confirmed_is_sent_again_after_the_lease(
     assert again[0].attempts == 2
 
 
-async def test_a_restart_puts_back_what_the_dead_bot_was_sending(
-    storage: Storage, clock: FakeClock
-) -> None:
-    """The next bot (holding the run lock) sends it at its first tick, not after the lease;
-    what was confirmed stays sent."""
-    now = clock.now()
-    kam = await add_manager(storage, 11, now=now)
-    await storage.reminders.materialize(now)
-    for minute in (1, 2):
-        await add_task(storage, kam, f"Call {minute}", now + timedelta(minutes=minute), now=now)
-    clock.advance(timedelta(minutes=3))
-    await storage.reminders.materialize(clock.now())
-    sent, interrupted = await storage.reminders.claim(clock.now())
-    await storage.reminders.mark_sent([sent.id], clock.now(), 77)  # ...then the process dies
-    assert await storage.reminders.requeue_interrupted() == 1
-    again = await storage.reminders.claim(clock.now())
-    assert [d.id for d in again] == [interrupted.id] and again[0].attempts == 2
-
-
 async def test_blocked_and_inactive_managers_are_not_claimed(
     storage: Storage, clock: FakeClock
 ) -> None:
