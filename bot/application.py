@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import gc
 import logging
+import sys
 import warnings
 from typing import Any
 
@@ -113,7 +114,10 @@ class KamApplication(KamApp):
     async def stop(self) -> None:
         await _stop_publishing(self)
         await self._features_settled()
-        await super().stop()
+        await super().stop()  # the reminder tick is cancelled here...
+        scheduler = sys.modules.get("bot.scheduler")  # (imported with the tick, if it ran)
+        if scheduler is not None:
+            await scheduler.settle(self)  # ...but a reminder on its way is confirmed first
 
     async def shutdown(self) -> None:
         await _stop_publishing(self)

@@ -54,6 +54,8 @@ MAX_ATTEMPTS = 3
 RETRY_LATER = timedelta(minutes=1)
 _PACER_KEY = "reminder_pacer"
 _GUARD_KEY = "reminder_tick_guard"
+_IN_FLIGHT_KEY = "reminders_in_flight"  # the sends a stop waits for (settle)
+SETTLE_TIMEOUT = 10.0
 
 
 @dataclass
@@ -261,7 +263,7 @@ async def _send_all(
     services = _services(application)
     storage, clock = services.storage, services.clock
     for index, (rows, text, markup, is_bundle, photo) in enumerate(outgoing):
-        outcome = await _send(application, manager, text, markup, report)
+        outcome = await _send(application, manager, text, markup, report, (rows, is_bundle))
         if outcome == "blocked":
             await storage.managers.set_blocked(manager.id, clock.now())
             remaining = [d.id for group, *_ in outgoing[index:] for d in group]
@@ -275,10 +277,7 @@ async def _send_all(
             continue
         if outcome == "unknown":
             continue  # left 'sending': re-sent after the lease if it never arrived
-        assert isinstance(outcome, Message)
-        await storage.reminders.mark_sent(
-            [d.id for d in rows], clock.now(), outcome.message_id, bundled=is_bundle
-        )
+        assert isinstance(outcome, Message)  # and confirmed (_attempt)
         report.messages.append(outcome.message_id)
         if photo is not None:
             await _send_photo(application, manager, photo)
@@ -295,26 +294,62 @@ def _push_bot(application: KamApp) -> ExtBot[dict[str, Any]]:
     return cast("ExtBot[dict[str, Any]]", application.bot)
 
 
+async def _attempt(
+    application: KamApp,
+    manager: Manager,
+    text: str,
+    markup: InlineKeyboardMarkup | None,
+    confirms: tuple[list[Delivery], bool],
+) -> Message:
+    """One try at sending, and the deliveries it carries (bundled or not) confirmed at once."""
+    sent: Message = await _push_bot(application).send_message(
+        manager.telegram_id,
+        text,
+        reply_markup=markup,
+        # a push yields to replies in the rate limiter (bot.rate_limit)
+        rate_limit_args=PUSH if application.bot.rate_limiter is not None else None,
+    )
+    rows, bundled = confirms
+    storage, now = _services(application).storage, _services(application).clock.now()
+    await storage.reminders.mark_sent([d.id for d in rows], now, sent.message_id, bundled=bundled)
+    return sent
+
+
+async def _uncancelled(application: KamApp, work: Coroutine[Any, Any, Message]) -> Message:
+    """Runs `work` to its end even when the tick is cancelled meanwhile (a stop): a message on
+    its way is confirmed, not left 'sending' to go out again. :func:`settle` waits for it."""
+    task = asyncio.ensure_future(work)
+    flights: set[asyncio.Future[Message]] = application.bot_data.setdefault(_IN_FLIGHT_KEY, set())
+    flights.add(task)
+    task.add_done_callback(flights.discard)
+    return await asyncio.shield(task)
+
+
+async def settle(application: KamApp) -> None:
+    """Waits (at most SETTLE_TIMEOUT) for the messages a stopped tick still had on their way."""
+    flights: set[asyncio.Future[Message]] = application.bot_data.get(_IN_FLIGHT_KEY, set())
+    if flights:
+        _, late = await asyncio.wait(set(flights), timeout=SETTLE_TIMEOUT)
+        for task in late:  # left 'sending': sent again after the lease if it never arrived
+            task.cancel()
+
+
 async def _send(
     application: KamApp,
     manager: Manager,
     text: str,
     markup: InlineKeyboardMarkup | None,
     report: TickReport,
+    confirms: tuple[list[Delivery], bool],
 ) -> Message | str:
-    """Sends one message: the Message, or 'blocked', 'failed', 'unknown' (timed out)."""
+    """Sends one message and confirms its deliveries: the Message, or 'blocked', 'failed',
+    'unknown' (timed out)."""
     pacer = _pacer(application)
     for _ in range(MAX_RETRY_AFTER_WAITS):
         await pacer.wait()
         try:
-            sent: Message = await _push_bot(application).send_message(
-                manager.telegram_id,
-                text,
-                reply_markup=markup,
-                # a push yields to replies in the rate limiter (bot.rate_limit)
-                rate_limit_args=PUSH if application.bot.rate_limiter is not None else None,
-            )
-            return sent
+            work = _attempt(application, manager, text, markup, confirms)
+            return await _uncancelled(application, work)
         except RetryAfter as error:
             report.retried += 1
             with warnings.catch_warnings():  # PTB 22 warns that the type will change

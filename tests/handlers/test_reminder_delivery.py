@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 from telegram.ext import Application
 
+from bot import scheduler
 from bot.i18n import translator
 from bot.scheduler import tick
+from domain import reminders as rules
 from domain.clock import FakeClock
 from storage import Storage
 from storage.managers import Manager
@@ -72,6 +75,48 @@ async def test_a_task_arrives_once_at_its_time_and_done_works(
     assert task is not None and task.status == "done"
     await run_until(app, clock, due + timedelta(hours=2), timedelta(minutes=15))
     assert len(user.bot_texts()) == 1
+
+
+async def test_a_stop_while_a_reminder_is_on_its_way_confirms_it(
+    app: App,
+    make_user: MakeUser,
+    storage: Storage,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A stop cancels the tick while Telegram is taking a reminder: it is still confirmed
+    (the stop waits for it), not left 'sending' to go out again after the lease."""
+    user, manager = await kam(make_user, storage, clock)
+    await add_task(
+        storage, manager, "Call Ivan", clock.now() + timedelta(minutes=1), now=clock.now()
+    )
+    await tick(app)
+    clock.advance(timedelta(minutes=2))
+    arrived, telegram_answers = asyncio.Event(), asyncio.Event()
+    push_bot = scheduler._push_bot
+
+    class SlowTelegram:
+        def __init__(self, application: Any) -> None:
+            self.bot = push_bot(application)
+
+        async def send_message(self, *args: Any, **kwargs: Any) -> Any:
+            arrived.set()
+            await telegram_answers.wait()
+            return await self.bot.send_message(*args, **kwargs)
+
+    monkeypatch.setattr(scheduler, "_push_bot", SlowTelegram)
+    running = asyncio.create_task(tick(app))
+    await asyncio.wait_for(arrived.wait(), timeout=10)
+    running.cancel()  # the stop
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+    telegram_answers.set()
+    await scheduler.settle(app)
+    assert len(user.bot_texts()) == 1
+    rows = await storage.db.fetch_all("SELECT status FROM reminder_deliveries")
+    assert [row[0] for row in rows] == ["sent"]
+    later = clock.now() + rules.SEND_LEASE + timedelta(minutes=1)
+    assert await storage.reminders.claim(later) == []  # never sent again
 
 
 async def test_buttons_of_an_old_reminder_change_nothing(
