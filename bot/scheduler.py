@@ -322,7 +322,16 @@ async def _uncancelled(application: KamApp, work: Coroutine[Any, Any, Message]) 
     flights: set[asyncio.Future[Message]] = application.bot_data.setdefault(_IN_FLIGHT_KEY, set())
     flights.add(task)
     task.add_done_callback(flights.discard)
+    task.add_done_callback(_seen)
     return await asyncio.shield(task)
+
+
+def _seen(task: asyncio.Future[Message]) -> None:
+    """Retrieves a send's error, which the tick handles, unless a stop cancelled the tick:
+    then nobody awaits it (the delivery stays 'sending' and goes out again after the lease),
+    and asyncio would log it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
 
 
 async def settle(application: KamApp) -> None:
