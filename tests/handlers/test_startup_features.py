@@ -21,6 +21,7 @@ from domain.clock import FakeClock
 from storage import Storage
 from tests.fake_telegram import FakeRequest, FakeTelegram
 from tests.handlers.conftest import ADMIN_ID
+from tests.import_probe import BUILD_APP, imported
 
 
 def _layout(application: KamApp) -> list[tuple[Any, ...]]:
@@ -87,47 +88,45 @@ async def test_updates_that_come_first_wait_for_the_features(
 
 def test_kam_bot_starts_without_importing_its_features() -> None:
     """What `kam-bot` imports before it polls: no feature, no report, no catalogue parser."""
-    script = (
-        "import sys\n"
-        "from bot.application import build_application\n"
-        "from bot.config import load_settings\n"
-        "from domain.clock import SystemClock\n"
-        "from storage import Storage\n"
-        "from storage.database import Database\n"
-        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
-        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
-        "storage = Storage(Database(':memory:'))\n"
+    code = (
+        BUILD_APP + "storage = Storage(Database(':memory:'))\n"
         "build_application(settings, storage, SystemClock(), features_in_background=True)\n"
         "storage.inbox, storage.bot_state\n"
-        "lazy = ('handlers.meetings', 'handlers.profiles', 'handlers.reminders',\n"
-        "        'handlers.reports', 'bot.scheduler', 'domain.reports', 'domain.dates',\n"
-        "        'domain.search', 'storage.accounts', 'storage.contracts', 'storage.reminders',\n"
-        "        'babel.messages')\n"
-        "print(sorted(name for name in lazy if name in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    lazy = (
+        "handlers.meetings",
+        "handlers.profiles",
+        "handlers.reminders",
+        "handlers.reports",
+        "bot.scheduler",
+        "domain.reports",
+        "domain.dates",
+        "domain.search",
+        "storage.accounts",
+        "storage.contracts",
+        "storage.reminders",
+        "babel.messages",
     )
-    assert result.stdout.strip() == "[]", result.stderr
+    assert imported(code, lazy) == []
 
 
 def test_the_features_import_leaves_what_no_handler_needs_to_its_first_use() -> None:
     """What an update that waited for the start also waits for: importing the features. The
     report's figures, the quick log (and rapidfuzz), the date reader and the free-text
     intent are imported when first used."""
-    script = (
-        "import sys\n"
-        "import handlers\n"
-        "handlers.features()\n"
-        "lazy = ('domain.reports', 'handlers.reports.view', 'storage.reports',\n"
-        "        'domain.quick_log', 'rapidfuzz', 'domain.dates', 'domain.intent',\n"
-        "        'domain.date_phrases', 'domain.usecases.reassign', 'babel.messages')\n"
-        "print(sorted(name for name in lazy if name in sys.modules))\n"
+    lazy = (
+        "domain.reports",
+        "handlers.reports.view",
+        "storage.reports",
+        "domain.quick_log",
+        "rapidfuzz",
+        "domain.dates",
+        "domain.intent",
+        "domain.date_phrases",
+        "domain.usecases.reassign",
+        "babel.messages",
     )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout.strip() == "[]", result.stderr
+    assert imported("import handlers\nhandlers.features()", lazy) == []
 
 
 def test_the_collector_comes_back_on_once_the_features_are_in() -> None:

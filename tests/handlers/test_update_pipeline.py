@@ -4,8 +4,6 @@ changed, and updates stored in the inbox until their effects are stored (crash r
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,6 +18,7 @@ from storage import Storage
 from storage.managers import Manager
 from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
 from tests.handlers.conftest import ADMIN_ID, MakeUser
+from tests.import_probe import BUILD_APP, imported
 
 
 async def _kam(storage: Storage, clock: FakeClock, telegram_id: int, language: str) -> Manager:
@@ -116,23 +115,9 @@ async def test_an_update_is_stored_before_it_is_queued(
 
 def test_start_up_does_not_import_what_only_some_updates_need() -> None:
     """Charts, spreadsheets, documents and calendar files are imported when asked for."""
-    script = (
-        "import sys\n"
-        "from bot.application import build_application\n"
-        "from bot.config import load_settings\n"
-        "from domain.clock import SystemClock\n"
-        "from storage import Storage\n"
-        "from storage.database import Database\n"
-        "token = '123456789:AAEabcdefghijklmnopqrstuvwxyz012345678'\n"
-        "settings = load_settings({'BOT_TOKEN': token, 'ADMIN_IDS': '1'})\n"
-        "build_application(settings, Storage(Database(':memory:')), SystemClock())\n"
-        "heavy = ('matplotlib', 'openpyxl', 'docx', 'icalendar', 'dateparser', 'babel.messages')\n"
-        "print(sorted(name for name in heavy if name in sys.modules))\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
-    )
-    assert result.stdout.strip() == "[]", result.stderr
+    code = BUILD_APP + "build_application(settings, Storage(Database(':memory:')), SystemClock())"
+    heavy = ("matplotlib", "openpyxl", "docx", "icalendar", "dateparser", "babel.messages")
+    assert imported(code, heavy) == []
 
 
 async def test_an_update_is_stored_as_telegram_sent_it(
