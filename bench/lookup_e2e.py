@@ -25,18 +25,15 @@ import tempfile
 import time
 from collections.abc import Awaitable
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import Update
 
 from bench import lookup
-from bot.application import build_application
+from bench.in_process import Deliver, kam_bot_in_process
 from bot.config import load_settings
-from domain.clock import SystemClock
 from storage import Storage
-from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
+from tests.fake_telegram import FakeTelegram, TelegramUser
 
 ADMIN, KAM = 1, 2  # lookup.py's managers: 1 is the admin, 2.. are KAMs (telegram id 10000 + id)
 CPU_MS: dict[str, float] = {}
@@ -86,41 +83,36 @@ async def find_and_open(user: TelegramUser, text: str) -> Sample:
     return found, card, (time.process_time() - cpu) * 1000, done
 
 
+async def _lookups(
+    fake: FakeTelegram, deliver: Deliver, queries: dict[str, list[str]], rounds: int
+) -> dict[str, list[Sample]]:
+    """Every kind of query, `rounds` times, for the admin and for a KAM (after a warm-up)."""
+    results: dict[str, list[Sample]] = {}
+    for who, manager_id in (("admin", ADMIN), ("KAM", KAM)):
+        user = TelegramUser(fake, 10_000 + manager_id, deliver, first_name=who)
+        for kind, texts in queries.items():
+            for text in texts[:3]:  # warm-up
+                await find_and_open(user, text)
+            cpu = time.process_time()
+            results[f"{who}: {kind}"] = [
+                await find_and_open(user, text) for _ in range(rounds) for text in texts
+            ]
+            share = (time.process_time() - cpu) * 1000 / (rounds * len(texts) * len(queries))
+            CPU_MS[who] = CPU_MS.get(who, 0.0) + share
+    return results
+
+
 async def measure(rounds: int) -> dict[str, list[Sample]]:
     fake = FakeTelegram()
     settings = load_settings(
         {"BOT_TOKEN": fake.token, "ADMIN_IDS": str(10_000 + ADMIN), "FLOOD_RATE": "0"}
     )
-    results: dict[str, list[Sample]] = {}
     with tempfile.TemporaryDirectory() as folder:
         path = str(Path(folder) / "lookup_e2e.sqlite3")
         queries = await build(path)
         storage = await Storage.open(path)
-        app = build_application(
-            settings,
-            storage,
-            SystemClock(),
-            request=FakeRequest(fake),
-            get_updates_request=FakeRequest(fake),
-            rate_limiter=False,
-        )
-        await app.initialize()
-
-        async def deliver(update: dict[str, Any]) -> None:
-            await app.process_update(Update.de_json(update, app.bot))
-
-        for who, manager_id in (("admin", ADMIN), ("KAM", KAM)):
-            user = TelegramUser(fake, 10_000 + manager_id, deliver, first_name=who)
-            for kind, texts in queries.items():
-                for text in texts[:3]:  # warm-up
-                    await find_and_open(user, text)
-                cpu = time.process_time()
-                results[f"{who}: {kind}"] = [
-                    await find_and_open(user, text) for _ in range(rounds) for text in texts
-                ]
-                share = (time.process_time() - cpu) * 1000 / (rounds * len(texts) * len(queries))
-                CPU_MS[who] = CPU_MS.get(who, 0.0) + share
-        await app.shutdown()
+        async with kam_bot_in_process(fake, settings, storage) as deliver:
+            results = await _lookups(fake, deliver, queries, rounds)
         await storage.close()
     return results
 

@@ -32,9 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.application import build_application
+from bench.in_process import kam_bot_in_process
 from bot.config import load_settings
-from domain.clock import SystemClock
 from storage import Storage
 from tests.fake_telegram import FakeRequest, FakeTelegram, TelegramUser
 
@@ -59,34 +58,21 @@ async def kam_bot(count: int) -> tuple[list[float], float, list[Screen]]:
     settings = load_settings({"BOT_TOKEN": fake.token, "ADMIN_IDS": "1000", "FLOOD_RATE": "0"})
     with tempfile.TemporaryDirectory() as folder:
         storage = await Storage.open(str(Path(folder) / "bench.sqlite3"))
-        app = build_application(
-            settings,
-            storage,
-            SystemClock(),
-            request=FakeRequest(fake),
-            get_updates_request=FakeRequest(fake),
-            rate_limiter=False,
-        )
-        await app.initialize()
+        async with kam_bot_in_process(fake, settings, storage) as deliver:
+            user = TelegramUser(fake, 1000, deliver, first_name="Anna")
+            await user.send("/start")
+            await user.press("English")
+            await user.press("UTC (UTC+0)")
+            await user.press("09:00")
+            await user.send("/settings")
 
-        async def deliver(update: dict[str, Any]) -> None:
-            await app.process_update(Update.de_json(update, app.bot))
+            async def press(i: int) -> None:
+                await user.press("Language" if i % 2 == 0 else "Back")
 
-        user = TelegramUser(fake, 1000, deliver, first_name="Anna")
-        await user.send("/start")
-        await user.press("English")
-        await user.press("UTC (UTC+0)")
-        await user.press("09:00")
-        await user.send("/settings")
-
-        async def press(i: int) -> None:
-            await user.press("Language" if i % 2 == 0 else "Back")
-
-        mark = fake.mark()
-        timings, cpu = await _timed(count, press)
-        edits = [c.params for c in fake.calls_since(mark) if c.method == "editMessageText"]
-        screens = [(str(e["text"]), e["reply_markup"]) for e in edits[:2]]
-        await app.shutdown()
+            mark = fake.mark()
+            timings, cpu = await _timed(count, press)
+            edits = [c.params for c in fake.calls_since(mark) if c.method == "editMessageText"]
+            screens = [(str(e["text"]), e["reply_markup"]) for e in edits[:2]]
         await storage.close()
     return timings, cpu, screens
 
