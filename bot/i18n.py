@@ -120,8 +120,7 @@ def _forms(entry: Entry, nplurals: int, where: str) -> tuple[str, ...]:
 def read_po(text: str, name: str = "<po>") -> tuple[str, dict[str, str | tuple[str, ...]]]:
     """(plural expression, messages) of one `.po` file: the same as babel's reader gives
     (tests/unit/test_i18n.py compares them), in a third of its time and without importing
-    it. A plural message has
-    nplurals forms, missing ones empty."""
+    it. A plural message has nplurals forms, missing ones empty."""
     try:
         return _read(text)
     except ValueError as error:

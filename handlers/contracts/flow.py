@@ -217,10 +217,9 @@ async def choose_deal(update: Update, context: KamContext, run: Run) -> Next:
     """Links the deal; an empty title or value is filled from it."""
     deal_id = parse_id(run.arg(0))
     deal = await context.services.storage.deals.get(deal_id) if deal_id else None
-    offered = deal is not None and _deal_label(run, deal.id) is not None
-    if deal is None or not offered or deal.account_id != run.data["account_id"]:
+    await _offer_deals(context, run)  # as they are now: one deleted or linked meanwhile is gone
+    if deal is None or _deal_label(run, deal.id) is None:
         run.note = context.t("contract.deal_gone")
-        await _offer_deals(context, run)
         return Go.REDRAW
     run.data["deal_id"] = deal.id
     if not run.data.get("title"):

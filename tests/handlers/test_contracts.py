@@ -566,6 +566,7 @@ async def test_a_deal_gone_meanwhile_or_forged_is_refused_and_asked_again(
     other = await _account(storage, clock, "NRG")
     deal_id = await _won_deal(storage, clock, account_id, "Pilot")
     theirs = await _won_deal(storage, clock, other, "Other client's deal")
+    second = await _won_deal(storage, clock, account_id, "Second")
     await admin.send("/contract")
     await admin.press("VT-Metal")
     pressed = [str(b.get("callback_data")) for b in admin.last_message.buttons]
@@ -574,6 +575,11 @@ async def test_a_deal_gone_meanwhile_or_forged_is_refused_and_asked_again(
     assert "can no longer be chosen" in admin.last_text
     assert "signed from a won deal" in admin.last_text
     admin_id = (await storage.managers.by_telegram_id(ADMIN_ID)).id  # type: ignore[union-attr]
+    linked = ContractFields("Signed elsewhere meanwhile", deal_id=second)
+    await storage.contracts.create(account_id, linked, actor_id=admin_id, now=clock.now())
+    await admin.press("🏆 Second · 5,000,000\xa0₽")
+    assert "can no longer be chosen" in admin.last_text
+    assert not any(label.startswith("🏆 Second") for label in admin.buttons)
     await storage.deals.delete(deal_id, actor_id=admin_id, now=clock.now())
     await admin.press("🏆 Pilot · 5,000,000\xa0₽")
     assert "can no longer be chosen" in admin.last_text
