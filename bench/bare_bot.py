@@ -1,16 +1,22 @@
 """A bare python-telegram-bot bot for bench/pace.py: the floor kam-bot is compared with.
 
-/start shows a two-button screen; a press answers the callback and edits the screen (the two
-API calls of a kam-bot settings press). The same rate limiter as kam-bot
+/start shows a screen; a press answers the callback and edits the message to the other screen
+(the two API calls of a kam-bot settings press). With BARE_SCREENS (JSON: two [text,
+reply_markup] pairs, as bench/pace.py passes kam-bot's own settings and language screens) it
+sends the same text and buttons as kam-bot, so that both bots make the same API calls with the
+same payloads; without it, a two-button screen. The same rate limiter as kam-bot
 (bot.rate_limit.ReplyFirstRateLimiter), PTB's default one-update-at-a-time processing, no
-persistence. Settings from the environment: BOT_TOKEN, BOT_API_BASE_URL, BOT_API_BASE_FILE_URL.
+persistence. Settings from the environment: BOT_TOKEN, BOT_API_BASE_URL, BOT_API_BASE_FILE_URL,
+BARE_SCREENS.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -19,28 +25,52 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 
 from bot.rate_limit import ReplyFirstRateLimiter
 
+Screen = tuple[str, InlineKeyboardMarkup]
 
-def _screen(step: int) -> tuple[str, InlineKeyboardMarkup]:
-    markup = InlineKeyboardMarkup(
+_TWO_BUTTONS = [
+    ("<b>Settings</b>, the other screen", (("Language", "other:language"), ("Back", "other:back"))),
+    ("<b>Settings</b>", (("Language", "settings:language"), ("Back", "settings:back"))),
+]
+
+
+def _screens() -> list[Screen]:
+    """The two screens: [0] is shown after a press on [1]'s buttons, [1] after any other."""
+    given = os.environ.get("BARE_SCREENS")
+    if not given:
+        return [
+            (
+                text,
+                InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in rows]),
+            )
+            for text, rows in _TWO_BUTTONS
+        ]
+    return [(str(text), _markup(markup)) for text, markup in json.loads(given)]
+
+
+def _markup(markup: dict[str, Any]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
         [
-            [InlineKeyboardButton("Language", callback_data=f"go:{step + 1}")],
-            [InlineKeyboardButton("Back", callback_data=f"go:{step + 2}")],
+            [InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
+            for row in markup["inline_keyboard"]
         ]
     )
-    return f"<b>Settings</b>, screen {step}", markup
+
+
+SCREENS = _screens()
+_ON_SECOND = {button.callback_data for row in SCREENS[1][1].inline_keyboard for button in row}
 
 
 async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     assert update.message is not None
-    text, markup = _screen(0)
+    text, markup = SCREENS[1]
     await update.message.reply_html(text, reply_markup=markup)
 
 
 async def pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = update.callback_query
-    assert query is not None and query.data is not None
+    assert query is not None
     await query.answer()
-    text, markup = _screen(int(query.data.split(":")[1]))
+    text, markup = SCREENS[0 if query.data in _ON_SECOND else 1]
     await query.edit_message_text(text, reply_markup=markup, parse_mode="HTML")
 
 

@@ -5,7 +5,11 @@ with Telegram's overall limit enforced (30 messages/s; 429 with retry_after beyo
 users each press a screen's first button and wait for the edit, either about once a second
 (``--pace 1``, people at work) or as fast as answered (``--pace 0``, saturation). kam-bot's
 users are registered managers on its settings screen (Language / Back); the bare bot
-(bench/bare_bot.py) answers and edits the same way with the same rate limiter.
+(bench/bare_bot.py) answers and edits the same way with the same rate limiter, showing the
+same two screens (kam-bot's English settings and language screens, taken from an in-process
+kam-bot at the start, text and buttons alike), so that both make the same API calls with the
+same payloads. ``--small-screens`` gives the bare bot its own two-button screens instead (the
+yardstick before 2026-12-01's evening).
 
 Reports per bot: presses answered, sends per second, latency p50/p95/p99 (press to edit),
 the bot's CPU per update (from /proc), start-up time to the first getUpdates, and RSS. With
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import sqlite3
 import statistics
@@ -111,7 +116,8 @@ def drive(fake: FakeTelegram, chat_id: int, until: float, pace: float, result: R
             return
         wanted = labels[step % 2]
         buttons = message.buttons
-        # kam-bot's labels carry an emoji ("🌐 Language", "◀ Back"); the bare bot's do not
+        # kam-bot's labels carry an emoji ("🌐 Language", "◀ Back"); with --small-screens
+        # the bare bot's do not
         button = next((b for b in buttons if wanted in str(b.get("text", ""))), None)
         if button is None:
             raise RuntimeError(f"no {wanted!r} button on the screen: {buttons!r}")
@@ -137,6 +143,16 @@ BARE = "bare PTB"
 KAM = "kam-bot"
 BEFORE = "kam-bot before"
 BEFORE_TREE: list[str] = []  # --before: the source tree "kam-bot before" runs from
+BARE_SCREENS: list[str] = []  # kam-bot's two screens as JSON, for the bare bot (bare_bot.py)
+
+
+def kam_screens() -> str:
+    """kam-bot's language and settings screens (text and reply markup), as the bare bot takes
+    them: from two presses on an in-process kam-bot."""
+    from bench.updates import kam_bot  # (imports kam-bot's features: only when needed)
+
+    _, _, screens = asyncio.run(kam_bot(2))
+    return json.dumps(screens, ensure_ascii=False)
 
 
 def _launch(name: str, fake: FakeTelegram, server: FakeBotApiServer, tmp: str, users: int) -> Any:
@@ -145,6 +161,8 @@ def _launch(name: str, fake: FakeTelegram, server: FakeBotApiServer, tmp: str, u
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BOT_", "REMINDER_"))}
     if name == BEFORE:
         env["PYTHONPATH"] = BEFORE_TREE[0]
+    if name == BARE and BARE_SCREENS:
+        env["BARE_SCREENS"] = BARE_SCREENS[0]
     env.update(
         {
             "BOT_TOKEN": fake.token,
@@ -351,7 +369,14 @@ def main() -> int:
     parser.add_argument(
         "--before", help="also run kam-bot from this source tree (compiled; same venv)"
     )
+    parser.add_argument(
+        "--small-screens",
+        action="store_true",
+        help="the bare bot shows its own two-button screens, not kam-bot's",
+    )
     args = parser.parse_args()
+    if not args.small_screens:
+        BARE_SCREENS.append(kam_screens())
     if args.before:
         BEFORE_TREE.append(str(Path(args.before).resolve()))
     compile_project()  # start from bytecode, as installed (bench/bytecode.py)
