@@ -9,8 +9,10 @@ stores what handling an update changed marks it done in the same transaction
 (bot.persistence). At start-up, :func:`requeue_unfinished` puts back what a crash interrupted,
 ahead of anything new; an update Telegram delivers again (stored, not yet confirmed) is
 recognised by its id and not handled twice. :class:`UpdatesRequest` (the getUpdates connection,
-``ApplicationBuilder().get_updates_request``) hands the queue each update's JSON as Telegram
-sent it, so that it is stored without serialising PTB's Update object again.
+``ApplicationBuilder().get_updates_request``) hands the queue each getUpdates answer's updates
+as Telegram sent them: the first ``put`` of an answer stores all of them in one statement (one
+call to the database thread, not one per update), without serialising PTB's Update objects
+again.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ class InboxQueue(asyncio.Queue[object]):
         self._clock = clock
         self._unsettled: set[int] = set()
         self._received: dict[int, str] = {}  # the JSON of the last getUpdates answer's updates
+        self._stored: dict[int, bool] = {}  # stored with an earlier update of the answer: new?
 
     def received(self, answer: Any) -> None:
         """A getUpdates answer arrived (its JSON parsed): keeps each update's JSON until its
@@ -61,13 +64,24 @@ class InboxQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            data = self._received.pop(item.update_id, None) or item.to_json()
-            stored = await self._inbox.add(item.update_id, data, self._clock.now())
-            if not stored:
+            if not await self._store(item):
                 _LOG.info("update %s was received before; not handled again", item.update_id)
                 return
             self._unsettled.add(item.update_id)
         await super().put(item)
+
+    async def _store(self, update: Update) -> bool:
+        """Whether the update is new. Stores it with the rest of its getUpdates answer (those
+        not put yet), unless an earlier update of the answer already did."""
+        new = self._stored.pop(update.update_id, None)
+        if new is not None:
+            return new
+        batch, self._received = self._received, {}
+        if update.update_id not in batch:  # not from getUpdates (a webhook, a test)
+            batch = {update.update_id: update.to_json()}
+        stored = await self._inbox.add_all(batch, self._clock.now())
+        self._stored.update((update_id, update_id in stored) for update_id in batch)
+        return self._stored.pop(update.update_id)
 
     def requeue(self, update: Update) -> None:
         """Puts back an update stored before a crash (without storing it again)."""

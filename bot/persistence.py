@@ -1,10 +1,12 @@
 """python-telegram-bot persistence in our SQLite database (JSON, not pickle).
 
 PTB flushes persistence only every `update_interval`; :class:`bot.application.KamApplication`
-also flushes after every processed update, so an answered step survives a SIGKILL. PTB hands
-over each user's data, each chat's data and each conversation state in separate calls: they
-are collected here and written by :meth:`SQLitePersistence.write` in one transaction, which
-also marks the updates whose handling they finish as done in the inbox (see bot.inbox).
+also flushes after every processed update, so an answered step survives a SIGKILL. After an
+update it hands over that update's user and chat data itself (``hand_over_*``); PTB's own
+periodic hand-over (each user's data, each chat's data and each conversation state, in
+separate calls) goes on for anything else. What is handed over is collected here and written
+by :meth:`SQLitePersistence.write` in one transaction, which also marks the updates whose
+handling it finishes as done in the inbox (see bot.inbox).
 """
 
 from __future__ import annotations
@@ -75,12 +77,20 @@ class SQLitePersistence(BasePersistence[JsonDict, JsonDict, JsonDict]):
         self._pending.conversations[(name, conversation_key(key))] = encoded
 
     async def update_user_data(self, user_id: int, data: JsonDict) -> None:
+        self.hand_over_user_data(user_id, data)
+
+    async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
+        self.hand_over_chat_data(chat_id, data)
+
+    def hand_over_user_data(self, user_id: int, data: JsonDict) -> None:
+        """Takes a user's data (as JSON at once: a later change does not reach this write)."""
         encoded = _encode(data)
         if self._users_written.get(user_id) != encoded:
             self._pending.users[user_id] = encoded
             self._users_written[user_id] = encoded
 
-    async def update_chat_data(self, chat_id: int, data: JsonDict) -> None:
+    def hand_over_chat_data(self, chat_id: int, data: JsonDict) -> None:
+        """Takes a chat's data, as :meth:`hand_over_user_data`."""
         encoded = _encode(data)
         if self._chats_written.get(chat_id) != encoded:
             self._pending.chats[chat_id] = encoded

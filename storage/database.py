@@ -115,6 +115,12 @@ class Database:
             cursor = await self.connection.execute(sql, params)
             return cursor.rowcount
 
+    async def write_returning(self, sql: str, params: Sequence[Any] = ()) -> list[aiosqlite.Row]:
+        """Runs one write statement with a RETURNING clause, atomic by itself, in one call to
+        the database thread; returns the rows it returned."""
+        async with self._lock:
+            return list(await self.connection.execute_fetchall(sql, params))
+
     async def write_script(self, statements: Sequence[tuple[str, Sequence[Any]]]) -> None:
         """Runs the statements in one transaction, in one call to the database thread.
 

@@ -21,11 +21,21 @@ class InboxRepository:
 
     async def add(self, update_id: int, data: str, now: datetime) -> bool:
         """Stores a received update; False when it was received before (handled or not)."""
-        changed = await self._db.write_one(
-            "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES (?, ?, ?)",
-            (update_id, data, dt_to_db(now)),
+        return update_id in await self.add_all({update_id: data}, now)
+
+    async def add_all(self, updates: dict[int, str], now: datetime) -> set[int]:
+        """Stores received updates (id: JSON) in one statement; returns the ids that were new
+        (the others were received before, handled or not)."""
+        if not updates:
+            return set()
+        stamp = dt_to_db(now)
+        rows = await self._db.write_returning(
+            "INSERT OR IGNORE INTO inbox (update_id, data, received_at) VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(updates))
+            + " RETURNING update_id",
+            [value for update_id, data in updates.items() for value in (update_id, data, stamp)],
         )
-        return changed == 1
+        return {int(row["update_id"]) for row in rows}
 
     async def pending(self) -> list[tuple[int, str]]:
         """Updates received but not handled to the end (a crash came between), oldest first."""

@@ -140,3 +140,50 @@ async def test_an_update_is_stored_as_telegram_sent_it(
     await queue.put(other)
     stored = dict(await storage.inbox.pending())
     assert Update.de_json(json.loads(stored[other.update_id]), app.bot) == other
+
+
+async def test_a_getupdates_answer_is_stored_in_one_statement(
+    app: KamApp,
+    fake: FakeTelegram,
+    storage: Storage,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Three updates in one answer, one of them received before (Telegram delivers again what
+    was not confirmed): the first put stores the answer; that one is not queued again."""
+    fake.add_user(7002, "Eve")
+    sent = [fake.send_text(7002, text) for text in ("one", "two", "three")]
+    assert await storage.inbox.add(sent[1]["update_id"], json.dumps(sent[1]), clock.now())
+    queue = InboxQueue(storage.inbox, clock)
+    statements: list[int] = []
+    add_all = storage.inbox.add_all
+
+    async def counted(updates: dict[int, str], now: object) -> set[int]:
+        statements.append(len(updates))
+        return await add_all(updates, clock.now())
+
+    monkeypatch.setattr(storage.inbox, "add_all", counted)
+    UpdatesRequest(queue).parse_json_payload(json.dumps({"ok": True, "result": sent}).encode())
+    updates = [Update.de_json(update, app.bot) for update in sent]
+    await queue.put(updates[0])
+    assert {update_id for update_id, _ in await storage.inbox.pending()} == {
+        update["update_id"] for update in sent
+    }  # all three are on disk before the next getUpdates confirms them
+    for update in updates[1:]:
+        await queue.put(update)
+    assert statements == [3]
+    queued = [queue.get_nowait(), queue.get_nowait()]
+    assert queued == [updates[0], updates[2]] and queue.empty()
+
+
+async def test_each_update_writes_its_users_step_before_the_next(
+    admin: TelegramUser, storage: Storage
+) -> None:
+    """The step a press leads to is on disk once the press is handled (a SIGKILL right after
+    would not lose it), not only at PTB's periodic flush."""
+    await admin.send("/settings")
+    await admin.press("Time zone")
+    step = (await storage.bot_state.all_user_data())[ADMIN_ID]["dialog"]["prefs"]["step"]
+    await admin.press("Back")
+    back = (await storage.bot_state.all_user_data())[ADMIN_ID]["dialog"]["prefs"]["step"]
+    assert (step, back) == ("timezone", "menu")
