@@ -18,7 +18,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from domain.date_phrases import find_date_phrase
-from domain.search import CJK, SCRIPT_BOUNDARY, Candidate, spaced
+from domain.search import Candidate, cjk, script_boundary, spaced
 
 __all__ = ["Intent", "read_intent"]
 
@@ -52,10 +52,10 @@ _PHONE_OR_EMAIL = re.compile(r"^\+?[\d\s()-]{6,}$|^\S+@\S+$")
 
 
 def _is_long(text: str) -> bool:
-    cjk = len(CJK.findall(text))
-    words = len(SCRIPT_BOUNDARY.sub(" ", text).split()) - (1 if cjk else 0)
-    if cjk:
-        return cjk > SEARCH_MAX_CJK or words > SEARCH_MAX_WORDS or len(text) > SEARCH_MAX_CHARS
+    chinese = len(cjk().findall(text))
+    words = len(script_boundary().sub(" ", text).split()) - (1 if chinese else 0)
+    if chinese:
+        return chinese > SEARCH_MAX_CJK or words > SEARCH_MAX_WORDS or len(text) > SEARCH_MAX_CHARS
     return words > SEARCH_MAX_WORDS or len(text) > SEARCH_MAX_CHARS
 
 
@@ -70,9 +70,9 @@ def _names_known(text: str, accounts: Sequence[Candidate]) -> tuple[bool, bool]:
                 continue
             if folded == wanted or folded.replace(" ", "") == wanted.replace(" ", ""):
                 whole = True
-            elif f" {wanted} " in f" {folded} " or (CJK.search(wanted) and wanted in folded):
+            elif f" {wanted} " in f" {folded} " or (cjk().search(wanted) and wanted in folded):
                 rest = f" {folded} ".replace(f" {wanted} ", " ").replace(wanted, " ")
-                cjk_rest = len(CJK.findall(rest))
+                cjk_rest = len(cjk().findall(rest))
                 more = (
                     more
                     or cjk_rest >= _MIN_MORE_CJK

@@ -20,7 +20,7 @@ from domain.date_phrases import find_date_phrase, is_ahead
 from domain.dates import ParsedWhen
 from domain.meeting_draft import MAX_STEP_TEXT, MeetingDraft, NextStep, iso
 from domain.paging import clip
-from domain.search import CJK, Candidate, normalize, spaced, transliterate
+from domain.search import Candidate, cjk, normalize, spaced, transliterate
 
 MAX_TEXT = 4000
 MIN_FUZZY_ACCOUNT = 84.0  # a typo or two in a client's name
@@ -60,7 +60,7 @@ def _windows(clause: str, max_words: int = 5) -> list[str]:
     for size in range(min(max_words, len(words)), 0, -1):
         for start in range(len(words) - size + 1):
             found.append(" ".join(words[start : start + size]))
-    if CJK.search(clause):
+    if cjk().search(clause):
         compact = "".join(words)
         for size in range(min(8, len(compact)), 1, -1):
             for start in range(len(compact) - size + 1):
@@ -87,7 +87,7 @@ def _account_match(text: str, accounts: Sequence[Candidate]) -> list[int]:
             if not wanted:
                 continue
             if f" {wanted} " in folded or (
-                CJK.search(wanted) and wanted.replace(" ", "") in compact
+                cjk().search(wanted) and wanted.replace(" ", "") in compact
             ):
                 exact.append(candidate.id)
                 break
@@ -136,7 +136,7 @@ def _contact_matches(text: str, contacts: Sequence[Candidate]) -> list[int]:
         parts = normalize(candidate.label).split()
         if not parts:
             continue
-        if CJK.search(candidate.label):
+        if cjk().search(candidate.label):
             if "".join(parts) in compact or (len(parts[0]) >= 2 and parts[0] in compact):
                 same_script.append(candidate.id)
             continue

@@ -68,7 +68,10 @@ class _Labels(filters.MessageFilter):
         return self._pattern
 
     def filter(self, message: Message) -> dict[str, list[re.Match[str]]] | None:
-        if message.text and (match := self.pattern.search(message.text)):
+        text = message.text
+        if not text or text.startswith("/"):  # a command is no label: no catalogue is read
+            return {}
+        if match := self.pattern.search(text):
             return {"matches": [match]}
         return {}
 

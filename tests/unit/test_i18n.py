@@ -101,3 +101,12 @@ def test_the_catalogue_reader_unescapes_joins_and_refuses_what_it_does_not_know(
     ):
         with pytest.raises(ValueError, match=r"x\.po"):
             read_po(bad, "x.po")
+
+
+def test_no_menu_label_reads_as_a_command() -> None:
+    """The menu-label filters skip a command without reading the catalogues (the first
+    answer after a start): so no label, in any language, may begin with "/"."""
+    from handlers.menu import LAYOUT
+
+    labels = {label for row in LAYOUT for entry in row for label in all_translations(entry.key)}
+    assert labels and not [label for label in labels if label.startswith("/")]
