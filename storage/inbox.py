@@ -19,10 +19,6 @@ class InboxRepository:
     def __init__(self, db: Database) -> None:
         self._db = db
 
-    async def add(self, update_id: int, data: str, now: datetime) -> bool:
-        """Stores a received update; False when it was received before (handled or not)."""
-        return update_id in await self.add_all({update_id: data}, now)
-
     async def add_all(self, updates: dict[int, str], now: datetime) -> set[int]:
         """Stores received updates (id: JSON) in one statement; returns the ids that were new
         (the others were received before, handled or not)."""

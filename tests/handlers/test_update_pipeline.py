@@ -88,7 +88,8 @@ async def test_an_update_in_flight_during_a_crash_is_answered_after_the_restart(
     # the crashed process had stored the update (so Telegram was told it arrived) but died
     # before handling it to the end
     update = fake.send_text(ADMIN_ID, "/help")
-    assert await storage.inbox.add(update["update_id"], json.dumps(update), clock.now())
+    stored = await storage.inbox.add_all({update["update_id"]: json.dumps(update)}, clock.now())
+    assert stored == {update["update_id"]}
     mark = admin.mark()
     await restarted.initialize()  # puts it back in the queue, ahead of anything new
     queued = restarted.update_queue.get_nowait()
@@ -153,7 +154,8 @@ async def test_a_getupdates_answer_is_stored_in_one_statement(
     was not confirmed): the first put stores the answer; that one is not queued again."""
     fake.add_user(7002, "Eve")
     sent = [fake.send_text(7002, text) for text in ("one", "two", "three")]
-    assert await storage.inbox.add(sent[1]["update_id"], json.dumps(sent[1]), clock.now())
+    before = {sent[1]["update_id"]: json.dumps(sent[1])}
+    assert await storage.inbox.add_all(before, clock.now()) == {sent[1]["update_id"]}
     queue = InboxQueue(storage.inbox, clock)
     statements: list[int] = []
     add_all = storage.inbox.add_all

@@ -46,7 +46,7 @@ async def test_unchanged_data_is_not_written_again(storage: Storage, clock: Fake
 async def test_a_flush_is_one_transaction_that_also_settles_its_update(
     storage: Storage, clock: FakeClock
 ) -> None:
-    await storage.inbox.add(501, '{"update_id": 501}', clock.now())
+    await storage.inbox.add_all({501: '{"update_id": 501}'}, clock.now())
     persistence = SQLitePersistence(storage.bot_state, clock)
     await persistence.update_user_data(7, {"step": "notes"})
     await persistence.update_conversation("meeting", (7, 7), "notes")
