@@ -20,40 +20,33 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.rate_limit import ReplyFirstRateLimiter
 
 Screen = tuple[str, InlineKeyboardMarkup]
 
-_TWO_BUTTONS = [
-    ("<b>Settings</b>, the other screen", (("Language", "other:language"), ("Back", "other:back"))),
-    ("<b>Settings</b>", (("Language", "settings:language"), ("Back", "settings:back"))),
-]
+
+def _two_buttons(text: str, prefix: str) -> tuple[str, dict[str, Any]]:
+    rows = [
+        [{"text": label, "callback_data": f"{prefix}:{label}"}] for label in ("Language", "Back")
+    ]
+    return text, {"inline_keyboard": rows}
 
 
 def _screens() -> list[Screen]:
     """The two screens: [0] is shown after a press on [1]'s buttons, [1] after any other."""
     given = os.environ.get("BARE_SCREENS")
-    if not given:
-        return [
-            (
-                text,
-                InlineKeyboardMarkup([[InlineKeyboardButton(t, callback_data=d)] for t, d in rows]),
-            )
-            for text, rows in _TWO_BUTTONS
-        ]
-    return [(str(text), _markup(markup)) for text, markup in json.loads(given)]
-
-
-def _markup(markup: dict[str, Any]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
-            for row in markup["inline_keyboard"]
+    pairs = (
+        json.loads(given)
+        if given
+        else [
+            _two_buttons("<b>Settings</b>, the other screen", "other"),
+            _two_buttons("<b>Settings</b>", "settings"),
         ]
     )
+    return [(str(text), InlineKeyboardMarkup.de_json(markup)) for text, markup in pairs]
 
 
 SCREENS = _screens()

@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bench.in_process import kam_bot_in_process
@@ -84,11 +84,7 @@ async def bare_ptb(count: int, screens: list[Screen]) -> tuple[list[float], floa
 
     def screen(index: int) -> tuple[str, InlineKeyboardMarkup]:
         text, markup = screens[index % len(screens)]
-        keyboard = [
-            [InlineKeyboardButton(b["text"], callback_data=b["callback_data"]) for b in row]
-            for row in markup["inline_keyboard"]
-        ]
-        return text, InlineKeyboardMarkup(keyboard)
+        return text, InlineKeyboardMarkup.de_json(markup)
 
     async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.message is not None
